@@ -1,0 +1,55 @@
+# Two set-up-and-go commands: `make demo` and `make test`. Each installs what is
+# missing (Debian's LLVM 19, a venv with the Python tools, the extension build).
+
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+export LLVM_SYS_191_PREFIX ?= /usr/lib/llvm-19
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Tests build in debug with assertions; `make bench`/`make demo` in release.
+PROFILE ?= dev
+
+.PHONY: demo test test-rust test-python bench llvm venv build build-release clean
+
+llvm:
+	@if [ ! -x $(LLVM_SYS_191_PREFIX)/bin/llvm-config ] || [ ! -f $(LLVM_SYS_191_PREFIX)/lib/libPolly.a ]; then \
+		echo "installing LLVM 19 (llvm-19-dev, libpolly-19-dev) ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			llvm-19-dev libpolly-19-dev libzstd-dev zlib1g-dev >/dev/null; \
+	fi
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+build: llvm venv
+	$(VENV)/bin/maturin develop -q --profile $(PROFILE) 2>&1 | grep -v "^📦\|^🔗\|^🐍\|^⚠\|^🛠" || true
+	$(VPY) -c "import rumbo._core"
+
+build-release:
+	$(MAKE) build PROFILE=release
+
+demo: llvm venv
+	$(MAKE) build PROFILE=release
+	$(VPY) examples/softmax.py
+
+test-rust: llvm
+	cargo test --workspace --quiet
+
+test-python: build
+	$(VPY) -m pytest -q -x -p no:cacheprovider tests
+
+test: test-rust test-python
+
+bench: llvm venv
+	$(MAKE) build PROFILE=release
+	$(VPY) bench/run.py
+
+clean:
+	cargo clean
+	rm -rf $(VENV)

@@ -1,0 +1,217 @@
+use rumbo_syntax::{BinOp, CmpOp, Constant, Span, UnaryOp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Value(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Block(pub u32);
+
+impl Value {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl Block {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inst {
+    Const(Constant),
+    /// A free name: a global, closure variable or builtin, resolved at typing.
+    Global(String),
+    /// A local read before any assignment on some path (typing rejects its use).
+    Undef(String),
+    Binary { op: BinOp, lhs: Value, rhs: Value },
+    Unary { op: UnaryOp, operand: Value },
+    Compare { op: CmpOp, lhs: Value, rhs: Value },
+    /// `bool(x)`, as used by conditions.
+    Truth(Value),
+    Call { func: Value, args: Vec<Value>, kwargs: Vec<(String, Value)> },
+    GetAttr { value: Value, attr: String },
+    GetItem { value: Value, index: Value },
+    SetItem { value: Value, index: Value, item: Value },
+    Tuple(Vec<Value>),
+    /// `tuple[index]` with a constant index (unpacking, iterator results).
+    TupleGet { value: Value, index: usize },
+    /// `a, b = value`: checks that `value` unpacks into `count` items.
+    Unpack { value: Value, count: usize },
+    Slice { lower: Option<Value>, upper: Option<Value>, step: Option<Value> },
+    GetIter(Value),
+    /// Advances an iterator; the value is a pair (item, is_valid).
+    IterNext(Value),
+}
+
+impl Inst {
+    /// Values this instruction reads, in order.
+    pub fn operands(&self) -> Vec<Value> {
+        match self {
+            Inst::Const(_) | Inst::Global(_) | Inst::Undef(_) => vec![],
+            Inst::Binary { lhs, rhs, .. } | Inst::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
+            Inst::Unary { operand, .. } => vec![*operand],
+            Inst::Truth(v) | Inst::GetIter(v) | Inst::IterNext(v) => vec![*v],
+            Inst::Call { func, args, kwargs } => {
+                let mut out = vec![*func];
+                out.extend(args);
+                out.extend(kwargs.iter().map(|(_, v)| *v));
+                out
+            }
+            Inst::GetAttr { value, .. } | Inst::TupleGet { value, .. } | Inst::Unpack { value, .. } => vec![*value],
+            Inst::GetItem { value, index } => vec![*value, *index],
+            Inst::SetItem { value, index, item } => vec![*value, *index, *item],
+            Inst::Tuple(items) => items.clone(),
+            Inst::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().copied().collect(),
+        }
+    }
+
+    /// True when the instruction has an effect beyond its value.
+    pub fn has_side_effects(&self) -> bool {
+        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    /// The `index`-th parameter of `block` (the entry block's are the arguments).
+    Param { block: Block, index: usize },
+    Inst(Inst),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueData {
+    pub kind: ValueKind,
+    pub span: Span,
+    /// The source variable this value was assigned to, if any (for annotations).
+    pub var: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockCall {
+    pub block: Block,
+    pub args: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Terminator {
+    Jump(BlockCall),
+    Branch { cond: Value, then_to: BlockCall, else_to: BlockCall },
+    Return(Value),
+    /// `raise cls(args...)` or `raise cls`; `None` re-raises (unsupported by typing).
+    Raise { class: Option<Value>, args: Vec<Value> },
+    Unreachable,
+}
+
+impl Terminator {
+    pub fn successors(&self) -> Vec<&BlockCall> {
+        match self {
+            Terminator::Jump(c) => vec![c],
+            Terminator::Branch { then_to, else_to, .. } => vec![then_to, else_to],
+            _ => vec![],
+        }
+    }
+
+    pub fn successors_mut(&mut self) -> Vec<&mut BlockCall> {
+        match self {
+            Terminator::Jump(c) => vec![c],
+            Terminator::Branch { then_to, else_to, .. } => vec![then_to, else_to],
+            _ => vec![],
+        }
+    }
+
+    /// Values the terminator reads (block arguments included).
+    pub fn operands(&self) -> Vec<Value> {
+        match self {
+            Terminator::Jump(c) => c.args.clone(),
+            Terminator::Branch { cond, then_to, else_to } => {
+                let mut out = vec![*cond];
+                out.extend(&then_to.args);
+                out.extend(&else_to.args);
+                out
+            }
+            Terminator::Return(v) => vec![*v],
+            Terminator::Raise { class, args } => class.iter().chain(args).copied().collect(),
+            Terminator::Unreachable => vec![],
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockData {
+    pub params: Vec<Value>,
+    pub insts: Vec<Value>,
+    pub term: Terminator,
+    pub term_span: Span,
+}
+
+/// A whole function in rumbo IR. Block 0 is the entry; its parameters are the
+/// function's arguments, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub param_names: Vec<String>,
+    pub blocks: Vec<BlockData>,
+    pub values: Vec<ValueData>,
+    /// Free names the function reads, in order of first use.
+    pub globals: Vec<String>,
+    pub span: Span,
+}
+
+impl Function {
+    pub const ENTRY: Block = Block(0);
+
+    pub fn value(&self, v: Value) -> &ValueData {
+        &self.values[v.index()]
+    }
+
+    pub fn block(&self, b: Block) -> &BlockData {
+        &self.blocks[b.index()]
+    }
+
+    pub fn inst(&self, v: Value) -> Option<&Inst> {
+        match &self.values[v.index()].kind {
+            ValueKind::Inst(i) => Some(i),
+            ValueKind::Param { .. } => None,
+        }
+    }
+
+    pub fn block_ids(&self) -> impl Iterator<Item = Block> {
+        (0..self.blocks.len() as u32).map(Block)
+    }
+
+    /// Predecessors of every block, in block order.
+    pub fn predecessors(&self) -> Vec<Vec<Block>> {
+        let mut preds = vec![vec![]; self.blocks.len()];
+        for b in self.block_ids() {
+            for s in self.block(b).term.successors() {
+                preds[s.block.index()].push(b);
+            }
+        }
+        preds
+    }
+
+    /// Blocks in reverse post-order from the entry (unreachable blocks omitted).
+    pub fn reverse_postorder(&self) -> Vec<Block> {
+        let mut seen = vec![false; self.blocks.len()];
+        let mut order = vec![];
+        let mut stack = vec![(Self::ENTRY, 0usize)];
+        seen[0] = true;
+        while let Some((b, i)) = stack.pop() {
+            let succs = self.block(b).term.successors();
+            if i < succs.len() {
+                stack.push((b, i + 1));
+                let s = succs[i].block;
+                if !seen[s.index()] {
+                    seen[s.index()] = true;
+                    stack.push((s, 0));
+                }
+            } else {
+                order.push(b);
+            }
+        }
+        order.reverse();
+        order
+    }
+}

@@ -34,6 +34,8 @@ pub enum Type {
     ExceptionClass(u32),
     /// The type of a cast callable such as `np.float32` or `int` used as a function.
     NumberClass(Box<Type>),
+    /// A method looked up on a value (`z.conjugate`), called later.
+    Method { recv: Box<Type>, name: String },
     /// Only as a function's return type: nothing is returned.
     Void,
 }
@@ -123,6 +125,7 @@ impl fmt::Display for Type {
             Type::Dispatcher(id) => write!(f, "Dispatcher(#{id})"),
             Type::ExceptionClass(id) => write!(f, "ExceptionClass(#{id})"),
             Type::NumberClass(t) => write!(f, "class({t})"),
+            Type::Method { recv, name } => write!(f, "BoundFunction({recv}.{name})"),
             Type::Void => write!(f, "none"),
         }
     }

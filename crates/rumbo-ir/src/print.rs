@@ -1,0 +1,93 @@
+//! The text form of rumbo IR, for dumps (RUMBO_DUMP_IR) and snapshot tests.
+
+use crate::data::*;
+use rumbo_syntax::Constant;
+use std::fmt::Write;
+
+fn list(vals: &[Value]) -> String {
+    vals.iter().map(|v| format!("v{}", v.0)).collect::<Vec<_>>().join(", ")
+}
+
+fn call(c: &BlockCall) -> String {
+    format!("b{}({})", c.block.0, list(&c.args))
+}
+
+fn constant(c: &Constant) -> String {
+    match c {
+        Constant::None => "None".into(),
+        Constant::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Constant::Int(i) => i.to_string(),
+        Constant::Float(f) => format!("{f:?}"),
+        Constant::Complex { re, im } => format!("complex({re:?}, {im:?})"),
+        Constant::Str(s) => format!("{s:?}"),
+        Constant::Ellipsis => "...".into(),
+    }
+}
+
+pub(crate) fn inst_text(inst: &Inst) -> String {
+    let v = |v: &Value| format!("v{}", v.0);
+    match inst {
+        Inst::Const(c) => format!("const {}", constant(c)),
+        Inst::Global(n) => format!("global {n}"),
+        Inst::Undef(n) => format!("undef {n}"),
+        Inst::Binary { op, lhs, rhs } => format!("binary {} {}, {}", op.symbol(), v(lhs), v(rhs)),
+        Inst::Unary { op, operand } => format!("unary {} {}", op.symbol().trim(), v(operand)),
+        Inst::Compare { op, lhs, rhs } => format!("compare {} {}, {}", op.symbol(), v(lhs), v(rhs)),
+        Inst::Truth(x) => format!("truth {}", v(x)),
+        Inst::Call { func, args, kwargs } => {
+            let mut s = format!("call {}({}", v(func), list(args));
+            for (k, x) in kwargs {
+                let _ = write!(s, ", {k}={}", v(x));
+            }
+            s.push(')');
+            s
+        }
+        Inst::GetAttr { value, attr } => format!("getattr {}.{attr}", v(value)),
+        Inst::GetItem { value, index } => format!("getitem {}[{}]", v(value), v(index)),
+        Inst::SetItem { value, index, item } => format!("setitem {}[{}] = {}", v(value), v(index), v(item)),
+        Inst::Tuple(items) => format!("tuple ({})", list(items)),
+        Inst::TupleGet { value, index } => format!("tupleget {}.{index}", v(value)),
+        Inst::Unpack { value, count } => format!("unpack {} x{count}", v(value)),
+        Inst::Slice { lower, upper, step } => {
+            let o = |x: &Option<Value>| x.map(|x| format!("v{}", x.0)).unwrap_or_default();
+            format!("slice {}:{}:{}", o(lower), o(upper), o(step))
+        }
+        Inst::GetIter(x) => format!("getiter {}", v(x)),
+        Inst::IterNext(x) => format!("iternext {}", v(x)),
+    }
+}
+
+/// Prints the function; `annotate` may add a suffix per value (e.g. its type).
+pub fn print_function(func: &Function, annotate: &dyn Fn(Value) -> Option<String>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "function {}({}) {{", func.name, func.param_names.join(", "));
+    let suffix = |v: Value| annotate(v).map(|s| format!(" : {s}")).unwrap_or_default();
+    for b in func.block_ids() {
+        let data = func.block(b);
+        let params: Vec<String> = data.params.iter().map(|p| format!("v{}{}", p.0, suffix(*p))).collect();
+        let _ = writeln!(out, "b{}({}):", b.0, params.join(", "));
+        for &v in &data.insts {
+            let vd = func.value(v);
+            let text = match &vd.kind {
+                ValueKind::Inst(i) => inst_text(i),
+                ValueKind::Param { .. } => "param".into(),
+            };
+            let var = vd.var.as_ref().map(|n| format!("  # {n}")).unwrap_or_default();
+            let _ = writeln!(out, "    v{}{} = {text}{var}", v.0, suffix(v));
+        }
+        let term = match &data.term {
+            Terminator::Jump(c) => format!("jump {}", call(c)),
+            Terminator::Branch { cond, then_to, else_to } => {
+                format!("branch v{}, {}, {}", cond.0, call(then_to), call(else_to))
+            }
+            Terminator::Return(v) => format!("return v{}", v.0),
+            Terminator::Raise { class, args } => {
+                format!("raise {}({})", class.map(|c| format!("v{}", c.0)).unwrap_or_default(), list(args))
+            }
+            Terminator::Unreachable => "unreachable".into(),
+        };
+        let _ = writeln!(out, "    {term}");
+    }
+    out.push_str("}\n");
+    out
+}

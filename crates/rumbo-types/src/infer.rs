@@ -1,0 +1,619 @@
+//! Type inference over the CFG: a forward fixed point. Block parameters and the
+//! return type widen by [`unify`] until nothing changes; values whose operands are
+//! not yet typed wait (recursive calls start unknown). Errors are reported from a
+//! final pass over the settled types, so a transient type never causes one.
+
+use crate::builtins::{math_attr_known, type_builtin_call, type_math_call, type_method_call};
+use crate::rules::{binary_op, compare_op, unary_op, unify};
+use crate::ty::*;
+use crate::GlobalValue;
+use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
+use rumbo_syntax::{BinOp, Constant, Diagnostic, Span};
+use std::collections::HashMap;
+
+/// What a call compiles to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallKind {
+    /// A builtin or `math` function implemented by codegen, by qualified name.
+    Builtin(String),
+    /// Another jitted function's native entry point.
+    Dispatcher { symbol: String },
+    /// A conversion to the call's return type (`np.float32(x)`).
+    Cast,
+}
+
+/// A typed call: its target, the types its arguments are converted to, its result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallTarget {
+    pub kind: CallKind,
+    pub arg_types: Vec<Type>,
+    pub ret: Type,
+}
+
+/// How the Python side answered a request to compile another jitted function.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResolveOutcome {
+    Compiled { symbol: String, ret: Type },
+    /// The same function with the same argument types is being compiled right now
+    /// (self-recursion): its return type is what inference has found so far.
+    InProgress { symbol: String },
+}
+
+/// Compiles jitted callees on demand; implemented by the Python bindings.
+pub trait CallResolver {
+    fn resolve(&mut self, dispatcher: u32, args: &[Type]) -> Result<ResolveOutcome, String>;
+}
+
+/// A `raise` site, resolved at compile time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RaiseInfo {
+    pub class_id: u32,
+    /// The exception's argument (`str()` of a constant), if it has one.
+    pub message: Option<String>,
+}
+
+/// The IR function's types, call targets and constants: everything codegen needs.
+#[derive(Clone, Debug)]
+pub struct TypedFunction {
+    pub arg_types: Vec<Type>,
+    /// One per IR value; `None` for values never reached.
+    pub types: Vec<Option<Type>>,
+    pub ret: Type,
+    pub calls: HashMap<Value, CallTarget>,
+    /// Values known at compile time (literals, frozen globals, module attributes).
+    pub consts: HashMap<Value, GlobalValue>,
+    pub raises: HashMap<Block, RaiseInfo>,
+}
+
+impl TypedFunction {
+    pub fn ty(&self, v: Value) -> &Type {
+        self.types[v.index()].as_ref().expect("codegen reached a value typing never reached")
+    }
+}
+
+struct Inferer<'a> {
+    func: &'a Function,
+    globals: &'a HashMap<String, GlobalValue>,
+    resolver: &'a mut dyn CallResolver,
+    types: Vec<Option<Type>>,
+    consts: HashMap<Value, GlobalValue>,
+    ret: Option<Type>,
+    calls: HashMap<Value, CallTarget>,
+    resolved: HashMap<(u32, Vec<Type>), ResolveOutcome>,
+    /// Set when a call to a function being compiled needs this function's return type.
+    recursive_symbol: Option<String>,
+    changed: bool,
+}
+
+/// Infers the type of every value of `func` called with `args`.
+pub fn infer_types(
+    func: &Function,
+    args: &[Type],
+    globals: &HashMap<String, GlobalValue>,
+    declared_ret: Option<&Type>,
+    resolver: &mut dyn CallResolver,
+) -> Result<TypedFunction, Diagnostic> {
+    let mut inf = Inferer {
+        func,
+        globals,
+        resolver,
+        types: vec![None; func.values.len()],
+        consts: HashMap::new(),
+        ret: None,
+        calls: HashMap::new(),
+        resolved: HashMap::new(),
+        recursive_symbol: None,
+        changed: true,
+    };
+    for (p, t) in func.block(Function::ENTRY).params.iter().zip(args) {
+        inf.types[p.index()] = Some(t.clone());
+    }
+    let rpo = func.reverse_postorder();
+    let mut rounds = 0;
+    while inf.changed {
+        inf.changed = false;
+        rounds += 1;
+        if rounds > 1000 {
+            return Err(Diagnostic::typing(func.span, "type inference did not settle"));
+        }
+        for &b in &rpo {
+            inf.visit_block(b, false)?;
+        }
+    }
+    inf.calls.clear();
+    let mut raises = HashMap::new();
+    for &b in &rpo {
+        inf.visit_block(b, true)?;
+        if let Terminator::Raise { class, args } = &func.block(b).term {
+            raises.insert(b, inf.raise_info(b, *class, args)?);
+        }
+    }
+    let ret = match declared_ret {
+        Some(Type::Void) => Type::NoneType,
+        Some(t) => {
+            if let Some(found) = &inf.ret {
+                if !convertible(found, t) {
+                    let span = inf.return_span().unwrap_or(func.span);
+                    return Err(Diagnostic::typing(span, format!("cannot return {found} as the declared {t}"))
+                        .with_hint("change the signature's return type, or convert the value"));
+                }
+            }
+            t.clone()
+        }
+        None => inf.ret.clone().unwrap_or(Type::NoneType),
+    };
+    Ok(TypedFunction {
+        arg_types: args.to_vec(),
+        types: inf.types,
+        ret,
+        calls: inf.calls,
+        consts: inf.consts,
+        raises,
+    })
+}
+
+/// True when a value of type `from` can be converted to `to` implicitly.
+fn convertible(from: &Type, to: &Type) -> bool {
+    match (from, to) {
+        _ if from == to => true,
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
+        _ => from.is_number() && to.is_number() && !(from.is_complex() && !to.is_complex()),
+    }
+}
+
+fn const_of(c: &Constant) -> Option<GlobalValue> {
+    Some(match c {
+        Constant::None => GlobalValue::None,
+        Constant::Bool(b) => GlobalValue::Bool(*b),
+        Constant::Int(i) => GlobalValue::Int(*i),
+        Constant::Float(f) => GlobalValue::Float(*f),
+        Constant::Complex { re, im } => GlobalValue::Complex(*re, *im),
+        Constant::Str(s) => GlobalValue::Str(s.clone()),
+        Constant::Ellipsis => return None,
+    })
+}
+
+/// Python's `str()` of a constant exception argument.
+fn py_str(v: &GlobalValue) -> Option<String> {
+    Some(match v {
+        GlobalValue::Str(s) => s.clone(),
+        GlobalValue::Int(i) => i.to_string(),
+        GlobalValue::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        GlobalValue::Float(f) => {
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
+                format!("{f:.1}")
+            } else if f.is_nan() {
+                "nan".into()
+            } else if f.is_infinite() {
+                if *f > 0.0 { "inf" } else { "-inf" }.into()
+            } else {
+                format!("{f}")
+            }
+        }
+        GlobalValue::None => "None".into(),
+        _ => return None,
+    })
+}
+
+impl<'a> Inferer<'a> {
+    fn set(&mut self, v: Value, t: Type) {
+        if self.types[v.index()].as_ref() != Some(&t) {
+            self.types[v.index()] = Some(t);
+            self.changed = true;
+        }
+    }
+
+    fn ty(&self, v: Value) -> Option<&Type> {
+        self.types[v.index()].as_ref()
+    }
+
+    fn var_name(&self, v: Value) -> String {
+        match &self.func.value(v).var {
+            Some(n) => format!("`{n}`"),
+            None => "the value".into(),
+        }
+    }
+
+    fn return_span(&self) -> Option<Span> {
+        self.func.blocks.iter().find_map(|b| match b.term {
+            Terminator::Return(_) => Some(b.term_span),
+            _ => None,
+        })
+    }
+
+    /// Types the block's instructions; widens successors' parameters and the return type.
+    fn visit_block(&mut self, b: Block, report: bool) -> Result<(), Diagnostic> {
+        let data = self.func.block(b);
+        for &v in &data.insts {
+            let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
+            let operands = inst.operands();
+            if let Some(&bad) = operands.iter().find(|o| self.ty(**o).is_none()) {
+                if report {
+                    return Err(self.unknown_operand(bad, v));
+                }
+                if !matches!(inst, Inst::Const(_) | Inst::Global(_) | Inst::Undef(_)) {
+                    continue;
+                }
+            }
+            match self.type_inst(v, inst) {
+                Ok(Some(t)) => self.set(v, t),
+                Ok(None) => {}
+                Err(d) if report => return Err(d),
+                Err(_) => {}
+            }
+        }
+        match &data.term {
+            Terminator::Return(v) => {
+                if let Some(t) = self.ty(*v).cloned() {
+                    let new = match &self.ret {
+                        None => Some(t.clone()),
+                        Some(r) => unify(r, &t),
+                    };
+                    match new {
+                        Some(n) => {
+                            if self.ret.as_ref() != Some(&n) {
+                                self.ret = Some(n);
+                                self.changed = true;
+                            }
+                        }
+                        None if report => {
+                            return Err(Diagnostic::typing(
+                                data.term_span,
+                                format!("this returns {t}, but another return gives {}", self.ret.as_ref().unwrap()),
+                            )
+                            .with_hint("every return of a compiled function must give the same type"))
+                        }
+                        None => {}
+                    }
+                } else if report {
+                    return Err(self.unknown_operand(*v, *v));
+                }
+            }
+            term => {
+                for call in term.successors() {
+                    let params = &self.func.block(call.block).params;
+                    for (p, a) in params.iter().zip(&call.args) {
+                        let Some(at) = self.ty(*a).cloned() else { continue };
+                        let new = match self.ty(*p) {
+                            None => Some(at.clone()),
+                            Some(pt) => unify(pt, &at),
+                        };
+                        match new {
+                            Some(n) => self.set(*p, n),
+                            None if report => {
+                                let pt = self.ty(*p).unwrap().clone();
+                                return Err(Diagnostic::typing(
+                                    self.func.value(*a).span,
+                                    format!("cannot unify {pt} and {at} for {}", self.var_name(*p)),
+                                )
+                                .with_note(format!("{} is {pt} on one path and {at} on another", self.var_name(*p)))
+                                .with_hint("give the variable one type on every path"));
+                            }
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unknown_operand(&self, operand: Value, user: Value) -> Diagnostic {
+        if let Some(Inst::Undef(name)) = self.func.inst(operand) {
+            return Diagnostic::typing(
+                self.func.value(user).span,
+                format!("name `{name}` may be used before it is assigned"),
+            )
+            .with_hint(format!("assign `{name}` on every path before this line"));
+        }
+        Diagnostic::typing(self.func.value(user).span, format!("cannot determine the type of {}", self.var_name(operand)))
+            .with_hint("a recursive function needs a return that does not recurse, before the recursive call")
+    }
+
+    fn err(&self, v: Value, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::typing(self.func.value(v).span, msg)
+    }
+
+    fn type_inst(&mut self, v: Value, inst: &Inst) -> Result<Option<Type>, Diagnostic> {
+        let t = |s: &Self, x: &Value| s.ty(*x).cloned().expect("operand typed");
+        Ok(Some(match inst {
+            Inst::Const(c) => {
+                let g = const_of(c).ok_or_else(|| {
+                    Diagnostic::unsupported(self.func.value(v).span, "`...` is not supported in compiled code")
+                })?;
+                let ty = g.type_of().ok_or_else(|| {
+                    self.err(v, "integer literal too large for 64 bits")
+                        .with_hint("rumbo integers are at most 64 bits wide, as in Numba")
+                })?;
+                self.consts.insert(v, g);
+                ty
+            }
+            Inst::Global(name) => {
+                let Some(g) = self.globals.get(name) else {
+                    return Err(self.err(v, format!("name `{name}` is not defined")).with_hint(
+                        "compiled functions can use their arguments, locals, and module-level names defined before the first call",
+                    ));
+                };
+                let Some(ty) = g.type_of() else {
+                    let what = match g {
+                        GlobalValue::Unsupported(w) => w.clone(),
+                        _ => "a value".into(),
+                    };
+                    return Err(Diagnostic::typing(
+                        self.func.value(v).span,
+                        format!("cannot use `{name}` ({what}) in compiled code"),
+                    )
+                    .with_hint("compiled code can call other @njit functions, math and builtins, and read numbers and tuples"));
+                };
+                self.consts.insert(v, g.clone());
+                ty
+            }
+            Inst::Undef(_) => return Ok(None),
+            Inst::Binary { op, lhs, rhs } => {
+                let (l, r) = (t(self, lhs), t(self, rhs));
+                if let (BinOp::Add, Type::Tuple(a), Type::Tuple(b)) = (op, &l, &r) {
+                    Type::Tuple(a.iter().chain(b).cloned().collect())
+                } else {
+                    let (_, res) = binary_op(*op, &l, &r).map_err(|m| {
+                        self.err(v, format!("{m}: {l} {} {r}", op.symbol()))
+                            .with_note(format!("left is {l}, right is {r}"))
+                            .with_hint(binop_hint(&l, &r))
+                    })?;
+                    res
+                }
+            }
+            Inst::Unary { op, operand } => {
+                let o = t(self, operand);
+                unary_op(*op, &o).map_err(|m| self.err(v, format!("{m}: {o}")))?.1
+            }
+            Inst::Compare { op, lhs, rhs } => {
+                let (l, r) = (t(self, lhs), t(self, rhs));
+                compare_op(*op, &l, &r)
+                    .map_err(|m| self.err(v, format!("{m}: {l} {} {r}", op.symbol())).with_note(format!("left is {l}, right is {r}")))?;
+                Type::Bool
+            }
+            Inst::Truth(x) => {
+                let o = t(self, x);
+                if !(o.is_number() || matches!(o, Type::Tuple(_) | Type::NoneType)) {
+                    return Err(self.err(v, format!("cannot use {o} as a condition")));
+                }
+                Type::Bool
+            }
+            Inst::Call { func, args, kwargs } => {
+                let ft = t(self, func);
+                let ats: Vec<Type> = args.iter().map(|a| t(self, a)).collect();
+                let kts: Vec<(String, Type)> = kwargs.iter().map(|(k, a)| (k.clone(), t(self, a))).collect();
+                let target = self.type_call(v, &ft, &ats, &kts)?;
+                match target {
+                    Some(target) => {
+                        let ret = target.ret.clone();
+                        self.calls.insert(v, target);
+                        ret
+                    }
+                    None => return Ok(None),
+                }
+            }
+            Inst::GetAttr { value, attr } => self.type_getattr(v, *value, attr)?,
+            Inst::GetItem { value, index } => {
+                let (c, i) = (t(self, value), t(self, index));
+                match (&c, self.consts.get(index)) {
+                    (Type::Tuple(items), Some(GlobalValue::Int(k))) => {
+                        let n = items.len() as i128;
+                        let k = if *k < 0 { k + n } else { *k };
+                        if k < 0 || k >= n {
+                            return Err(self.err(v, format!("tuple index out of range: {c} has {n} items")));
+                        }
+                        items[k as usize].clone()
+                    }
+                    (Type::Tuple(items), _) if i.is_int_like() && !items.is_empty() && items.iter().all(|x| x == &items[0]) => {
+                        items[0].clone()
+                    }
+                    _ => return Err(self.err(v, format!("cannot index {c} with {i}"))),
+                }
+            }
+            Inst::SetItem { value, .. } => {
+                let c = t(self, value);
+                return Err(self.err(v, format!("{c} does not support item assignment")));
+            }
+            Inst::Tuple(items) => Type::Tuple(items.iter().map(|x| t(self, x)).collect()),
+            Inst::TupleGet { value, index } => match t(self, value) {
+                Type::Tuple(items) if *index < items.len() => items[*index].clone(),
+                other => return Err(self.err(v, format!("cannot take item {index} of {other}"))),
+            },
+            Inst::Unpack { value, count } => match t(self, value) {
+                Type::Tuple(items) if items.len() == *count => Type::Tuple(items),
+                Type::Tuple(items) => {
+                    return Err(self.err(v, format!("cannot unpack {} values into {count} names", items.len())))
+                }
+                other => return Err(self.err(v, format!("cannot unpack {other}"))),
+            },
+            Inst::Slice { .. } => return Err(self.err(v, "slices need arrays (not supported yet)")),
+            Inst::GetIter(x) => match t(self, x) {
+                Type::Range => Type::RangeIter,
+                other => {
+                    return Err(self.err(v, format!("cannot iterate over {other}")).with_hint("loop over range(...)"))
+                }
+            },
+            Inst::IterNext(x) => match t(self, x) {
+                Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
+                other => return Err(self.err(v, format!("{other} is not an iterator"))),
+            },
+        }))
+    }
+
+    fn type_getattr(&mut self, v: Value, value: Value, attr: &str) -> Result<Type, Diagnostic> {
+        let vt = self.ty(value).cloned().expect("typed");
+        match &vt {
+            Type::Module(m) if m == "math" => {
+                if !math_attr_known(attr) {
+                    return Err(self.err(v, format!("math.{attr} is not supported in compiled code")));
+                }
+                let g = match attr {
+                    "pi" => GlobalValue::Float(std::f64::consts::PI),
+                    "e" => GlobalValue::Float(std::f64::consts::E),
+                    "tau" => GlobalValue::Float(std::f64::consts::TAU),
+                    "inf" => GlobalValue::Float(f64::INFINITY),
+                    "nan" => GlobalValue::Float(f64::NAN),
+                    _ => GlobalValue::Function(format!("math.{attr}")),
+                };
+                let t = g.type_of().expect("math attribute has a type");
+                self.consts.insert(v, g);
+                Ok(t)
+            }
+            Type::Module(m) => Err(self.err(v, format!("module `{m}` is not supported in compiled code yet"))),
+            t if t.is_number() => match attr {
+                "real" | "imag" => Ok(match t {
+                    Type::Complex { bits } => Type::Float { bits: bits / 2 },
+                    Type::Bool => I64,
+                    other => other.clone(),
+                }),
+                "conjugate" => Ok(Type::Method { recv: Box::new(t.clone()), name: attr.into() }),
+                _ => Err(self.err(v, format!("{t} has no attribute `{attr}`"))),
+            },
+            other => Err(self.err(v, format!("{other} has no attribute `{attr}`"))),
+        }
+    }
+
+    fn type_call(&mut self, v: Value, ft: &Type, args: &[Type], kwargs: &[(String, Type)]) -> Result<Option<CallTarget>, Diagnostic> {
+        let arg_list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+        let wrap = |s: &Self, m: String| s.err(v, m).with_note(format!("called with ({arg_list})"));
+        let target = match ft {
+            Type::Function(name) => {
+                let r = match name.strip_prefix("math.") {
+                    Some(m) => type_math_call(m, args, kwargs),
+                    None => type_builtin_call(name, args, kwargs),
+                };
+                r.map_err(|m| wrap(self, m))?
+            }
+            Type::Method { recv, name } => type_method_call(recv, name, args).map_err(|m| wrap(self, m))?,
+            Type::NumberClass(to) => {
+                if args.len() != 1 || !args[0].is_number() || !kwargs.is_empty() {
+                    return Err(wrap(self, format!("{to}() takes one number")));
+                }
+                CallTarget { kind: CallKind::Cast, arg_types: args.to_vec(), ret: (**to).clone() }
+            }
+            Type::Dispatcher(id) => {
+                if !kwargs.is_empty() {
+                    return Err(wrap(self, "keyword arguments to jitted functions are not supported yet".into()));
+                }
+                let key = (*id, args.to_vec());
+                let outcome = match self.resolved.get(&key) {
+                    Some(o) => o.clone(),
+                    None => {
+                        let o = self.resolver.resolve(*id, args).map_err(|m| wrap(self, m))?;
+                        self.resolved.insert(key, o.clone());
+                        o
+                    }
+                };
+                match outcome {
+                    ResolveOutcome::Compiled { symbol, ret } => {
+                        CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args.to_vec(), ret }
+                    }
+                    ResolveOutcome::InProgress { symbol } => {
+                        self.recursive_symbol = Some(symbol.clone());
+                        match &self.ret {
+                            Some(r) => CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args.to_vec(), ret: r.clone() },
+                            None => return Ok(None),
+                        }
+                    }
+                }
+            }
+            Type::ExceptionClass(_) => {
+                return Err(self.err(v, "exception objects can only be created in a `raise` statement"))
+            }
+            other => return Err(self.err(v, format!("{other} is not callable"))),
+        };
+        Ok(Some(target))
+    }
+
+    fn raise_info(&self, b: Block, class: Option<Value>, args: &[Value]) -> Result<RaiseInfo, Diagnostic> {
+        let span = self.func.block(b).term_span;
+        let Some(class) = class else {
+            return Err(Diagnostic::unsupported(span, "a bare `raise` (re-raise) is not supported in compiled code"));
+        };
+        let class_id = match self.ty(class) {
+            Some(Type::ExceptionClass(id)) => *id,
+            Some(other) => {
+                return Err(Diagnostic::typing(span, format!("exceptions must be exception classes, not {other}")))
+            }
+            None => return Err(self.unknown_operand(class, class)),
+        };
+        let message = match args {
+            [] => None,
+            [a] => Some(self.consts.get(a).and_then(py_str).ok_or_else(|| {
+                Diagnostic::unsupported(self.func.value(*a).span, "exception arguments must be constants")
+                    .with_hint("raise with a literal message, e.g. raise ValueError(\"x must be positive\")")
+            })?),
+            _ => return Err(Diagnostic::unsupported(span, "exceptions take at most one argument in compiled code")),
+        };
+        Ok(RaiseInfo { class_id, message })
+    }
+}
+
+fn binop_hint(l: &Type, r: &Type) -> String {
+    if matches!(l, Type::StrLiteral(_)) || matches!(r, Type::StrLiteral(_)) {
+        "strings are not supported in compiled code yet; keep string work outside the jitted function".into()
+    } else {
+        "both operands must be numbers".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rumbo_syntax::{Expr, ExprKind, Function as SynFunction, Param, Stmt, StmtKind};
+
+    struct NoCalls;
+    impl CallResolver for NoCalls {
+        fn resolve(&mut self, _: u32, _: &[Type]) -> Result<ResolveOutcome, String> {
+            Err("no calls".into())
+        }
+    }
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr { kind, span: Span::default() }
+    }
+    fn s(kind: StmtKind) -> Stmt {
+        Stmt { kind, span: Span::default() }
+    }
+    fn name(n: &str) -> Expr {
+        e(ExprKind::Name(n.into()))
+    }
+
+    /// def f(n): acc = 0; for i in range(n): acc = acc + i * 0.5; return acc
+    #[test]
+    fn loop_variable_widens_to_float() {
+        let body = vec![
+            s(StmtKind::Assign { targets: vec![name("acc")], value: e(ExprKind::Const(Constant::Int(0))) }),
+            s(StmtKind::For {
+                target: name("i"),
+                iter: e(ExprKind::Call { func: Box::new(name("range")), args: vec![name("n")], keywords: vec![] }),
+                body: vec![s(StmtKind::Assign {
+                    targets: vec![name("acc")],
+                    value: e(ExprKind::BinOp {
+                        op: BinOp::Add,
+                        left: Box::new(name("acc")),
+                        right: Box::new(e(ExprKind::BinOp {
+                            op: BinOp::Mult,
+                            left: Box::new(name("i")),
+                            right: Box::new(e(ExprKind::Const(Constant::Float(0.5)))),
+                        })),
+                    }),
+                })],
+                orelse: vec![],
+            }),
+            s(StmtKind::Return(Some(name("acc")))),
+        ];
+        let f = SynFunction {
+            name: "f".into(),
+            params: vec![Param { name: "n".into(), default: None, span: Span::default() }],
+            body,
+            span: Span::default(),
+        };
+        let ir = rumbo_ir::lower_function(&f).unwrap();
+        assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}", rumbo_ir::verify_function(&ir));
+        let globals = HashMap::from([("range".to_string(), GlobalValue::Function("range".into()))]);
+        let typed = infer_types(&ir, &[I64], &globals, None, &mut NoCalls).unwrap();
+        assert_eq!(typed.ret, F64);
+    }
+}

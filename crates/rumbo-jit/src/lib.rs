@@ -1,0 +1,310 @@
+//! The process-wide LLVM session of the rumbo compiler.
+//!
+//! One [`JitSession`] exists per process ([`JitSession::global`]). It owns an ORC LLJIT for the
+//! host CPU and a host `TargetMachine` used to optimize modules (loop and SLP vectorization on,
+//! with glibc's libmvec as vector math library where available) before the JIT generates code.
+//!
+//! The codegen crate builds each module with inkwell (re-exported as [`inkwell`] so both crates
+//! use the same version) inside [`JitSession::compile`], then fetches function addresses with
+//! [`JitSession::lookup`]. Runtime functions that live in rumbo's own extension module are made
+//! visible to compiled code with [`JitSession::define_symbols`].
+//!
+//! Rules for callers:
+//! - Symbol names are process-wide: two modules must not define the same external name
+//!   (the second `compile` fails with [`JitError::AddModule`]). Give each function a unique name.
+//! - Nothing else in the process may call `LLVMParseCommandLineOptions`: LLVM exits the process
+//!   when an option is given twice.
+
+use std::collections::HashSet;
+use std::ffi::c_char;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+pub use inkwell;
+
+use inkwell::context::Context;
+use inkwell::module::Module;
+use inkwell::targets::{InitializationConfig, Target, TargetMachine};
+use llvm_sys::core::LLVMGetModuleContext;
+use llvm_sys::support::{LLVMLoadLibraryPermanently, LLVMParseCommandLineOptions};
+
+mod orc;
+mod pipeline;
+
+use orc::{Lljit, ThreadSafeContext};
+
+/// Which text renderings of a module [`JitSession::compile`] should return.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct DumpRequest {
+    /// LLVM IR as built (after verification, target triple and data layout set), before optimization.
+    pub llvm: bool,
+    /// LLVM IR after the optimization pipeline.
+    pub optimized: bool,
+    /// Host assembly generated from the optimized IR.
+    pub assembly: bool,
+}
+
+/// The dumps asked for in a [`DumpRequest`]; fields not requested are `None`.
+#[derive(Default, Clone, Debug)]
+pub struct ModuleDumps {
+    /// LLVM IR before optimization.
+    pub llvm: Option<String>,
+    /// LLVM IR after optimization.
+    pub optimized: Option<String>,
+    /// Host assembly (AT&T syntax on x86).
+    pub assembly: Option<String>,
+}
+
+/// Facts about the machine code is generated for, for reports.
+#[derive(Clone, Debug)]
+pub struct HostInfo {
+    /// Target triple, e.g. `x86_64-unknown-linux-gnu`.
+    pub triple: String,
+    /// LLVM's name for the host CPU, e.g. `skylake-avx512`.
+    pub cpu: String,
+    /// LLVM's host feature string, e.g. `+avx2,+fma,-avx512f,...`.
+    pub features: String,
+    /// The vector math library the loop vectorizer may call (`Some("LIBMVEC-X86")` when
+    /// libmvec was loaded), or `None` when vector math calls stay scalar.
+    pub vector_library: Option<String>,
+}
+
+/// Everything that can go wrong in the session. LLVM failures come back as values, never as crashes.
+#[derive(Debug, thiserror::Error)]
+pub enum JitError {
+    /// The session could not be set up (no native target, LLJIT creation failed, ...).
+    /// Every later call on the session returns this again.
+    #[error("the LLVM JIT session could not be initialised: {0}")]
+    Init(String),
+    /// `opt_level` was not in `0..=3`.
+    #[error("optimization level {0} is not in 0..=3")]
+    OptLevel(u8),
+    /// The `build` closure given to [`JitSession::compile`] failed (its message), or returned a
+    /// module of another context.
+    #[error("building the LLVM module failed: {0}")]
+    Build(String),
+    /// The module failed LLVM verification: the verifier's message followed by the module's IR.
+    #[error("the LLVM module is invalid: {0}")]
+    InvalidModule(String),
+    /// The optimization pipeline reported an error.
+    #[error("the LLVM optimization pipeline failed: {0}")]
+    Optimize(String),
+    /// Generating the assembly dump failed.
+    #[error("generating assembly failed: {0}")]
+    Codegen(String),
+    /// LLJIT refused the module (e.g. a symbol it defines is already defined).
+    #[error("the JIT refused the module: {0}")]
+    AddModule(String),
+    /// Defining absolute symbols failed (e.g. a name that compiled code already defines).
+    #[error("defining symbols failed: {0}")]
+    Define(String),
+    /// A symbol could not be found or its module could not be compiled or linked
+    /// (e.g. it calls a function nobody defines).
+    #[error("looking up `{name}` failed: {message}")]
+    Lookup {
+        /// The symbol looked up.
+        name: String,
+        /// LLVM's explanation.
+        message: String,
+    },
+}
+
+/// The LLVM objects of the session, only ever touched with the session's mutex held.
+struct Engine {
+    jit: Lljit,
+    tm: TargetMachine,
+    /// Names defined through `define_symbols`, so that defining one again is a no-op.
+    defined: HashSet<String>,
+}
+
+// SAFETY: the LLJIT and the TargetMachine are not tied to the thread that created them; the
+// `Mutex` around `Engine` guarantees only one thread uses them at a time.
+unsafe impl Send for Engine {}
+
+/// The process-wide LLVM session: an ORC LLJIT for the host plus the optimization pipeline.
+///
+/// Obtain it with [`JitSession::global`]. All methods take `&self` and may be called from any
+/// thread; LLVM work on the shared JIT is serialized by an internal mutex (building a module's
+/// IR in [`JitSession::compile`] happens outside it).
+pub struct JitSession {
+    engine: Result<Mutex<Engine>, String>,
+    host: HostInfo,
+}
+
+static SESSION: OnceLock<JitSession> = OnceLock::new();
+
+/// The vector math library (LLVM `-vector-library` value) used when libmvec loads.
+const VECTOR_LIBRARY: &str = "LIBMVEC-X86";
+
+impl JitSession {
+    /// The process-wide session, created on first use: initialises the native target, loads
+    /// `libmvec.so.1` permanently and, if that worked, parses the LLVM option
+    /// `-vector-library=LIBMVEC-X86` (once per process, before any pass pipeline runs; without
+    /// libmvec there is no vector math), then creates an ORC LLJIT for the host
+    /// (`LLVMOrcJITTargetMachineBuilderDetectHost`) whose main JITDylib resolves symbols of the
+    /// process. If any of this fails, the session still exists and every call returns
+    /// [`JitError::Init`].
+    pub fn global() -> &'static JitSession {
+        SESSION.get_or_init(JitSession::create)
+    }
+
+    fn create() -> JitSession {
+        let mut host = HostInfo {
+            triple: TargetMachine::get_default_triple()
+                .as_str()
+                .to_string_lossy()
+                .into_owned(),
+            cpu: TargetMachine::get_host_cpu_name().to_string(),
+            features: TargetMachine::get_host_cpu_features().to_string(),
+            vector_library: None,
+        };
+        let engine = Self::start(&mut host).map(Mutex::new);
+        JitSession { engine, host }
+    }
+
+    fn start(host: &mut HostInfo) -> Result<Engine, String> {
+        Target::initialize_native(&InitializationConfig::default())?;
+        host.vector_library = load_vector_library();
+        let jit = Lljit::new()?;
+        host.triple = jit.triple();
+        let tm = pipeline::host_target_machine(&host.triple, &host.cpu, &host.features)?;
+        let ours = tm
+            .get_target_data()
+            .get_data_layout()
+            .as_str()
+            .to_string_lossy()
+            .into_owned();
+        let theirs = jit.data_layout();
+        if ours != theirs {
+            return Err(format!(
+                "host target machine data layout {ours:?} differs from the JIT's {theirs:?}"
+            ));
+        }
+        Ok(Engine {
+            jit,
+            tm,
+            defined: HashSet::new(),
+        })
+    }
+
+    fn engine(&self) -> Result<MutexGuard<'_, Engine>, JitError> {
+        match &self.engine {
+            // A panic while the lock was held cannot leave LLVM half-updated in a way we track
+            // (our only Rust-side state is `defined`, updated after success), so ignore poisoning.
+            Ok(engine) => Ok(engine
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())),
+            Err(message) => Err(JitError::Init(message.clone())),
+        }
+    }
+
+    /// Makes symbols resolvable by compiled code: each `(name, address)` pair defines `name` in
+    /// the JIT's main JITDylib as the absolute address `address` (`LLVMOrcAbsoluteSymbols` +
+    /// `LLVMOrcJITDylibDefine`).
+    ///
+    /// This is how compiled code reaches runtime functions inside rumbo's own extension module,
+    /// which Python loads `RTLD_LOCAL` so the process-wide symbol search cannot see them.
+    /// Names already defined by an earlier call are skipped (the first address wins), as are
+    /// repeats within `symbols`; the remaining names are defined all together or not at all.
+    pub fn define_symbols(&self, symbols: &[(&str, usize)]) -> Result<(), JitError> {
+        let mut engine = self.engine()?;
+        let mut seen = HashSet::new();
+        let fresh: Vec<(&str, usize)> = symbols
+            .iter()
+            .copied()
+            .filter(|(name, _)| !engine.defined.contains(*name) && seen.insert(*name))
+            .collect();
+        engine
+            .jit
+            .define_absolute(&fresh)
+            .map_err(JitError::Define)?;
+        engine
+            .defined
+            .extend(fresh.iter().map(|(name, _)| name.to_string()));
+        Ok(())
+    }
+
+    /// Builds a module with `build` on the context of a fresh LLVM `ThreadSafeContext`, verifies
+    /// it, optimizes it for the host and hands it to the JIT; returns the dumps asked for.
+    ///
+    /// `build` must create the module on the context it is given (`context.create_module(..)`).
+    /// A verification failure is [`JitError::InvalidModule`] with the verifier's message and
+    /// the IR. `opt_level` selects the pipeline: 0 runs `default<O0>`, 1..=3 run
+    /// `default<O1>`..`default<O3>` with loop and SLP vectorization, unrolling and interleaving
+    /// enabled. Assembly is generated from a copy of the optimized module. Machine code is
+    /// generated lazily, on the first [`lookup`](JitSession::lookup) of one of the module's symbols.
+    pub fn compile<F>(
+        &self,
+        opt_level: u8,
+        dumps: DumpRequest,
+        build: F,
+    ) -> Result<ModuleDumps, JitError>
+    where
+        F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
+    {
+        if opt_level > 3 {
+            return Err(JitError::OptLevel(opt_level));
+        }
+        if let Err(message) = &self.engine {
+            return Err(JitError::Init(message.clone()));
+        }
+        let tsc = ThreadSafeContext::new();
+        let ctx = tsc.context();
+        let module = build(&ctx).map_err(JitError::Build)?;
+        // SAFETY: `module` is a live module; asking for its context has no other effect.
+        let module_ctx = unsafe { LLVMGetModuleContext(module.as_mut_ptr()) };
+        if module_ctx != ctx.raw() {
+            return Err(JitError::Build(
+                "the module was not created on the context passed to `build`".into(),
+            ));
+        }
+        if let Err(message) = module.verify() {
+            let ir = module.print_to_string().to_string();
+            return Err(JitError::InvalidModule(format!(
+                "{}\n{ir}",
+                message.to_string().trim_end()
+            )));
+        }
+        let mut engine = self.engine()?;
+        let dumps = pipeline::prepare(&module, &engine.tm, opt_level, dumps)?;
+        engine
+            .jit
+            .add_module(&tsc, module)
+            .map_err(JitError::AddModule)?;
+        Ok(dumps)
+    }
+
+    /// Address of the compiled symbol `name`, generating its module's machine code on first use.
+    /// A missing symbol, or a module that cannot be linked (e.g. it calls an undefined function),
+    /// is a [`JitError::Lookup`].
+    pub fn lookup(&self, name: &str) -> Result<usize, JitError> {
+        let mut engine = self.engine()?;
+        engine.jit.lookup(name).map_err(|message| JitError::Lookup {
+            name: name.to_string(),
+            message,
+        })
+    }
+
+    /// Host facts for reports: triple, CPU name, CPU feature string, and the vector math
+    /// library in use (`None` when libmvec could not be loaded).
+    pub fn host_info(&self) -> HostInfo {
+        self.host.clone()
+    }
+}
+
+/// Loads libmvec for the lifetime of the process and points the loop vectorizer at it.
+/// Returns the vector library's name, or `None` (not x86-64, or libmvec missing).
+fn load_vector_library() -> Option<String> {
+    if !cfg!(target_arch = "x86_64") {
+        return None;
+    }
+    // SAFETY: a NUL-terminated file name; LLVM dlopens it and keeps it loaded for good.
+    let failed = unsafe { LLVMLoadLibraryPermanently(c"libmvec.so.1".as_ptr()) } != 0;
+    if failed {
+        return None;
+    }
+    let args: [*const c_char; 2] = [c"rumbo".as_ptr(), c"-vector-library=LIBMVEC-X86".as_ptr()];
+    // SAFETY: an argv of two valid NUL-terminated strings that outlive the call; it runs once
+    // per process (inside the session's OnceLock), before any pass pipeline.
+    unsafe { LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
+    Some(VECTOR_LIBRARY.to_string())
+}

@@ -153,3 +153,16 @@ impl fmt::Display for Signature {
         write!(f, ")")
     }
 }
+
+/// The scalar leaves of a type, in order: how values cross the uniform ABI
+/// (one 16-byte slot per leaf). Types without a runtime value have none.
+pub fn abi_leaves(t: &Type) -> Vec<Type> {
+    match t {
+        Type::Tuple(items) => items.iter().flat_map(abi_leaves).collect(),
+        t if t.is_number() => vec![t.clone()],
+        _ => vec![],
+    }
+}
+
+/// Bytes per leaf slot in the uniform ABI (fits complex128).
+pub const ABI_SLOT_BYTES: usize = 16;

@@ -1,0 +1,391 @@
+//! The native entry of one specialization: blocks, phis and instructions.
+
+use crate::types::llvm_type;
+use crate::CodegenOptions;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::BasicType;
+use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PhiValue, PointerValue};
+use inkwell::{AddressSpace, IntPredicate};
+use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
+use rumbo_syntax::Constant;
+use rumbo_types::{BuiltinExc, GlobalValue, Type, TypedFunction};
+use std::collections::HashMap;
+
+pub(crate) type R<T> = Result<T, String>;
+
+pub(crate) fn e<E: std::fmt::Display>(x: E) -> String {
+    x.to_string()
+}
+
+pub(crate) struct Emitter<'a, 'ctx> {
+    pub(crate) ctx: &'ctx Context,
+    pub(crate) module: &'a Module<'ctx>,
+    pub(crate) b: Builder<'ctx>,
+    pub(crate) func: &'a Function,
+    pub(crate) typed: &'a TypedFunction,
+    pub(crate) llfn: FunctionValue<'ctx>,
+    pub(crate) opts: CodegenOptions,
+    ret_ptr: PointerValue<'ctx>,
+    exc_ptr: PointerValue<'ctx>,
+    alloca_block: BasicBlock<'ctx>,
+    blocks: HashMap<Block, BasicBlock<'ctx>>,
+    values: HashMap<Value, BasicValueEnum<'ctx>>,
+    phis: HashMap<Value, PhiValue<'ctx>>,
+    exc_records: HashMap<(u32, Option<String>), PointerValue<'ctx>>,
+}
+
+/// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
+pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, args: &[Type]) -> inkwell::types::FunctionType<'ctx> {
+    let ptr = ctx.ptr_type(AddressSpace::default());
+    let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into()];
+    params.extend(args.iter().map(|t| inkwell::types::BasicMetadataTypeEnum::from(llvm_type(ctx, t))));
+    ctx.i32_type().fn_type(&params, false)
+}
+
+pub(crate) fn emit_native<'ctx>(
+    ctx: &'ctx Context,
+    module: &Module<'ctx>,
+    func: &Function,
+    typed: &TypedFunction,
+    symbol: &str,
+    opts: CodegenOptions,
+) -> R<FunctionValue<'ctx>> {
+    let llfn = module.add_function(symbol, native_fn_type(ctx, &typed.arg_types), Some(Linkage::External));
+    let alloca_block = ctx.append_basic_block(llfn, "entry");
+    let mut em = Emitter {
+        ctx,
+        module,
+        b: ctx.create_builder(),
+        func,
+        typed,
+        llfn,
+        opts,
+        ret_ptr: llfn.get_nth_param(0).unwrap().into_pointer_value(),
+        exc_ptr: llfn.get_nth_param(1).unwrap().into_pointer_value(),
+        alloca_block,
+        blocks: HashMap::new(),
+        values: HashMap::new(),
+        phis: HashMap::new(),
+        exc_records: HashMap::new(),
+    };
+    em.emit_body()?;
+    Ok(llfn)
+}
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    pub(crate) fn ty(&self, v: Value) -> &'a Type {
+        self.typed.ty(v)
+    }
+
+    pub(crate) fn val(&self, v: Value) -> BasicValueEnum<'ctx> {
+        self.values[&v]
+    }
+
+    /// A stack slot in the entry block (so that mem2reg promotes it).
+    pub(crate) fn alloca(&self, t: inkwell::types::BasicTypeEnum<'ctx>, name: &str) -> R<PointerValue<'ctx>> {
+        let tmp = self.ctx.create_builder();
+        match self.alloca_block.get_first_instruction() {
+            Some(first) => tmp.position_before(&first),
+            None => tmp.position_at_end(self.alloca_block),
+        }
+        tmp.build_alloca(t, name).map_err(e)
+    }
+
+    fn emit_body(&mut self) -> R<()> {
+        let rpo = self.func.reverse_postorder();
+        for &blk in &rpo {
+            let bb = self.ctx.append_basic_block(self.llfn, &format!("b{}", blk.0));
+            self.blocks.insert(blk, bb);
+        }
+        // Entry parameters are the function's arguments.
+        for (i, p) in self.func.block(Function::ENTRY).params.iter().enumerate() {
+            self.values.insert(*p, self.llfn.get_nth_param(i as u32 + 2).unwrap());
+        }
+        self.b.position_at_end(self.alloca_block);
+        self.b.build_unconditional_branch(self.blocks[&Function::ENTRY]).map_err(e)?;
+        for &blk in &rpo {
+            self.b.position_at_end(self.blocks[&blk]);
+            if blk != Function::ENTRY {
+                for &p in &self.func.block(blk).params {
+                    let Some(t) = self.typed.types[p.index()].as_ref() else { continue };
+                    let phi = self.b.build_phi(llvm_type(self.ctx, t), &format!("v{}", p.0)).map_err(e)?;
+                    self.phis.insert(p, phi);
+                    self.values.insert(p, phi.as_basic_value());
+                }
+            }
+            for &v in &self.func.block(blk).insts {
+                let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
+                if self.typed.types[v.index()].is_none() {
+                    continue;
+                }
+                let out = self.emit_inst(v, inst)?;
+                self.values.insert(v, out);
+            }
+            self.emit_term(blk)?;
+        }
+        Ok(())
+    }
+
+    fn emit_inst(&mut self, v: Value, inst: &Inst) -> R<BasicValueEnum<'ctx>> {
+        let t = self.ty(v);
+        match inst {
+            Inst::Const(_) | Inst::Global(_) => self.const_value(v, t),
+            Inst::GetAttr { value, attr } => match self.typed.consts.get(&v) {
+                Some(_) => self.const_value(v, t),
+                None => self.getattr(*value, attr, t),
+            },
+            Inst::Undef(_) => Ok(llvm_type(self.ctx, t).const_zero()),
+            Inst::Binary { op, lhs, rhs } => self.binary(v, *op, *lhs, *rhs),
+            Inst::Unary { op, operand } => self.unary(*op, *operand, t),
+            Inst::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs),
+            Inst::Truth(x) => Ok(self.truth(self.val(*x), self.ty(*x))?.into()),
+            Inst::Call { func, args, kwargs } => self.call(v, *func, args, kwargs),
+            Inst::GetItem { value, index } => self.tuple_getitem(v, *value, *index),
+            Inst::Tuple(items) => {
+                let vals: Vec<BasicValueEnum> = items.iter().map(|i| self.val(*i)).collect();
+                self.build_struct(t, &vals)
+            }
+            Inst::TupleGet { value, index } => {
+                let agg = self.val(*value).into_struct_value();
+                self.b.build_extract_value(agg, *index as u32, "item").map_err(e)
+            }
+            Inst::Unpack { value, .. } => Ok(self.val(*value)),
+            Inst::GetIter(x) => self.range_iter(*x),
+            Inst::IterNext(it) => self.range_next(*it),
+            Inst::SetItem { .. } | Inst::Slice { .. } => Err("internal: untyped instruction reached codegen".into()),
+        }
+    }
+
+    pub(crate) fn build_struct(&self, t: &Type, vals: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+        let st = llvm_type(self.ctx, t).into_struct_type();
+        let mut agg = st.get_undef();
+        for (i, x) in vals.iter().enumerate() {
+            agg = self.b.build_insert_value(agg, *x, i as u32, "agg").map_err(e)?.into_struct_value();
+        }
+        Ok(agg.into())
+    }
+
+    /// Materializes a compile-time value as an LLVM constant of type `t`.
+    fn const_value(&self, v: Value, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        match self.typed.consts.get(&v) {
+            Some(g) => self.constant(g, t),
+            None => Ok(llvm_type(self.ctx, t).const_zero()),
+        }
+    }
+
+    pub(crate) fn constant(&self, g: &GlobalValue, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        Ok(match (g, t) {
+            (GlobalValue::Bool(b), Type::Bool) => self.ctx.bool_type().const_int(*b as u64, false).into(),
+            (GlobalValue::Int(i), Type::Int { bits, .. }) => {
+                crate::types::int_type(self.ctx, *bits).const_int(*i as u64, false).into()
+            }
+            (GlobalValue::Float(f), Type::Float { bits: 32 }) => self.ctx.f32_type().const_float(*f).into(),
+            (GlobalValue::Float(f), Type::Float { .. }) => self.ctx.f64_type().const_float(*f).into(),
+            (GlobalValue::Complex(re, im), Type::Complex { bits }) => {
+                let ft = if *bits == 64 { self.ctx.f32_type() } else { self.ctx.f64_type() };
+                self.ctx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
+            }
+            (GlobalValue::Tuple(items), Type::Tuple(ts)) => {
+                let vals = items.iter().zip(ts).map(|(g, t)| self.constant(g, t)).collect::<R<Vec<_>>>()?;
+                self.ctx.const_struct(&vals, false).into()
+            }
+            _ => llvm_type(self.ctx, t).const_zero(),
+        })
+    }
+
+    fn emit_term(&mut self, blk: Block) -> R<()> {
+        let data = self.func.block(blk);
+        match &data.term {
+            Terminator::Jump(call) => {
+                self.pass_args(call)?;
+                self.b.build_unconditional_branch(self.blocks[&call.block]).map_err(e)?;
+            }
+            Terminator::Branch { cond, then_to, else_to } => {
+                self.pass_args(then_to)?;
+                self.pass_args(else_to)?;
+                let c = self.val(*cond).into_int_value();
+                if then_to.block == else_to.block {
+                    self.b.build_unconditional_branch(self.blocks[&then_to.block]).map_err(e)?;
+                } else {
+                    self.b.build_conditional_branch(c, self.blocks[&then_to.block], self.blocks[&else_to.block]).map_err(e)?;
+                }
+            }
+            Terminator::Return(v) => {
+                let ret_t = &self.typed.ret;
+                if !matches!(ret_t, Type::NoneType | Type::Void) {
+                    let out = self.cast(self.val(*v), self.ty(*v), ret_t)?;
+                    self.b.build_store(self.ret_ptr, out).map_err(e)?;
+                }
+                self.b.build_return(Some(&self.ctx.i32_type().const_zero())).map_err(e)?;
+            }
+            Terminator::Raise { .. } => {
+                let info = self.typed.raises[&blk].clone();
+                self.raise(info.class_id, info.message.as_deref())?;
+            }
+            Terminator::Unreachable => {
+                self.b.build_unreachable().map_err(e)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds this block's arguments to the target's phis, converted to their types.
+    fn pass_args(&mut self, call: &rumbo_ir::BlockCall) -> R<()> {
+        let from = self.b.get_insert_block().unwrap();
+        let params = self.func.block(call.block).params.clone();
+        for (p, a) in params.iter().zip(&call.args) {
+            let Some(phi) = self.phis.get(p).copied() else { continue };
+            let pt = self.ty(*p);
+            let incoming = match self.typed.types[a.index()].as_ref() {
+                Some(at) => self.cast(self.val(*a), at, pt)?,
+                None => llvm_type(self.ctx, pt).const_zero(),
+            };
+            phi.add_incoming(&[(&incoming as &dyn BasicValue, from)]);
+        }
+        Ok(())
+    }
+
+    // ---- exceptions --------------------------------------------------------
+
+    fn exc_record(&mut self, class_id: u32, msg: Option<&str>) -> PointerValue<'ctx> {
+        let key = (class_id, msg.map(str::to_string));
+        if let Some(p) = self.exc_records.get(&key) {
+            return *p;
+        }
+        let i32t = self.ctx.i32_type();
+        let i64t = self.ctx.i64_type();
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let msg_ptr = match msg {
+            Some(m) => {
+                let s = self.ctx.const_string(m.as_bytes(), false);
+                let g = self.module.add_global(s.get_type(), None, "exc.msg");
+                g.set_initializer(&s);
+                g.set_constant(true);
+                g.set_linkage(Linkage::Private);
+                g.as_pointer_value()
+            }
+            None => ptr.const_null(),
+        };
+        let rec_t = self.ctx.struct_type(&[i32t.into(), i32t.into(), ptr.into(), i64t.into()], false);
+        let rec = rec_t.const_named_struct(&[
+            i32t.const_int(class_id as u64, false).into(),
+            i32t.const_int(msg.is_some() as u64, false).into(),
+            msg_ptr.into(),
+            i64t.const_int(msg.map_or(0, |m| m.len()) as u64, false).into(),
+        ]);
+        let g = self.module.add_global(rec_t, None, "exc.rec");
+        g.set_initializer(&rec);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        let p = g.as_pointer_value();
+        self.exc_records.insert(key, p);
+        p
+    }
+
+    /// Ends the current block by raising: store the record, return 1.
+    pub(crate) fn raise(&mut self, class_id: u32, msg: Option<&str>) -> R<()> {
+        let rec = self.exc_record(class_id, msg);
+        self.b.build_store(self.exc_ptr, rec).map_err(e)?;
+        self.b.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(e)?;
+        Ok(())
+    }
+
+    /// Raises `exc` with `msg` when `fail` is true; code continues on the other path.
+    pub(crate) fn raise_if(&mut self, fail: IntValue<'ctx>, exc: BuiltinExc, msg: &str) -> R<()> {
+        let fail_bb = self.ctx.append_basic_block(self.llfn, "raise");
+        let ok_bb = self.ctx.append_basic_block(self.llfn, "ok");
+        let expect = self.expect_false(fail)?;
+        self.b.build_conditional_branch(expect, fail_bb, ok_bb).map_err(e)?;
+        self.b.position_at_end(fail_bb);
+        self.raise(exc.id(), Some(msg))?;
+        self.b.position_at_end(ok_bb);
+        Ok(())
+    }
+
+    /// Marks a condition as unlikely (`llvm.expect`), keeping error paths cold.
+    fn expect_false(&self, c: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        let i1 = self.ctx.bool_type();
+        let f = inkwell::intrinsics::Intrinsic::find("llvm.expect")
+            .and_then(|i| i.get_declaration(self.module, &[i1.into()]))
+            .ok_or("llvm.expect missing")?;
+        let r = self.b.build_call(f, &[c.into(), i1.const_zero().into()], "expect").map_err(e)?;
+        Ok(r.try_as_basic_value().basic().unwrap().into_int_value())
+    }
+
+    /// Calls a native entry (another specialization or a runtime helper with the same
+    /// convention) and propagates its exception by returning its status.
+    pub(crate) fn call_native(
+        &mut self,
+        callee: FunctionValue<'ctx>,
+        ret_t: &Type,
+        args: &[BasicValueEnum<'ctx>],
+    ) -> R<BasicValueEnum<'ctx>> {
+        let lt = llvm_type(self.ctx, ret_t);
+        let slot = self.alloca(lt, "ret")?;
+        let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![slot.into(), self.exc_ptr.into()];
+        call_args.extend(args.iter().map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)));
+        let status = self.b.build_call(callee, &call_args, "status").map_err(e)?;
+        let status = status.try_as_basic_value().basic().unwrap().into_int_value();
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.ctx.i32_type().const_zero(), "failed").map_err(e)?;
+        let fail_bb = self.ctx.append_basic_block(self.llfn, "propagate");
+        let ok_bb = self.ctx.append_basic_block(self.llfn, "ok");
+        let expect = self.expect_false(failed)?;
+        self.b.build_conditional_branch(expect, fail_bb, ok_bb).map_err(e)?;
+        self.b.position_at_end(fail_bb);
+        self.b.build_return(Some(&status)).map_err(e)?;
+        self.b.position_at_end(ok_bb);
+        if matches!(ret_t, Type::NoneType | Type::Void) {
+            return Ok(lt.const_zero());
+        }
+        self.b.build_load(lt, slot, "result").map_err(e)
+    }
+
+    /// Declares (once) a function of this module by name.
+    pub(crate) fn declare(&self, name: &str, ty: inkwell::types::FunctionType<'ctx>) -> FunctionValue<'ctx> {
+        self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, ty, Some(Linkage::External)))
+    }
+
+    // ---- ranges ------------------------------------------------------------
+
+    fn range_iter(&mut self, range: Value) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let st = self.ctx.struct_type(&[i64t.into(); 3], false);
+        let slot = self.alloca(st.into(), "range.iter")?;
+        self.b.build_store(slot, self.val(range)).map_err(e)?;
+        Ok(slot.into())
+    }
+
+    fn range_next(&mut self, it: Value) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let st = self.ctx.struct_type(&[i64t.into(); 3], false);
+        let slot = self.val(it).into_pointer_value();
+        let field = |i: u32, name: &str| self.b.build_struct_gep(st, slot, i, name).map_err(e);
+        let (cur_p, stop_p, step_p) = (field(0, "cur.p")?, field(1, "stop.p")?, field(2, "step.p")?);
+        let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
+        let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
+        let step = self.b.build_load(i64t, step_p, "step").map_err(e)?.into_int_value();
+        let zero = i64t.const_zero();
+        let up = self.b.build_int_compare(IntPredicate::SGT, step, zero, "up").map_err(e)?;
+        let below = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "below").map_err(e)?;
+        let above = self.b.build_int_compare(IntPredicate::SGT, cur, stop, "above").map_err(e)?;
+        let valid = self.b.build_select(up, below, above, "valid").map_err(e)?.into_int_value();
+        let next = self.b.build_int_add(cur, step, "next").map_err(e)?;
+        self.b.build_store(cur_p, next).map_err(e)?;
+        let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
+        self.build_struct(&t, &[cur.into(), valid.into()])
+    }
+
+    pub(crate) fn const_int_of(&self, v: Value) -> Option<i128> {
+        match self.typed.consts.get(&v) {
+            Some(GlobalValue::Int(i)) => Some(*i),
+            _ => match self.func.inst(v) {
+                Some(Inst::Const(Constant::Int(i))) => Some(*i),
+                _ => None,
+            },
+        }
+    }
+
+}

@@ -1,0 +1,61 @@
+//! Code generation: typed rumbo IR to LLVM IR (through inkwell).
+//!
+//! Every specialization becomes two LLVM functions:
+//! - the native entry `i32 @sym(ptr ret, ptr exc, args...)`: returns 0, or 1 after
+//!   storing a pointer to an exception record (see [`ExcRecord`]) into `*exc`;
+//! - the uniform-ABI wrapper `i32 @sym$wrap(ptr args, ptr ret, ptr exc)`: `args`
+//!   is an array of pointers, one per scalar leaf of the arguments
+//!   ([`rumbo_types::abi_leaves`]), and the result's leaves are stored in
+//!   16-byte slots at `ret` (bool as one byte).
+//!
+//! Architecture invariant: codegen builds modules; it never runs them (that is
+//! `rumbo-jit`'s job) and never touches Python.
+
+mod builtins;
+mod func;
+mod ops;
+mod types;
+mod wrapper;
+
+use inkwell::context::Context;
+use inkwell::module::Module;
+use rumbo_ir::Function;
+use rumbo_types::TypedFunction;
+
+/// Options from the decorator that change the generated code.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CodegenOptions {
+    /// LLVM fast-math flags on float arithmetic (`fastmath=True`).
+    pub fastmath: bool,
+    /// `error_model='numpy'`: no ZeroDivisionError or math domain checks.
+    pub numpy_errors: bool,
+}
+
+/// The layout of the exception records compiled code hands back (C layout):
+/// `{ u32 class_id, u32 has_message, ptr message, u64 message_len }`.
+#[repr(C)]
+pub struct ExcRecord {
+    pub class_id: u32,
+    pub has_message: u32,
+    pub message: *const u8,
+    pub message_len: u64,
+}
+
+/// Name of the uniform-ABI wrapper of the native entry `symbol`.
+pub fn wrapper_name(symbol: &str) -> String {
+    format!("{symbol}$wrap")
+}
+
+/// Adds the native entry `symbol` and its wrapper for one typed function to a new module.
+pub fn emit_module<'ctx>(
+    ctx: &'ctx Context,
+    func: &Function,
+    typed: &TypedFunction,
+    symbol: &str,
+    opts: CodegenOptions,
+) -> Result<Module<'ctx>, String> {
+    let module = ctx.create_module(symbol);
+    let native = func::emit_native(ctx, &module, func, typed, symbol, opts)?;
+    wrapper::emit_wrapper(ctx, &module, native, typed, &wrapper_name(symbol))?;
+    Ok(module)
+}

@@ -1,0 +1,42 @@
+//! rumbo types as LLVM types.
+
+use inkwell::context::Context;
+use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::AddressSpace;
+use rumbo_types::Type;
+
+pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ctx> {
+    match t {
+        Type::Bool => ctx.bool_type().into(),
+        Type::Int { bits, .. } => int_type(ctx, *bits).into(),
+        Type::Float { bits: 32 } => ctx.f32_type().into(),
+        Type::Float { .. } => ctx.f64_type().into(),
+        Type::Complex { bits: 64 } => ctx.struct_type(&[ctx.f32_type().into(); 2], false).into(),
+        Type::Complex { .. } => ctx.struct_type(&[ctx.f64_type().into(); 2], false).into(),
+        Type::Tuple(items) => {
+            let fields: Vec<BasicTypeEnum> = items.iter().map(|i| llvm_type(ctx, i)).collect();
+            ctx.struct_type(&fields, false).into()
+        }
+        Type::Range => ctx.struct_type(&[ctx.i64_type().into(); 3], false).into(),
+        Type::RangeIter => ctx.ptr_type(AddressSpace::default()).into(),
+        // Compile-time-only values (modules, functions, None, ...) carry no data.
+        _ => ctx.struct_type(&[], false).into(),
+    }
+}
+
+/// How a leaf is stored in memory (bool as a byte, as NumPy and Python's ctypes do).
+pub(crate) fn memory_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ctx> {
+    match t {
+        Type::Bool => ctx.i8_type().as_basic_type_enum(),
+        _ => llvm_type(ctx, t),
+    }
+}
+
+pub(crate) fn int_type(ctx: &Context, bits: u8) -> inkwell::types::IntType<'_> {
+    match bits {
+        8 => ctx.i8_type(),
+        16 => ctx.i16_type(),
+        32 => ctx.i32_type(),
+        _ => ctx.i64_type(),
+    }
+}

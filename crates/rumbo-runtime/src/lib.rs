@@ -1,0 +1,16 @@
+//! What compiled code calls: helpers too large or too fallible to inline, with
+//! the native calling convention of rumbo (`i32 f(ptr ret, ptr exc, args...)`,
+//! status 0 or 1 with an exception record stored at `exc`) or plain C.
+//!
+//! Architecture invariant: no LLVM, no PyO3. The Python bindings hand the
+//! addresses from [`symbols`] to the JIT.
+
+mod exc;
+mod numbers;
+
+pub use exc::ExcRecord;
+
+/// Every runtime function compiled code may call, by symbol name.
+pub fn symbols() -> Vec<(&'static str, usize)> {
+    numbers::symbols()
+}

@@ -6,7 +6,6 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
-use inkwell::types::BasicType;
 use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PhiValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
@@ -106,16 +105,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         self.b.position_at_end(self.alloca_block);
         self.b.build_unconditional_branch(self.blocks[&Function::ENTRY]).map_err(e)?;
+        // Every phi exists before any jump into its block is emitted.
+        for &blk in rpo.iter().filter(|b| **b != Function::ENTRY) {
+            self.b.position_at_end(self.blocks[&blk]);
+            for &p in &self.func.block(blk).params {
+                let Some(t) = self.typed.types[p.index()].as_ref() else { continue };
+                let phi = self.b.build_phi(llvm_type(self.ctx, t), &format!("v{}", p.0)).map_err(e)?;
+                self.phis.insert(p, phi);
+                self.values.insert(p, phi.as_basic_value());
+            }
+        }
         for &blk in &rpo {
             self.b.position_at_end(self.blocks[&blk]);
-            if blk != Function::ENTRY {
-                for &p in &self.func.block(blk).params {
-                    let Some(t) = self.typed.types[p.index()].as_ref() else { continue };
-                    let phi = self.b.build_phi(llvm_type(self.ctx, t), &format!("v{}", p.0)).map_err(e)?;
-                    self.phis.insert(p, phi);
-                    self.values.insert(p, phi.as_basic_value());
-                }
-            }
             for &v in &self.func.block(blk).insts {
                 let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
                 if self.typed.types[v.index()].is_none() {

@@ -33,7 +33,8 @@ pub struct CallTarget {
 /// How the Python side answered a request to compile another jitted function.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolveOutcome {
-    Compiled { symbol: String, ret: Type },
+    /// `args` are the callee's parameter types (arguments are converted to them).
+    Compiled { symbol: String, args: Vec<Type>, ret: Type },
     /// The same function with the same argument types is being compiled right now
     /// (self-recursion): its return type is what inference has found so far.
     InProgress { symbol: String },
@@ -506,8 +507,8 @@ impl<'a> Inferer<'a> {
                     }
                 };
                 match outcome {
-                    ResolveOutcome::Compiled { symbol, ret } => {
-                        CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args.to_vec(), ret }
+                    ResolveOutcome::Compiled { symbol, args, ret } => {
+                        CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args, ret }
                     }
                     ResolveOutcome::InProgress { symbol } => {
                         self.recursive_symbol = Some(symbol.clone());

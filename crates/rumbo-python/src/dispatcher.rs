@@ -1,0 +1,377 @@
+//! The Dispatcher: what `@jit` returns. Calls find a specialization by the
+//! argument types (a pointer-compare fast path for scalar arguments), unbox
+//! into leaf slots, call the compiled wrapper, and box the result.
+
+use crate::compile::{compile_specialization, Options, Source};
+use crate::exceptions::to_pyerr;
+use crate::values::{box_value, can_convert, typeof_value, unbox, Slot};
+use arc_swap::ArcSwap;
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use rumbo_runtime::ExcRecord;
+use rumbo_types::Type;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// `i32 wrapper(ptr args, ptr ret, ptr exc)`, the uniform ABI.
+pub(crate) type WrapperFn = unsafe extern "C" fn(*const *mut u8, *mut u8, *mut *const ExcRecord) -> i32;
+
+/// One compiled specialization of a dispatcher.
+pub(crate) struct Specialization {
+    pub(crate) arg_types: Vec<Type>,
+    pub(crate) ret: Type,
+    pub(crate) symbol: String,
+    pub(crate) wrapper: WrapperFn,
+    pub(crate) arg_leaves: usize,
+    pub(crate) ret_leaves: usize,
+    /// Exact Python types of the arguments, when all are plain scalars.
+    fast_types: Option<Vec<usize>>,
+    pub(crate) optimized_llvm: String,
+    pub(crate) ir: String,
+    /// (line, variable, type) for inspect_types().
+    pub(crate) annotations: Vec<(u32, String, String)>,
+}
+
+impl Specialization {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        arg_types: Vec<Type>,
+        ret: Type,
+        symbol: String,
+        wrapper: WrapperFn,
+        optimized_llvm: String,
+        ir: String,
+        annotations: Vec<(u32, String, String)>,
+    ) -> Self {
+        let arg_leaves = arg_types.iter().map(|t| rumbo_types::abi_leaves(t).len()).sum();
+        let ret_leaves = rumbo_types::abi_leaves(&ret).len();
+        let fast_types = arg_types.iter().map(fast_type_of).collect::<Option<Vec<_>>>();
+        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_types, optimized_llvm, ir, annotations }
+    }
+}
+
+/// The exact Python type a scalar argument of type `t` has on the fast path.
+fn fast_type_of(t: &Type) -> Option<usize> {
+    // SAFETY: taking the address of CPython's static type objects.
+    unsafe {
+        Some(match t {
+            Type::Bool => std::ptr::addr_of_mut!(ffi::PyBool_Type) as usize,
+            Type::Int { bits: 64, signed: true } => std::ptr::addr_of_mut!(ffi::PyLong_Type) as usize,
+            Type::Float { bits: 64 } => std::ptr::addr_of_mut!(ffi::PyFloat_Type) as usize,
+            _ => return None,
+        })
+    }
+}
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+#[pyclass(frozen, subclass, module = "rumbo._core")]
+pub struct Dispatcher {
+    pub(crate) id: u32,
+    pub(crate) name: String,
+    pub(crate) py_func: Py<PyAny>,
+    pub(crate) options: Options,
+    specs: ArcSwap<Vec<Arc<Specialization>>>,
+    /// The function's syntax and IR, made on first compile.
+    pub(crate) source: Mutex<Option<Arc<Source>>>,
+    /// Argument types being compiled right now (recursion guard).
+    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
+    compile_disabled: AtomicBool,
+}
+
+struct SendPtr<T>(T);
+// SAFETY: the pointers stay valid for the whole call, which blocks until the
+// compiled code returns; nothing else touches the slots meanwhile.
+unsafe impl<T> Send for SendPtr<T> {}
+
+impl Dispatcher {
+    pub(crate) fn specializations(&self) -> Arc<Vec<Arc<Specialization>>> {
+        self.specs.load_full()
+    }
+
+    pub(crate) fn add_specialization(&self, spec: Arc<Specialization>) {
+        self.specs.rcu(|old| {
+            let mut v = (**old).clone();
+            v.push(spec.clone());
+            v
+        });
+    }
+
+    fn find_exact(&self, args: &[Type]) -> Option<Arc<Specialization>> {
+        self.specs.load().iter().find(|s| s.arg_types == args).cloned()
+    }
+
+    /// The specialization for `args`: an existing one, a compatible one when
+    /// compilation is disabled (explicit signatures), or a new one.
+    pub(crate) fn specialization_for(slf: &Bound<'_, Self>, args: &[Type]) -> PyResult<Arc<Specialization>> {
+        let this = slf.get();
+        if let Some(s) = this.find_exact(args) {
+            return Ok(s);
+        }
+        if this.compile_disabled.load(Ordering::Relaxed) {
+            let specs = this.specs.load();
+            if let Some(s) = specs.iter().find(|s| {
+                s.arg_types.len() == args.len() && args.iter().zip(&s.arg_types).all(|(a, t)| can_convert(a, t))
+            }) {
+                return Ok(s.clone());
+            }
+            let names: Vec<String> = args.iter().map(|t| t.to_string()).collect();
+            return Err(PyTypeError::new_err(format!(
+                "No matching definition for argument type(s) {}\n  = note: compiled signatures: {}",
+                names.join(", "),
+                specs.iter().map(|s| format!("({})", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        compile_specialization(slf, args.to_vec(), None)
+    }
+
+    fn invoke(&self, py: Python<'_>, spec: &Specialization, slots: &mut [Slot]) -> PyResult<Py<PyAny>> {
+        let mut ptrs = [std::ptr::null_mut::<u8>(); 16];
+        let mut ptr_vec;
+        let ptrs: &mut [*mut u8] = if slots.len() <= 16 {
+            &mut ptrs[..slots.len()]
+        } else {
+            ptr_vec = vec![std::ptr::null_mut(); slots.len()];
+            &mut ptr_vec
+        };
+        for (p, s) in ptrs.iter_mut().zip(slots.iter_mut()) {
+            *p = s.as_mut_ptr();
+        }
+        let mut ret_buf = [[0u8; 16]; 8];
+        let mut ret_vec;
+        let ret: &mut [Slot] = if spec.ret_leaves <= 8 {
+            &mut ret_buf[..]
+        } else {
+            ret_vec = vec![[0u8; 16]; spec.ret_leaves];
+            &mut ret_vec
+        };
+        let mut exc: *const ExcRecord = std::ptr::null();
+        let wrapper = spec.wrapper;
+        let status = if self.options.nogil {
+            let call = SendPtr((ptrs.as_ptr(), ret.as_mut_ptr() as *mut u8, &mut exc as *mut *const ExcRecord));
+            py.detach(move || {
+                let c = call;
+                // SAFETY: the wrapper was compiled for exactly these leaves.
+                unsafe { wrapper(c.0 .0, c.0 .1, c.0 .2) }
+            })
+        } else {
+            // SAFETY: the wrapper was compiled for exactly these leaves.
+            unsafe { wrapper(ptrs.as_ptr(), ret.as_mut_ptr() as *mut u8, &mut exc) }
+        };
+        if status != 0 {
+            return Err(to_pyerr(py, exc));
+        }
+        box_value(py, &spec.ret, ret, &mut 0)
+    }
+
+    /// Scalar arguments of exactly the compiled types: no typeof, no allocation.
+    fn fast_call(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<Py<PyAny>>> {
+        let n = args.len();
+        if n > 8 {
+            return Ok(None);
+        }
+        let specs = self.specs.load();
+        'spec: for spec in specs.iter() {
+            let Some(fast) = &spec.fast_types else { continue };
+            if fast.len() != n {
+                continue;
+            }
+            let mut slots = [[0u8; 16]; 8];
+            for (i, (want, slot)) in fast.iter().zip(slots.iter_mut()).enumerate() {
+                // SAFETY: `i < n`, a borrowed reference from a live tuple.
+                let obj = unsafe { ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t) };
+                // SAFETY: obj is a live object.
+                if unsafe { ffi::Py_TYPE(obj) } as usize != *want {
+                    continue 'spec;
+                }
+                match &spec.arg_types[i] {
+                    Type::Float { .. } => {
+                        // SAFETY: obj is exactly a float.
+                        let v = unsafe { ffi::PyFloat_AsDouble(obj) };
+                        slot[..8].copy_from_slice(&v.to_ne_bytes());
+                    }
+                    Type::Bool => {
+                        // SAFETY: obj is exactly a bool.
+                        slot[0] = unsafe { (obj == ffi::Py_True()) as u8 };
+                    }
+                    _ => {
+                        let mut overflow = 0;
+                        // SAFETY: obj is exactly an int.
+                        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow) };
+                        if overflow != 0 {
+                            return Ok(None);
+                        }
+                        slot[..8].copy_from_slice(&v.to_ne_bytes());
+                    }
+                }
+            }
+            return self.invoke(py, spec, &mut slots[..n]).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Positional and keyword arguments bound to parameters, defaults filled in.
+    fn bind_args<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let func = self.py_func.bind(py);
+        let code = func.getattr("__code__")?;
+        let argcount: usize = code.getattr("co_argcount")?.extract()?;
+        let names: Vec<String> = code.getattr("co_varnames")?.extract::<Vec<String>>()?.into_iter().take(argcount).collect();
+        let defaults: Vec<Bound<'py, PyAny>> = match func.getattr("__defaults__")? {
+            d if d.is_none() => vec![],
+            d => d.cast::<PyTuple>().map_err(PyErr::from)?.iter().collect(),
+        };
+        if args.len() > argcount {
+            return Err(PyTypeError::new_err(format!(
+                "{}() takes {argcount} positional argument{} but {} were given",
+                self.name,
+                if argcount == 1 { "" } else { "s" },
+                args.len()
+            )));
+        }
+        let mut out: Vec<Option<Bound<'py, PyAny>>> = args.iter().map(Some).collect();
+        out.resize(argcount, None);
+        if let Some(kw) = kwargs {
+            for (k, v) in kw.iter() {
+                let k: String = k.extract()?;
+                match names.iter().position(|n| *n == k) {
+                    Some(i) if out[i].is_some() => {
+                        return Err(PyTypeError::new_err(format!("{}() got multiple values for argument '{k}'", self.name)))
+                    }
+                    Some(i) => out[i] = Some(v),
+                    None => {
+                        return Err(PyTypeError::new_err(format!("{}() got an unexpected keyword argument '{k}'", self.name)))
+                    }
+                }
+            }
+        }
+        let first_default = argcount - defaults.len();
+        let mut missing = vec![];
+        for (i, slot) in out.iter_mut().enumerate() {
+            if slot.is_none() {
+                if i >= first_default {
+                    *slot = Some(defaults[i - first_default].clone());
+                } else {
+                    missing.push(format!("'{}'", names[i]));
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Err(PyTypeError::new_err(format!(
+                "{}() missing {} required positional argument{}: {}",
+                self.name,
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            )));
+        }
+        Ok(out.into_iter().map(|x| x.unwrap()).collect())
+    }
+}
+
+#[pymethods]
+impl Dispatcher {
+    #[new]
+    #[pyo3(signature = (py_func, options))]
+    fn new(py_func: &Bound<'_, PyAny>, options: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let name: String = py_func.getattr("__name__")?.extract()?;
+        Ok(Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name,
+            py_func: py_func.clone().unbind(),
+            options: Options::from_dict(options)?,
+            specs: ArcSwap::from_pointee(vec![]),
+            source: Mutex::new(None),
+            in_progress: Mutex::new(vec![]),
+            compile_disabled: AtomicBool::new(false),
+        })
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        if kwargs.is_none() {
+            if let Some(r) = this.fast_call(py, args)? {
+                return Ok(r);
+            }
+        }
+        let bound = this.bind_args(py, args, kwargs)?;
+        let mut types = Vec::with_capacity(bound.len());
+        for (i, a) in bound.iter().enumerate() {
+            match typeof_value(a) {
+                Some(t) => types.push(t),
+                None => {
+                    let tname = a.get_type().name()?.to_string();
+                    if this.compile_disabled.load(Ordering::Relaxed) {
+                        return Err(PyTypeError::new_err(format!("No matching definition for argument type(s) {tname}")));
+                    }
+                    let err = crate::compile::typing_error(
+                        py,
+                        format!(
+                            "cannot compile {}() for argument {} of type {tname}\n  = help: compiled functions take numbers and tuples of numbers",
+                            this.name,
+                            i + 1
+                        ),
+                    );
+                    return Err(err);
+                }
+            }
+        }
+        let spec = Self::specialization_for(slf, &types)?;
+        let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
+        for (a, t) in bound.iter().zip(&spec.arg_types) {
+            unbox(a, t, &mut slots)?;
+        }
+        this.invoke(py, &spec, &mut slots)
+    }
+
+    /// Compiles for a signature (a Numba signature string) now.
+    fn compile(slf: &Bound<'_, Self>, signature: &str) -> PyResult<()> {
+        let sig = rumbo_types::parse_signature(signature)
+            .map_err(|e| crate::compile::typing_error(slf.py(), format!("bad signature: {}", e.render(signature))))?;
+        if slf.get().find_exact(&sig.args).is_none() {
+            compile_specialization(slf, sig.args, sig.ret)?;
+        }
+        Ok(())
+    }
+
+    /// After this, calls only use the compiled signatures (Numba's behaviour
+    /// when signatures are given to @jit).
+    fn disable_compile(&self) {
+        self.compile_disabled.store(true, Ordering::Relaxed);
+    }
+
+    #[getter]
+    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    #[getter]
+    fn _options(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.options.to_dict(py)
+    }
+
+    /// One dict per specialization: args, ret (type names), llvm, ir, annotations.
+    fn _specializations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for s in self.specs.load().iter() {
+            let d = PyDict::new(py);
+            d.set_item("args", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>())?;
+            d.set_item("ret", s.ret.to_string())?;
+            d.set_item("symbol", &s.symbol)?;
+            d.set_item("llvm", &s.optimized_llvm)?;
+            d.set_item("ir", &s.ir)?;
+            d.set_item("annotations", s.annotations.clone())?;
+            d.set_item("wrapper_address", s.wrapper as usize)?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,260 @@
+//! CPython's `ast` to rumbo's syntax tree. Constructs rumbo does not compile
+//! become `Unsupported` nodes that keep their span, so lowering can point at them.
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use rumbo_syntax::*;
+
+fn node_name(node: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(node.get_type().name()?.to_string())
+}
+
+fn span_of(node: &Bound<'_, PyAny>) -> PyResult<Span> {
+    let get = |attr: &str| -> PyResult<u32> {
+        let v = node.getattr(attr)?;
+        if v.is_none() {
+            Ok(0)
+        } else {
+            v.extract::<u32>()
+        }
+    };
+    let line = get("lineno")?;
+    let col = get("col_offset")?;
+    let end_line = get("end_lineno")?;
+    let end_col = get("end_col_offset")?;
+    Ok(Span { line, col, end_line: if end_line == 0 { line } else { end_line }, end_col })
+}
+
+fn list<'py>(node: &Bound<'py, PyAny>, attr: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let v = node.getattr(attr)?;
+    let l = v.cast::<PyList>().map_err(PyErr::from)?;
+    Ok(l.iter().collect())
+}
+
+fn opt<'py>(node: &Bound<'py, PyAny>, attr: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let v = node.getattr(attr)?;
+    Ok(if v.is_none() { None } else { Some(v) })
+}
+
+fn binop(node: &Bound<'_, PyAny>) -> PyResult<Option<BinOp>> {
+    Ok(Some(match node_name(node)?.as_str() {
+        "Add" => BinOp::Add,
+        "Sub" => BinOp::Sub,
+        "Mult" => BinOp::Mult,
+        "Div" => BinOp::Div,
+        "FloorDiv" => BinOp::FloorDiv,
+        "Mod" => BinOp::Mod,
+        "Pow" => BinOp::Pow,
+        "MatMult" => BinOp::MatMult,
+        "LShift" => BinOp::LShift,
+        "RShift" => BinOp::RShift,
+        "BitOr" => BinOp::BitOr,
+        "BitXor" => BinOp::BitXor,
+        "BitAnd" => BinOp::BitAnd,
+        _ => return Ok(None),
+    }))
+}
+
+fn constant(value: &Bound<'_, PyAny>) -> PyResult<Option<Constant>> {
+    use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyString};
+    Ok(Some(if value.is_none() {
+        Constant::None
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        Constant::Bool(b.is_true())
+    } else if value.is_instance_of::<PyInt>() {
+        match value.extract::<i128>() {
+            Ok(i) => Constant::Int(i),
+            Err(_) => return Ok(None),
+        }
+    } else if let Ok(f) = value.cast::<PyFloat>() {
+        Constant::Float(f.value())
+    } else if let Ok(c) = value.cast::<PyComplex>() {
+        Constant::Complex { re: c.real(), im: c.imag() }
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Constant::Str(s.to_string())
+    } else if value.is(&value.py().Ellipsis()) {
+        Constant::Ellipsis
+    } else {
+        return Ok(None);
+    }))
+}
+
+fn boxed(node: &Bound<'_, PyAny>, attr: &str) -> PyResult<Box<Expr>> {
+    Ok(Box::new(expr(&node.getattr(attr)?)?))
+}
+
+fn exprs(node: &Bound<'_, PyAny>, attr: &str) -> PyResult<Vec<Expr>> {
+    list(node, attr)?.iter().map(expr).collect()
+}
+
+pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
+    let span = span_of(node)?;
+    let name = node_name(node)?;
+    let unsupported = |what: &str| Expr { kind: ExprKind::Unsupported { what: what.to_string() }, span };
+    let kind = match name.as_str() {
+        "Name" => ExprKind::Name(node.getattr("id")?.extract()?),
+        "Constant" => match constant(&node.getattr("value")?)? {
+            Some(c) => ExprKind::Const(c),
+            None => return Ok(unsupported("this constant")),
+        },
+        "BinOp" => match binop(&node.getattr("op")?)? {
+            Some(op) => ExprKind::BinOp { op, left: boxed(node, "left")?, right: boxed(node, "right")? },
+            None => return Ok(unsupported("BinOp")),
+        },
+        "UnaryOp" => {
+            let op = match node_name(&node.getattr("op")?)?.as_str() {
+                "Not" => UnaryOp::Not,
+                "USub" => UnaryOp::Neg,
+                "UAdd" => UnaryOp::Pos,
+                _ => UnaryOp::Invert,
+            };
+            ExprKind::UnaryOp { op, operand: boxed(node, "operand")? }
+        }
+        "BoolOp" => {
+            let op = if node_name(&node.getattr("op")?)? == "And" { BoolOp::And } else { BoolOp::Or };
+            ExprKind::BoolOp { op, values: exprs(node, "values")? }
+        }
+        "Compare" => {
+            let mut ops = vec![];
+            for o in list(node, "ops")? {
+                ops.push(match node_name(&o)?.as_str() {
+                    "Eq" => CmpOp::Eq,
+                    "NotEq" => CmpOp::NotEq,
+                    "Lt" => CmpOp::Lt,
+                    "LtE" => CmpOp::LtE,
+                    "Gt" => CmpOp::Gt,
+                    "GtE" => CmpOp::GtE,
+                    "Is" => CmpOp::Is,
+                    "IsNot" => CmpOp::IsNot,
+                    "In" => CmpOp::In,
+                    _ => CmpOp::NotIn,
+                });
+            }
+            ExprKind::Compare { left: boxed(node, "left")?, ops, comparators: exprs(node, "comparators")? }
+        }
+        "Call" => {
+            let mut args = vec![];
+            for a in list(node, "args")? {
+                if node_name(&a)? == "Starred" {
+                    return Ok(Expr { kind: ExprKind::Unsupported { what: "*args in a call".into() }, span: span_of(&a)? });
+                }
+                args.push(expr(&a)?);
+            }
+            let mut keywords = vec![];
+            for k in list(node, "keywords")? {
+                match opt(&k, "arg")? {
+                    Some(n) => keywords.push(Keyword { name: n.extract()?, value: expr(&k.getattr("value")?)? }),
+                    None => {
+                        return Ok(Expr { kind: ExprKind::Unsupported { what: "**kwargs in a call".into() }, span: span_of(&k)? })
+                    }
+                }
+            }
+            ExprKind::Call { func: boxed(node, "func")?, args, keywords }
+        }
+        "Attribute" => ExprKind::Attribute { value: boxed(node, "value")?, attr: node.getattr("attr")?.extract()? },
+        "IfExp" => ExprKind::IfExp { test: boxed(node, "test")?, body: boxed(node, "body")?, orelse: boxed(node, "orelse")? },
+        "Tuple" => ExprKind::Tuple(exprs(node, "elts")?),
+        "List" => ExprKind::List(exprs(node, "elts")?),
+        "Subscript" => ExprKind::Subscript { value: boxed(node, "value")?, index: boxed(node, "slice")? },
+        "Slice" => {
+            let part = |a: &str| -> PyResult<Option<Box<Expr>>> { opt(node, a)?.map(|x| expr(&x).map(Box::new)).transpose() };
+            ExprKind::Slice { lower: part("lower")?, upper: part("upper")?, step: part("step")? }
+        }
+        other => return Ok(unsupported(&describe(other))),
+    };
+    Ok(Expr { kind, span })
+}
+
+/// Users read these names in errors: say what the construct is.
+fn describe(node: &str) -> String {
+    match node {
+        "Lambda" => "lambda".into(),
+        "ListComp" => "list comprehension".into(),
+        "SetComp" => "set comprehension".into(),
+        "DictComp" => "dict comprehension".into(),
+        "GeneratorExp" => "generator expression".into(),
+        "JoinedStr" | "FormattedValue" => "f-string".into(),
+        "Dict" => "dict literal".into(),
+        "Set" => "set literal".into(),
+        "Yield" | "YieldFrom" => "yield (generators)".into(),
+        "Await" => "await".into(),
+        "NamedExpr" => "assignment expression (:=)".into(),
+        "Starred" => "starred expression".into(),
+        "With" | "AsyncWith" => "with statement".into(),
+        "Try" | "TryStar" => "try statement".into(),
+        "ClassDef" => "class definition".into(),
+        "FunctionDef" | "AsyncFunctionDef" => "nested function definition".into(),
+        "Import" | "ImportFrom" => "import statement".into(),
+        "Delete" => "del statement".into(),
+        "AsyncFor" => "async for".into(),
+        "Match" => "match statement".into(),
+        other => other.to_string(),
+    }
+}
+
+fn body(node: &Bound<'_, PyAny>, attr: &str) -> PyResult<Vec<Stmt>> {
+    list(node, attr)?.iter().map(stmt).collect()
+}
+
+fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
+    let span = span_of(node)?;
+    let name = node_name(node)?;
+    let kind = match name.as_str() {
+        "Return" => StmtKind::Return(opt(node, "value")?.map(|v| expr(&v)).transpose()?),
+        "Assign" => StmtKind::Assign { targets: exprs(node, "targets")?, value: expr(&node.getattr("value")?)? },
+        "AugAssign" => match binop(&node.getattr("op")?)? {
+            Some(op) => StmtKind::AugAssign { target: expr(&node.getattr("target")?)?, op, value: expr(&node.getattr("value")?)? },
+            None => StmtKind::Unsupported { what: "augmented assignment".into() },
+        },
+        "AnnAssign" => StmtKind::AnnAssign {
+            target: expr(&node.getattr("target")?)?,
+            value: opt(node, "value")?.map(|v| expr(&v)).transpose()?,
+        },
+        "For" => StmtKind::For {
+            target: expr(&node.getattr("target")?)?,
+            iter: expr(&node.getattr("iter")?)?,
+            body: body(node, "body")?,
+            orelse: body(node, "orelse")?,
+        },
+        "While" => StmtKind::While { test: expr(&node.getattr("test")?)?, body: body(node, "body")?, orelse: body(node, "orelse")? },
+        "If" => StmtKind::If { test: expr(&node.getattr("test")?)?, body: body(node, "body")?, orelse: body(node, "orelse")? },
+        "Expr" => StmtKind::Expr(expr(&node.getattr("value")?)?),
+        "Pass" => StmtKind::Pass,
+        "Break" => StmtKind::Break,
+        "Continue" => StmtKind::Continue,
+        "Raise" => StmtKind::Raise(opt(node, "exc")?.map(|v| expr(&v)).transpose()?),
+        "Assert" => StmtKind::Assert {
+            test: expr(&node.getattr("test")?)?,
+            msg: opt(node, "msg")?.map(|v| expr(&v)).transpose()?,
+        },
+        "Global" | "Nonlocal" => StmtKind::Global(node.getattr("names")?.extract()?),
+        other => StmtKind::Unsupported { what: describe(other) },
+    };
+    Ok(Stmt { kind, span })
+}
+
+/// Converts an `ast.FunctionDef`. Unsupported parameter kinds are reported as a
+/// statement at the def, so the error points there.
+pub(crate) fn function(node: &Bound<'_, PyAny>) -> PyResult<Function> {
+    let span = span_of(node)?;
+    let name: String = node.getattr("name")?.extract()?;
+    let args = node.getattr("args")?;
+    let mut params = vec![];
+    for a in list(&args, "posonlyargs")?.into_iter().chain(list(&args, "args")?) {
+        params.push(Param { name: a.getattr("arg")?.extract()?, default: None, span: span_of(&a)? });
+    }
+    let mut body = body(node, "body")?;
+    let special = [("vararg", "*args parameters"), ("kwarg", "**kwargs parameters")];
+    for (attr, what) in special {
+        if let Some(a) = opt(&args, attr)? {
+            body.insert(0, Stmt { kind: StmtKind::Unsupported { what: what.into() }, span: span_of(&a)? });
+        }
+    }
+    if let Some(a) = list(&args, "kwonlyargs")?.first() {
+        body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "keyword-only parameters".into() }, span: span_of(a)? });
+    }
+    if matches!(node_name(node)?.as_str(), "AsyncFunctionDef") {
+        body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "async functions".into() }, span });
+    }
+    Ok(Function { name, params, body, span })
+}

@@ -1,0 +1,25 @@
+//! `rumbo._core`: the Python face of the compiler. The only crate that touches
+//! PyO3: it reads CPython's `ast`, drives the pipeline, and dispatches calls.
+
+mod compile;
+mod dispatcher;
+mod exceptions;
+mod frontend;
+mod globals;
+mod values;
+
+use pyo3::prelude::*;
+
+/// Host facts for reports: (triple, cpu, features, vector library).
+#[pyfunction]
+fn host_info() -> (String, String, String, Option<String>) {
+    let h = rumbo_jit::JitSession::global().host_info();
+    (h.triple, h.cpu, h.features, h.vector_library)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<dispatcher::Dispatcher>()?;
+    m.add_function(wrap_pyfunction!(host_info, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! Python values at the boundary: the rumbo type of an argument, unboxing into
+//! the uniform ABI's 16-byte leaf slots, and boxing results back.
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyTuple};
+use rumbo_types::{Type, F32, F64, C128, C64, I16, I32, I64, I8, U16, U32, U64, U8};
+
+pub(crate) type Slot = [u8; rumbo_types::ABI_SLOT_BYTES];
+
+/// The rumbo type of a Python value passed as an argument, if it has one.
+pub(crate) fn typeof_value(obj: &Bound<'_, PyAny>) -> Option<Type> {
+    if obj.is_instance_of::<PyBool>() {
+        return Some(Type::Bool);
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return if obj.extract::<i64>().is_ok() {
+            Some(I64)
+        } else if obj.extract::<u64>().is_ok() {
+            Some(U64)
+        } else {
+            None
+        };
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Some(F64);
+    }
+    if obj.is_instance_of::<PyComplex>() {
+        return Some(C128);
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t.iter().map(|x| typeof_value(&x)).collect::<Option<Vec<_>>>().map(Type::Tuple);
+    }
+    numpy_scalar_type(obj)
+}
+
+/// NumPy scalars (np.float32(1), np.int8(3), ...) by their dtype name.
+fn numpy_scalar_type(obj: &Bound<'_, PyAny>) -> Option<Type> {
+    let ty = obj.get_type();
+    let module = ty.getattr("__module__").ok()?;
+    if module.extract::<String>().ok()? != "numpy" {
+        return None;
+    }
+    let name: String = obj.getattr("dtype").ok()?.getattr("name").ok()?.extract().ok()?;
+    dtype_type(&name)
+}
+
+pub(crate) fn dtype_type(name: &str) -> Option<Type> {
+    Some(match name {
+        "bool" => Type::Bool,
+        "int8" => I8,
+        "int16" => I16,
+        "int32" => I32,
+        "int64" => I64,
+        "uint8" => U8,
+        "uint16" => U16,
+        "uint32" => U32,
+        "uint64" => U64,
+        "float32" => F32,
+        "float64" => F64,
+        "complex64" => C64,
+        "complex128" => C128,
+        _ => return None,
+    })
+}
+
+/// Whether a value of type `from` may be passed where `to` is declared (Numba's
+/// safe conversions: integers widen and become floats, reals become complex).
+pub(crate) fn can_convert(from: &Type, to: &Type) -> bool {
+    if from == to {
+        return true;
+    }
+    match (from, to) {
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| can_convert(x, y)),
+        (Type::Bool, t) => t.is_number(),
+        (Type::Int { .. }, Type::Int { .. } | Type::Float { .. } | Type::Complex { .. }) => true,
+        (Type::Float { bits: a }, Type::Float { bits: b }) => a <= b,
+        (Type::Float { .. }, Type::Complex { .. }) => true,
+        (Type::Complex { bits: a }, Type::Complex { bits: b }) => a <= b,
+        _ => false,
+    }
+}
+
+fn write<T: Copy>(slot: &mut Slot, v: T) {
+    // SAFETY: every leaf type fits in a 16-byte slot.
+    unsafe { std::ptr::write_unaligned(slot.as_mut_ptr() as *mut T, v) }
+}
+
+fn read<T: Copy>(slot: &Slot) -> T {
+    // SAFETY: the slot was written by compiled code as a `T`.
+    unsafe { std::ptr::read_unaligned(slot.as_ptr() as *const T) }
+}
+
+/// Writes the leaves of `obj`, converted to `t`, into `out`.
+pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>) -> PyResult<()> {
+    let mut slot: Slot = [0; 16];
+    match t {
+        Type::Tuple(items) => {
+            let tup = obj.cast::<PyTuple>().map_err(|_| PyTypeError::new_err(format!("expected a tuple for {t}")))?;
+            if tup.len() != items.len() {
+                return Err(PyTypeError::new_err(format!("expected a tuple of {} items", items.len())));
+            }
+            for (x, it) in tup.iter().zip(items) {
+                unbox(&x, it, out)?;
+            }
+            return Ok(());
+        }
+        Type::Bool => write(&mut slot, obj.is_truthy()? as u8),
+        Type::Int { bits, signed } => {
+            let v: i128 = match obj.extract::<i128>() {
+                Ok(v) => v,
+                Err(_) => obj.call_method0("__int__")?.extract::<i128>()?,
+            };
+            let fits = if *signed {
+                v >= -(1i128 << (bits - 1)) && v < (1i128 << (bits - 1))
+            } else {
+                v >= 0 && v < (1i128 << bits)
+            };
+            if !fits && *bits == 64 {
+                return Err(PyOverflowError::new_err(format!("Python int too large to convert to {t}")));
+            }
+            match bits {
+                8 => write(&mut slot, v as u8),
+                16 => write(&mut slot, v as u16),
+                32 => write(&mut slot, v as u32),
+                _ => write(&mut slot, v as u64),
+            }
+        }
+        Type::Float { bits: 32 } => write(&mut slot, obj.extract::<f64>()? as f32),
+        Type::Float { .. } => write(&mut slot, obj.extract::<f64>()?),
+        Type::Complex { bits } => {
+            let c: (f64, f64) = if let Ok(c) = obj.cast::<PyComplex>() {
+                (c.real(), c.imag())
+            } else if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>() {
+                (obj.extract::<f64>()?, 0.0)
+            } else {
+                let c = obj.call_method0("__complex__")?;
+                let c = c.cast::<PyComplex>()?;
+                (c.real(), c.imag())
+            };
+            if *bits == 64 {
+                write(&mut slot, [c.0 as f32, c.1 as f32]);
+            } else {
+                write(&mut slot, [c.0, c.1]);
+            }
+        }
+        _ => return Ok(()),
+    }
+    out.push(slot);
+    Ok(())
+}
+
+/// Builds the Python value of type `t` from the result slots at `slots[*k..]`.
+pub(crate) fn box_value(py: Python<'_>, t: &Type, slots: &[Slot], k: &mut usize) -> PyResult<Py<PyAny>> {
+    if let Type::Tuple(items) = t {
+        let vals = items.iter().map(|it| box_value(py, it, slots, k)).collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyTuple::new(py, vals)?.into_any().unbind());
+    }
+    if !t.is_number() {
+        return Ok(py.None());
+    }
+    let s = &slots[*k];
+    *k += 1;
+    Ok(match t {
+        Type::Bool => PyBool::new(py, read::<u8>(s) != 0).to_owned().into_any().unbind(),
+        Type::Int { bits, signed: true } => {
+            let v: i64 = match bits {
+                8 => read::<i8>(s) as i64,
+                16 => read::<i16>(s) as i64,
+                32 => read::<i32>(s) as i64,
+                _ => read::<i64>(s),
+            };
+            v.into_pyobject(py)?.into_any().unbind()
+        }
+        Type::Int { bits, .. } => {
+            let v: u64 = match bits {
+                8 => read::<u8>(s) as u64,
+                16 => read::<u16>(s) as u64,
+                32 => read::<u32>(s) as u64,
+                _ => read::<u64>(s),
+            };
+            v.into_pyobject(py)?.into_any().unbind()
+        }
+        Type::Float { bits: 32 } => (read::<f32>(s) as f64).into_pyobject(py)?.into_any().unbind(),
+        Type::Float { .. } => read::<f64>(s).into_pyobject(py)?.into_any().unbind(),
+        Type::Complex { bits: 64 } => {
+            let [re, im] = read::<[f32; 2]>(s);
+            PyComplex::from_doubles(py, re as f64, im as f64).into_any().unbind()
+        }
+        _ => {
+            let [re, im] = read::<[f64; 2]>(s);
+            PyComplex::from_doubles(py, re, im).into_any().unbind()
+        }
+    })
+}

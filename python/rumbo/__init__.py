@@ -1,0 +1,38 @@
+"""rumbo: a just-in-time compiler for numeric Python, with Numba's API.
+
+    from rumbo import njit
+
+    @njit
+    def f(x):
+        return x * 2 + 1
+"""
+
+from . import config, errors, types
+from .decorators import jit, njit
+from .errors import NumbaError, TypingError, UnsupportedError  # noqa: F401
+from .types import (  # noqa: F401
+    b1, bool_, boolean, byte, c8, c16, char, complex64, complex128, double, f4, f8, float32, float64,
+    i1, i2, i4, i8, int8, int16, int32, int64, int_, intc, intp, long_, longlong, none, short, size_t,
+    ssize_t, u1, u2, u4, u8, uchar, uint, uint8, uint16, uint32, uint64, uintc, uintp, ulong,
+    ulonglong, ushort, void,
+)
+
+__version__ = "0.1.0"
+
+#: Loops written with `prange` run serially until the parallel backend lands.
+prange = range
+
+__all__ = ["jit", "njit", "prange", "types", "errors", "config", "typeof"]
+
+
+def typeof(value):
+    """The rumbo type of a Python value (as `numba.typeof`)."""
+    if isinstance(value, bool):
+        return types.boolean
+    if isinstance(value, int):
+        return types.int64 if -(2**63) <= value < 2**63 else types.uint64
+    if isinstance(value, float):
+        return types.float64
+    if isinstance(value, complex):
+        return types.complex128
+    raise ValueError(f"cannot determine the rumbo type of {type(value).__name__}")

@@ -1,0 +1,1 @@
+"""Numba's `numba.core` namespace, for code that imports from it."""

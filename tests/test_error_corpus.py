@@ -405,19 +405,6 @@ def negate_tuple(x):
 
 
 @case(TYPING, 1)
-def not_tuple(x):
-    return not (x, x)  # ERR
-
-
-@case(TYPING, 1, departure=NUMBA_COMPILES)
-def while_on_tuple(x):
-    t = (x,)
-    while t:  # ERR
-        return 1
-    return 0
-
-
-@case(TYPING, 1)
 def min_of_tuple_and_int(x):
     return min((x, x), 1)  # ERR
 

@@ -861,3 +861,18 @@ def test_exception_from_loop_and_from_callee():
         int_div(5, 0)
     # the dispatcher still works after an exception
     assert int_div(5, 2) == 2
+
+
+@njit
+def tuple_truth(x):
+    t = (x,)
+    e = ()
+    n = 0
+    while t:
+        n += 1
+        break
+    return n, not t, not e, bool(t) if False else 1
+
+
+def test_tuples_are_truthy_like_python():
+    assert tuple_truth(3) == tuple_truth.py_func(3)

@@ -5,8 +5,13 @@ from .dispatcher import Dispatcher
 
 
 def _signature_strings(sigs):
+    from . import types as _types
+
+    if isinstance(sigs, tuple) and all(isinstance(t, _types.Type) for t in sigs):
+        # A tuple of argument types is one signature without a return type.
+        return ["(" + ", ".join(str(t) for t in sigs) + ")"]
     if isinstance(sigs, (list, tuple)):
-        return [str(s) for s in sigs]
+        return [s for sig in sigs for s in _signature_strings(sig)]
     return [str(sigs)]
 
 

@@ -10,7 +10,7 @@ use inkwell::values::{BasicValueEnum, FloatValue, FunctionValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 use rumbo_ir::{Inst, Value};
 use rumbo_syntax::{BinOp, CmpOp};
-use rumbo_types::{BuiltinExc, CallKind, Type, F64, I64};
+use rumbo_types::{ArgSource, BuiltinExc, CallKind, Type, F64, I64};
 
 /// math functions with an LLVM intrinsic of the same meaning.
 fn intrinsic_for(name: &str) -> Option<&'static str> {
@@ -80,8 +80,23 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         raw.extend_from_slice(args);
         let mut vals = vec![];
-        for (a, t) in raw.iter().zip(&target.arg_types) {
-            vals.push(self.cast(self.val(*a), self.ty(*a), t)?);
+        if let Some(binding) = &target.binding {
+            for (src, t) in binding.iter().zip(&target.arg_types) {
+                let v = match src {
+                    ArgSource::Positional(i) => self.cast(self.val(args[*i]), self.ty(args[*i]), t)?,
+                    ArgSource::Keyword(i) => self.cast(self.val(kwargs[*i].1), self.ty(kwargs[*i].1), t)?,
+                    ArgSource::Default(g) => {
+                        let gt = g.type_of().ok_or("internal: default without a type")?;
+                        let c = self.constant(g, &gt)?;
+                        self.cast(c, &gt, t)?
+                    }
+                };
+                vals.push(v);
+            }
+        } else {
+            for (a, t) in raw.iter().zip(&target.arg_types) {
+                vals.push(self.cast(self.val(*a), self.ty(*a), t)?);
+            }
         }
         if matches!(&target.kind, CallKind::Builtin(n) if n == "math.isclose") {
             for (key, default) in [("rel_tol", 1e-9), ("abs_tol", 0.0)] {
@@ -167,6 +182,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             },
             "float" | "bool" => match ats.first() {
                 None => Ok(llvm_type(self.ctx, ret).const_zero()),
+                Some(t) if name == "bool" => Ok(self.truth(vals[0], t)?.into()),
                 Some(t) => self.cast(vals[0], t, ret),
             },
             "complex" => {
@@ -311,12 +327,39 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 } else {
                     self.cast(b, &F64, &parts[1])?
                 };
-                let (a, b) = if name == "modf" { (b, a) } else { (a, b) };
                 return self.build_struct(ret, &[a, b]);
             }
             "gcd" | "lcm" | "comb" | "perm" | "factorial" | "isqrt" => {
                 let f = self.runtime_fn(&format!("rumbo_{name}"), vals.len(), self.ctx.i64_type().into())?;
                 return self.call_native(f, &I64, vals);
+            }
+            "hypot" => {
+                let Some((first, rest)) = vals.split_first() else {
+                    return Ok(self.ctx.f64_type().const_zero().into());
+                };
+                // Pairwise hypot; like CPython's, an overflowing result is inf, not an error.
+                let f = self.libm("hypot", &t, 2);
+                let mut acc = self.call_intrinsic("llvm.fabs", &[*first])?;
+                for x in rest {
+                    acc = self.call_fn(f, &[acc, *x])?;
+                }
+                return Ok(acc);
+            }
+            "ulp" => {
+                let x = self.call_intrinsic("llvm.fabs", &[vals[0]])?;
+                let f = self.libm("nextafter", &t, 2);
+                let inf = llvm_type(self.ctx, &t).into_float_type().const_float(f64::INFINITY);
+                let max = llvm_type(self.ctx, &t).into_float_type().const_float(if t == rumbo_types::F32 { f32::MAX as f64 } else { f64::MAX });
+                let next = self.call_fn(f, &[x, inf.into()])?.into_float_value();
+                let xf = x.into_float_value();
+                let diff = self.b.build_float_sub(next, xf, "ulp").map_err(e)?;
+                // ulp(max) is max - nextafter(max, 0); ulp(inf) is inf; ulp(nan) is nan.
+                let is_max = self.b.build_float_compare(FloatPredicate::OEQ, xf, max, "ismax").map_err(e)?;
+                let prev = self.call_fn(f, &[x, llvm_type(self.ctx, &t).into_float_type().const_zero().into()])?.into_float_value();
+                let top = self.b.build_float_sub(xf, prev, "top").map_err(e)?;
+                let r = self.b.build_select(is_max, top, diff, "ulp").map_err(e)?.into_float_value();
+                let is_inf = self.b.build_float_compare(FloatPredicate::OEQ, xf, inf, "isinf").map_err(e)?;
+                return Ok(self.b.build_select(is_inf, xf, r, "ulp").map_err(e)?);
             }
             "isclose" => {
                 let f64t = self.ctx.f64_type();
@@ -384,7 +427,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             _ => {}
         }
         self.raise_if(domain, BuiltinExc::ValueError, "math domain error")?;
-        if matches!(name, "exp" | "exp2" | "expm1" | "cosh" | "sinh" | "pow" | "hypot") {
+        if matches!(name, "exp" | "exp2" | "expm1" | "cosh" | "sinh" | "pow") {
             self.check_range(rf, ins[0])?;
         }
         Ok(r)

@@ -79,6 +79,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.typed.ty(v)
     }
 
+    /// The type an instruction computes (before a declared local's conversion).
+    pub(crate) fn result_ty(&self, v: Value) -> &'a Type {
+        self.typed.def_casts.get(&v).unwrap_or_else(|| self.typed.ty(v))
+    }
+
     pub(crate) fn val(&self, v: Value) -> BasicValueEnum<'ctx> {
         self.values[&v]
     }
@@ -122,7 +127,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 if self.typed.types[v.index()].is_none() {
                     continue;
                 }
-                let out = self.emit_inst(v, inst)?;
+                let mut out = self.emit_inst(v, inst)?;
+                if let Some(from) = self.typed.def_casts.get(&v) {
+                    out = self.cast(out, from, self.ty(v))?;
+                }
                 self.values.insert(v, out);
             }
             self.emit_term(blk)?;
@@ -131,7 +139,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     fn emit_inst(&mut self, v: Value, inst: &Inst) -> R<BasicValueEnum<'ctx>> {
-        let t = self.ty(v);
+        let t = self.result_ty(v);
         match inst {
             Inst::Const(_) | Inst::Global(_) => self.const_value(v, t),
             Inst::GetAttr { value, attr } => match self.typed.consts.get(&v) {
@@ -351,11 +359,35 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     // ---- ranges ------------------------------------------------------------
 
+    /// A range iterator is `{cur, remaining, step}` on the stack; the count is
+    /// computed once, as CPython does, so extreme bounds never overflow.
     fn range_iter(&mut self, range: Value) -> R<BasicValueEnum<'ctx>> {
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.alloca(st.into(), "range.iter")?;
-        self.b.build_store(slot, self.val(range)).map_err(e)?;
+        let r = self.val(range).into_struct_value();
+        let start = self.b.build_extract_value(r, 0, "start").map_err(e)?.into_int_value();
+        let stop = self.b.build_extract_value(r, 1, "stop").map_err(e)?.into_int_value();
+        let step = self.b.build_extract_value(r, 2, "step").map_err(e)?.into_int_value();
+        let zero = i64t.const_zero();
+        let one = i64t.const_int(1, false);
+        let b = &self.b;
+        // up:   stop > start ? (stop - start - 1) / step + 1 : 0   (unsigned arithmetic)
+        // down: start > stop ? (start - stop - 1) / -step + 1 : 0
+        let up = b.build_int_compare(IntPredicate::SGT, step, zero, "up").map_err(e)?;
+        let lo = b.build_select(up, start, stop, "lo").map_err(e)?.into_int_value();
+        let hi = b.build_select(up, stop, start, "hi").map_err(e)?.into_int_value();
+        let nonempty = b.build_int_compare(IntPredicate::SGT, hi, lo, "nonempty").map_err(e)?;
+        let span = b.build_int_sub(hi, lo, "span").map_err(e)?;
+        let span1 = b.build_int_sub(span, one, "span1").map_err(e)?;
+        let neg_step = b.build_int_neg(step, "negstep").map_err(e)?;
+        let abs_step = b.build_select(up, step, neg_step, "absstep").map_err(e)?.into_int_value();
+        let safe_step = b.build_select(nonempty, abs_step, one, "safestep").map_err(e)?.into_int_value();
+        let q = b.build_int_unsigned_div(span1, safe_step, "q").map_err(e)?;
+        let n = b.build_int_add(q, one, "n").map_err(e)?;
+        let len = b.build_select(nonempty, n, zero, "len").map_err(e)?.into_int_value();
+        let state = self.build_struct(&Type::Tuple(vec![rumbo_types::I64; 3]), &[start.into(), len.into(), step.into()])?;
+        self.b.build_store(slot, state).map_err(e)?;
         Ok(slot.into())
     }
 
@@ -364,17 +396,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.val(it).into_pointer_value();
         let field = |i: u32, name: &str| self.b.build_struct_gep(st, slot, i, name).map_err(e);
-        let (cur_p, stop_p, step_p) = (field(0, "cur.p")?, field(1, "stop.p")?, field(2, "step.p")?);
+        let (cur_p, left_p, step_p) = (field(0, "cur.p")?, field(1, "left.p")?, field(2, "step.p")?);
         let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
-        let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
+        let left = self.b.build_load(i64t, left_p, "left").map_err(e)?.into_int_value();
         let step = self.b.build_load(i64t, step_p, "step").map_err(e)?.into_int_value();
-        let zero = i64t.const_zero();
-        let up = self.b.build_int_compare(IntPredicate::SGT, step, zero, "up").map_err(e)?;
-        let below = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "below").map_err(e)?;
-        let above = self.b.build_int_compare(IntPredicate::SGT, cur, stop, "above").map_err(e)?;
-        let valid = self.b.build_select(up, below, above, "valid").map_err(e)?.into_int_value();
+        let valid = self.b.build_int_compare(IntPredicate::UGT, left, i64t.const_zero(), "valid").map_err(e)?;
         let next = self.b.build_int_add(cur, step, "next").map_err(e)?;
+        let left1 = self.b.build_int_sub(left, i64t.const_int(1, false), "left1").map_err(e)?;
         self.b.build_store(cur_p, next).map_err(e)?;
+        self.b.build_store(left_p, left1).map_err(e)?;
         let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
         self.build_struct(&t, &[cur.into(), valid.into()])
     }

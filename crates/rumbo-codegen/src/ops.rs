@@ -159,7 +159,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     pub(crate) fn binary(&mut self, v: Value, op: BinOp, lhs: Value, rhs: Value) -> R<BasicValueEnum<'ctx>> {
         let (lt, rt) = (self.ty(lhs), self.ty(rhs));
-        let res_t = self.ty(v);
+        let res_t = self.result_ty(v);
         if let (Type::Tuple(_), Type::Tuple(_)) = (lt, rt) {
             let (a, b) = (self.val(lhs).into_struct_value(), self.val(rhs).into_struct_value());
             let mut items = vec![];
@@ -330,7 +330,23 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let bad = self.b.build_and(x0, yneg, "bad").map_err(e)?;
                     self.raise_if(bad, BuiltinExc::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
                 }
-                self.call_intrinsic("llvm.pow", &[x.into(), y.into()])?
+                let r = self.call_intrinsic("llvm.pow", &[x.into(), y.into()])?;
+                if !self.opts.numpy_errors {
+                    // Python: a finite power that overflows raises OverflowError.
+                    let inf = x.get_type().const_float(f64::INFINITY);
+                    let ar = self.call_intrinsic("llvm.fabs", &[r])?.into_float_value();
+                    let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
+                    let ay = self.call_intrinsic("llvm.fabs", &[y.into()])?.into_float_value();
+                    let b = &self.b;
+                    let r_inf = b.build_float_compare(FloatPredicate::OEQ, ar, inf, "rinf").map_err(e)?;
+                    let x_fin = b.build_float_compare(FloatPredicate::OLT, ax, inf, "xfin").map_err(e)?;
+                    let y_fin = b.build_float_compare(FloatPredicate::OLT, ay, inf, "yfin").map_err(e)?;
+                    let x_nz = b.build_float_compare(FloatPredicate::ONE, x, x.get_type().const_zero(), "xnz").map_err(e)?;
+                    let fin = b.build_and(x_fin, y_fin, "fin").map_err(e)?;
+                    let bad = b.build_and(b.build_and(r_inf, fin, "bad").map_err(e)?, x_nz, "bad").map_err(e)?;
+                    self.raise_if(bad, BuiltinExc::OverflowError, "(34, 'Numerical result out of range')")?;
+                }
+                r
             }
             _ => return Err(format!("internal: float {}", op.symbol())),
         })
@@ -420,9 +436,61 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             let r = if op == CmpOp::Is { same } else { !same };
             return Ok(bool_t.const_int(r as u64, false).into());
         }
+        if common.is_float() && (lt.is_int() || rt.is_int()) && !self.opts.fastmath {
+            return self.compare_int_float(op, lhs, rhs).map(|v| v.into());
+        }
         let a = self.cast(self.val(lhs), lt, &common)?;
         let c = self.cast(self.val(rhs), rt, &common)?;
         self.compare_values(op, a, c, &common).map(|v| v.into())
+    }
+
+    /// Compares an integer with a float exactly, as Python does (no rounding of
+    /// the integer to the float's precision deciding the result).
+    fn compare_int_float(&mut self, op: CmpOp, lhs: Value, rhs: Value) -> R<IntValue<'ctx>> {
+        let (lt, rt) = (self.ty(lhs).clone(), self.ty(rhs).clone());
+        let int_left = lt.is_int();
+        let (iv, it, fv, ft) = if int_left {
+            (self.val(lhs), lt, self.val(rhs), rt)
+        } else {
+            (self.val(rhs), rt, self.val(lhs), lt)
+        };
+        let i = self.cast(iv, &it, &rumbo_types::I64)?.into_int_value();
+        let signed = matches!(it, Type::Int { signed: true, .. });
+        let f = self.cast(fv, &ft, &rumbo_types::F64)?.into_float_value();
+        let b = &self.b;
+        let i_as_f = if signed {
+            b.build_signed_int_to_float(i, self.ctx.f64_type(), "if").map_err(e)?
+        } else {
+            b.build_unsigned_int_to_float(i, self.ctx.f64_type(), "if").map_err(e)?
+        };
+        // When the rounded integer differs from the float, the float order is exact;
+        // when they are equal, the float is integral and in range (or exactly 2**63/2**64):
+        // compare as integers, treating the top bound as greater than every integer.
+        let same = b.build_float_compare(FloatPredicate::OEQ, i_as_f, f, "same").map_err(e)?;
+        let top = self.ctx.f64_type().const_float(if signed { 9223372036854775808.0 } else { 18446744073709551616.0 });
+        let at_top = b.build_float_compare(FloatPredicate::OGE, f, top, "top").map_err(e)?;
+        let f_as_i = if signed {
+            b.build_float_to_signed_int(f, self.ctx.i64_type(), "fi").map_err(e)?
+        } else {
+            b.build_float_to_unsigned_int(f, self.ctx.i64_type(), "fi").map_err(e)?
+        };
+        let f_as_i = b.build_select(at_top, self.ctx.i64_type().const_zero(), f_as_i, "fi").map_err(e)?.into_int_value();
+        let int_t = if signed { rumbo_types::I64 } else { rumbo_types::U64 };
+        let (a_i, c_i, a_f, c_f) = if int_left {
+            (i, f_as_i, i_as_f, f)
+        } else {
+            (f_as_i, i, f, i_as_f)
+        };
+        let by_int = self.compare_values(op, a_i.into(), c_i.into(), &int_t)?;
+        // At the top bound the integer is smaller: fix the integer comparison's answer.
+        let int_smaller_answer = {
+            let (l, r) = if int_left { (0i64, 1i64) } else { (1, 0) };
+            let k = |x: i64| self.ctx.i64_type().const_int(x as u64, true);
+            self.compare_values(op, k(l).into(), k(r).into(), &rumbo_types::I64)?
+        };
+        let by_int = self.b.build_select(at_top, int_smaller_answer, by_int, "byint").map_err(e)?.into_int_value();
+        let by_float = self.compare_values(op, a_f.into(), c_f.into(), &rumbo_types::F64)?;
+        Ok(self.b.build_select(same, by_int, by_float, "cmp").map_err(e)?.into_int_value())
     }
 
     pub(crate) fn compare_values(&self, op: CmpOp, a: BasicValueEnum<'ctx>, c: BasicValueEnum<'ctx>, t: &Type) -> R<IntValue<'ctx>> {
@@ -491,7 +559,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             return self.b.build_extract_value(agg, k as u32, "item").map_err(e);
         }
         // A homogeneous tuple indexed at run time: spill it and load the element.
-        let elem_t = self.ty(v);
+        let elem_t = self.result_ty(v);
         let tuple_t = llvm_type(self.ctx, self.ty(value));
         let slot = self.alloca(tuple_t, "tuple")?;
         self.b.build_store(slot, agg).map_err(e)?;

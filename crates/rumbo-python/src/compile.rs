@@ -9,7 +9,8 @@ use pyo3::types::{PyDict, PyModule};
 use rumbo_codegen::{emit_module, wrapper_name, CodegenOptions};
 use rumbo_jit::{DumpRequest, JitSession};
 use rumbo_syntax::{Diagnostic, SourceFile};
-use rumbo_types::{infer_types, CallResolver, ResolveOutcome, Type};
+use crate::globals::classify;
+use rumbo_types::{infer_types, ArgSource, CallResolver, GlobalValue, ResolveOutcome, Type};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once};
@@ -21,6 +22,8 @@ pub(crate) struct Options {
     pub(crate) fastmath: bool,
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
+    /// Declared variable types (`locals={'x': float32}`).
+    pub(crate) locals: HashMap<String, Type>,
     pub(crate) raw: Vec<(String, String)>,
 }
 
@@ -45,11 +48,21 @@ impl Options {
             Some(v) => v.extract::<u8>()?.min(3),
             None => 3,
         };
+        let mut locals = HashMap::new();
+        if let Some(l) = d.get_item("locals")? {
+            if let Ok(l) = l.cast::<PyDict>() {
+                for (k, v) in l.iter() {
+                    let text = v.str()?.to_string();
+                    let t = rumbo_types::parse_type(&text).map_err(|e| typing_error(d.py(), format!("bad type in locals: {}", e.render(&text))))?;
+                    locals.insert(k.extract::<String>()?, t);
+                }
+            }
+        }
         let mut raw = vec![];
         for (k, v) in d.iter() {
             raw.push((k.extract()?, v.repr()?.to_string()));
         }
-        Ok(Options { nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, raw })
+        Ok(Options { nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -80,7 +93,7 @@ pub(crate) fn typing_error(py: Python<'_>, message: String) -> PyErr {
 }
 
 /// The Python exception for a diagnostic, rendered against the function's file.
-fn diagnostic_error(py: Python<'_>, d: &Diagnostic, file: &SourceFile) -> PyErr {
+pub(crate) fn diagnostic_error(py: Python<'_>, d: &Diagnostic, file: &SourceFile) -> PyErr {
     let text = d.render(file);
     match errors_module(py).and_then(|m| m.getattr(d.kind.python_name())).and_then(|c| c.call1((text,))) {
         Ok(exc) => PyErr::from_value(exc),
@@ -97,7 +110,7 @@ fn internal_error(py: Python<'_>, what: &str, msg: String) -> PyErr {
 }
 
 /// Parses and lowers the dispatcher's function once.
-fn source_of(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Source>> {
+pub(crate) fn source_of(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Source>> {
     if let Some(s) = d.source.lock().unwrap().as_ref() {
         return Ok(s.clone());
     }
@@ -122,17 +135,64 @@ struct Resolver<'py> {
     symbol: String,
 }
 
-impl CallResolver for Resolver<'_> {
-    fn resolve(&mut self, id: u32, args: &[Type]) -> Result<ResolveOutcome, String> {
-        if id == self.self_id && args == self.args.as_slice() {
-            return Ok(ResolveOutcome::InProgress { symbol: self.symbol.clone() });
+impl Resolver<'_> {
+    /// Binds a call's arguments to the callee's parameters (defaults frozen now),
+    /// giving the parameter types and where each value comes from.
+    fn bind(&self, callee: &Bound<'_, Dispatcher>, args: &[Type], keywords: &[(String, Type)]) -> Result<(Vec<Type>, Vec<ArgSource>), String> {
+        let py = self.py;
+        let d = callee.get();
+        let src = source_of(py, d).map_err(|e| e.value(py).to_string())?;
+        let names = &src.ir.param_names;
+        let defaults: Vec<GlobalValue> = d
+            .py_func
+            .bind(py)
+            .getattr("__defaults__")
+            .ok()
+            .filter(|x| !x.is_none())
+            .map(|t| t.try_iter().map(|it| it.filter_map(|x| x.ok()).map(|x| classify(&x, &mut HashMap::new()).unwrap_or(GlobalValue::None)).collect()))
+            .transpose()
+            .map_err(|e: PyErr| e.to_string())?
+            .unwrap_or_default();
+        if args.len() > names.len() {
+            return Err(format!("{}() takes {} positional arguments but {} were given", d.name, names.len(), args.len()));
         }
+        let mut types = vec![];
+        let mut binding = vec![];
+        let first_default = names.len() - defaults.len().min(names.len());
+        for (i, name) in names.iter().enumerate() {
+            if i < args.len() {
+                types.push(args[i].clone());
+                binding.push(ArgSource::Positional(i));
+            } else if let Some(k) = keywords.iter().position(|(n, _)| n == name) {
+                types.push(keywords[k].1.clone());
+                binding.push(ArgSource::Keyword(k));
+            } else if i >= first_default {
+                let g = defaults[i - first_default].clone();
+                types.push(g.type_of().ok_or_else(|| format!("the default of `{name}` has no compiled type"))?);
+                binding.push(ArgSource::Default(g));
+            } else {
+                return Err(format!("{}() missing required argument '{name}'", d.name));
+            }
+        }
+        if let Some((k, _)) = keywords.iter().find(|(k, _)| !names.contains(k)) {
+            return Err(format!("{}() got an unexpected keyword argument '{k}'", d.name));
+        }
+        Ok((types, binding))
+    }
+}
+
+impl CallResolver for Resolver<'_> {
+    fn resolve(&mut self, id: u32, args: &[Type], keywords: &[(String, Type)]) -> Result<ResolveOutcome, String> {
         let callee = self.callees.get(&id).ok_or("internal: unknown callee")?.bind(self.py).clone();
-        if let Some((_, _)) = callee.get().in_progress.lock().unwrap().iter().find(|(a, _)| a == args) {
+        let (types, binding) = self.bind(&callee, args, keywords)?;
+        if id == self.self_id && types == self.args {
+            return Ok(ResolveOutcome::InProgress { symbol: self.symbol.clone(), binding });
+        }
+        if callee.get().in_progress.lock().unwrap().iter().any(|(a, _)| a == &types) {
             return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name));
         }
-        match Dispatcher::specialization_for(&callee, args) {
-            Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone() }),
+        match Dispatcher::specialization_for(&callee, &types) {
+            Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding }),
             Err(e) => Err(format!("calling `{}`: {}", callee.get().name, e.value(self.py))),
         }
     }
@@ -188,7 +248,7 @@ pub(crate) fn compile_specialization(
 
     // 3. types
     let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone() };
-    let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &mut resolver)
+    let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
 
     // 4. LLVM, optimized and compiled by the JIT

@@ -4,7 +4,7 @@
 
 use crate::compile::{compile_specialization, Options, Source};
 use crate::exceptions::to_pyerr;
-use crate::values::{box_value, can_convert, typeof_value, unbox, Slot};
+use crate::values::{box_value, conversion_cost, typeof_value, unbox, Slot};
 use arc_swap::ArcSwap;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -54,8 +54,7 @@ impl Specialization {
 
 /// The exact Python type a scalar argument of type `t` has on the fast path.
 fn fast_type_of(t: &Type) -> Option<usize> {
-    // SAFETY: taking the address of CPython's static type objects.
-    unsafe {
+    {
         Some(match t {
             Type::Bool => std::ptr::addr_of_mut!(ffi::PyBool_Type) as usize,
             Type::Int { bits: 64, signed: true } => std::ptr::addr_of_mut!(ffi::PyLong_Type) as usize,
@@ -87,10 +86,6 @@ struct SendPtr<T>(T);
 unsafe impl<T> Send for SendPtr<T> {}
 
 impl Dispatcher {
-    pub(crate) fn specializations(&self) -> Arc<Vec<Arc<Specialization>>> {
-        self.specs.load_full()
-    }
-
     pub(crate) fn add_specialization(&self, spec: Arc<Specialization>) {
         self.specs.rcu(|old| {
             let mut v = (**old).clone();
@@ -112,9 +107,15 @@ impl Dispatcher {
         }
         if this.compile_disabled.load(Ordering::Relaxed) {
             let specs = this.specs.load();
-            if let Some(s) = specs.iter().find(|s| {
-                s.arg_types.len() == args.len() && args.iter().zip(&s.arg_types).all(|(a, t)| can_convert(a, t))
-            }) {
+            let best = specs
+                .iter()
+                .filter(|s| s.arg_types.len() == args.len())
+                .filter_map(|s| {
+                    let cost: Option<u32> = args.iter().zip(&s.arg_types).map(|(a, t)| conversion_cost(a, t)).sum();
+                    cost.map(|c| (c, s))
+                })
+                .min_by_key(|(c, _)| *c);
+            if let Some((_, s)) = best {
                 return Ok(s.clone());
             }
             let names: Vec<String> = args.iter().map(|t| t.to_string()).collect();
@@ -212,6 +213,20 @@ impl Dispatcher {
         Ok(None)
     }
 
+    /// A TypingError pointing at the parameter whose argument has no compiled type.
+    fn argument_type_error(&self, py: Python<'_>, index: usize, tname: &str) -> PyErr {
+        let src = match crate::compile::source_of(py, self) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        let name = src.ir.param_names.get(index).cloned().unwrap_or_default();
+        let span = src.ir.values[src.ir.blocks[0].params[index].index()].span;
+        let diag = rumbo_syntax::Diagnostic::typing(span, format!("cannot compile {}() for argument `{name}` of type {tname}", self.name))
+            .with_note(format!("`{name}` is a Python {tname}, which compiled code cannot use"))
+            .with_hint("compiled functions take numbers and tuples of numbers");
+        crate::compile::diagnostic_error(py, &diag, &src.file)
+    }
+
     /// Positional and keyword arguments bound to parameters, defaults filled in.
     fn bind_args<'py>(
         &self,
@@ -221,6 +236,11 @@ impl Dispatcher {
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let func = self.py_func.bind(py);
         let code = func.getattr("__code__")?;
+        // *args / **kwargs parameters are not compiled: report that, not a count mismatch.
+        let flags: u32 = code.getattr("co_flags")?.extract()?;
+        if flags & 0x0c != 0 {
+            crate::compile::source_of(py, self)?;
+        }
         let argcount: usize = code.getattr("co_argcount")?.extract()?;
         let names: Vec<String> = code.getattr("co_varnames")?.extract::<Vec<String>>()?.into_iter().take(argcount).collect();
         let defaults: Vec<Bound<'py, PyAny>> = match func.getattr("__defaults__")? {
@@ -312,15 +332,7 @@ impl Dispatcher {
                     if this.compile_disabled.load(Ordering::Relaxed) {
                         return Err(PyTypeError::new_err(format!("No matching definition for argument type(s) {tname}")));
                     }
-                    let err = crate::compile::typing_error(
-                        py,
-                        format!(
-                            "cannot compile {}() for argument {} of type {tname}\n  = help: compiled functions take numbers and tuples of numbers",
-                            this.name,
-                            i + 1
-                        ),
-                    );
-                    return Err(err);
+                    return Err(this.argument_type_error(py, i, &tname));
                 }
             }
         }
@@ -335,7 +347,7 @@ impl Dispatcher {
     /// Compiles for a signature (a Numba signature string) now.
     fn compile(slf: &Bound<'_, Self>, signature: &str) -> PyResult<()> {
         let sig = rumbo_types::parse_signature(signature)
-            .map_err(|e| crate::compile::typing_error(slf.py(), format!("bad signature: {}", e.render(signature))))?;
+            .map_err(|e| crate::compile::typing_error(slf.py(), e.render(signature)))?;
         if slf.get().find_exact(&sig.args).is_none() {
             compile_specialization(slf, sig.args, sig.ret)?;
         }

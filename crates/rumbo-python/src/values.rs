@@ -64,21 +64,46 @@ pub(crate) fn dtype_type(name: &str) -> Option<Type> {
     })
 }
 
-/// Whether a value of type `from` may be passed where `to` is declared (Numba's
-/// safe conversions: integers widen and become floats, reals become complex).
-pub(crate) fn can_convert(from: &Type, to: &Type) -> bool {
+/// The cost of passing a value of type `from` where `to` is declared, as
+/// Numba ranks conversions: exact 0, promotion 1, safe 2, unsafe 3; `None`
+/// when there is no conversion (complex to real, tuples of other lengths).
+pub(crate) fn conversion_cost(from: &Type, to: &Type) -> Option<u32> {
     if from == to {
-        return true;
+        return Some(0);
     }
-    match (from, to) {
-        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| can_convert(x, y)),
-        (Type::Bool, t) => t.is_number(),
-        (Type::Int { .. }, Type::Int { .. } | Type::Float { .. } | Type::Complex { .. }) => true,
-        (Type::Float { bits: a }, Type::Float { bits: b }) => a <= b,
-        (Type::Float { .. }, Type::Complex { .. }) => true,
-        (Type::Complex { bits: a }, Type::Complex { bits: b }) => a <= b,
-        _ => false,
-    }
+    Some(match (from, to) {
+        (Type::Tuple(a), Type::Tuple(b)) if a.len() == b.len() => {
+            return a.iter().zip(b).map(|(x, y)| conversion_cost(x, y)).sum();
+        }
+        (Type::Bool, t) if t.is_number() => 2,
+        (Type::Int { bits: a, signed: sa }, Type::Int { bits: b, signed: sb }) => {
+            if sa == sb && a <= b {
+                1
+            } else if !sa && *sb && a < b {
+                2
+            } else {
+                3
+            }
+        }
+        (Type::Int { .. }, Type::Float { .. } | Type::Complex { .. }) => 2,
+        (Type::Float { bits: a }, Type::Float { bits: b }) => {
+            if a <= b {
+                1
+            } else {
+                3
+            }
+        }
+        (Type::Float { .. }, Type::Int { .. } | Type::Bool) => 3,
+        (Type::Float { .. }, Type::Complex { .. }) => 2,
+        (Type::Complex { bits: a }, Type::Complex { bits: b }) => {
+            if a <= b {
+                1
+            } else {
+                3
+            }
+        }
+        _ => return None,
+    })
 }
 
 fn write<T: Copy>(slot: &mut Slot, v: T) {

@@ -84,10 +84,10 @@ fn float_of(t: &Type) -> Option<Type> {
 }
 
 const MATH_UNARY_FLOAT: &[&str] = &[
-    "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh", "exp", "expm1",
+    "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh", "exp", "expm1", "ulp",
     "exp2", "log1p", "log2", "log10", "sqrt", "cbrt", "fabs", "erf", "erfc", "gamma", "lgamma", "degrees", "radians",
 ];
-const MATH_BINARY_FLOAT: &[&str] = &["atan2", "copysign", "fmod", "hypot", "pow", "remainder", "nextafter"];
+const MATH_BINARY_FLOAT: &[&str] = &["atan2", "copysign", "fmod", "pow", "remainder", "nextafter"];
 const MATH_INT_BINARY: &[&str] = &["gcd", "lcm", "comb", "perm"];
 
 /// Names of the `math` module rumbo compiles (functions and constants).
@@ -97,13 +97,13 @@ pub(crate) fn math_attr_known(name: &str) -> bool {
         || MATH_INT_BINARY.contains(&name)
         || matches!(
             name,
-            "log" | "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "modf" | "factorial"
+            "log" | "hypot" | "floor" | "ceil" | "trunc" | "isnan" | "isinf" | "isfinite" | "ldexp" | "frexp" | "modf" | "factorial"
                 | "isqrt" | "isclose" | "pi" | "e" | "tau" | "inf" | "nan"
         )
 }
 
 fn target(name: &str, arg_types: Vec<Type>, ret: Type) -> CallTarget {
-    CallTarget { kind: CallKind::Builtin(name.to_string()), arg_types, ret }
+    CallTarget { kind: CallKind::Builtin(name.to_string()), arg_types, ret, binding: None }
 }
 
 fn arity(name: &str, args: &[Type], lo: usize, hi: usize) -> Result<(), String> {
@@ -150,6 +150,14 @@ pub(crate) fn type_math_call(name: &str, args: &[Type], kwargs: &[(String, Type)
         return Ok(target(&q, vec![I64, I64], I64));
     }
     match name {
+        "hypot" => {
+            if args.is_empty() {
+                return Ok(target(&q, vec![], F64));
+            }
+            let ts = args.iter().map(|a| need_float(&q, a)).collect::<Result<Vec<_>, _>>()?;
+            let t = ts.iter().skip(1).fold(ts[0].clone(), |acc, x| promote(&acc, x).unwrap_or(F64));
+            Ok(target(&q, vec![t.clone(); ts.len()], t))
+        }
         "log" => {
             arity(&q, args, 1, 2)?;
             let ts = args.iter().map(|a| need_float(&q, a)).collect::<Result<Vec<_>, _>>()?;
@@ -277,7 +285,8 @@ pub(crate) fn type_builtin_call(name: &str, args: &[Type], kwargs: &[(String, Ty
                 _ => Type::Bool,
             };
             if let Some(t) = args.first() {
-                if !t.is_number() || (t.is_complex() && name != "bool") {
+                let truthy = name == "bool" && matches!(t, Type::Tuple(_) | Type::NoneType);
+                if !truthy && (!t.is_number() || (t.is_complex() && name != "bool")) {
                     return Err(format!("{name}() cannot convert {t}"));
                 }
             }

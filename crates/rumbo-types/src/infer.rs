@@ -28,21 +28,34 @@ pub struct CallTarget {
     pub kind: CallKind,
     pub arg_types: Vec<Type>,
     pub ret: Type,
+    /// For calls of jitted functions: where each parameter's value comes from
+    /// (positional, keyword, default); `None` means the positional arguments in order.
+    pub binding: Option<Vec<ArgSource>>,
 }
 
 /// How the Python side answered a request to compile another jitted function.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolveOutcome {
-    /// `args` are the callee's parameter types (arguments are converted to them).
-    Compiled { symbol: String, args: Vec<Type>, ret: Type },
+    /// `args` are the callee's parameter types (arguments are converted to them);
+    /// `binding` says where each parameter's value comes from.
+    Compiled { symbol: String, args: Vec<Type>, ret: Type, binding: Vec<ArgSource> },
     /// The same function with the same argument types is being compiled right now
     /// (self-recursion): its return type is what inference has found so far.
-    InProgress { symbol: String },
+    InProgress { symbol: String, binding: Vec<ArgSource> },
+}
+
+/// Where a callee's parameter gets its value at a call site.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgSource {
+    Positional(usize),
+    Keyword(usize),
+    /// The parameter's default value, frozen at compile time.
+    Default(GlobalValue),
 }
 
 /// Compiles jitted callees on demand; implemented by the Python bindings.
 pub trait CallResolver {
-    fn resolve(&mut self, dispatcher: u32, args: &[Type]) -> Result<ResolveOutcome, String>;
+    fn resolve(&mut self, dispatcher: u32, args: &[Type], keywords: &[(String, Type)]) -> Result<ResolveOutcome, String>;
 }
 
 /// A `raise` site, resolved at compile time.
@@ -64,6 +77,9 @@ pub struct TypedFunction {
     /// Values known at compile time (literals, frozen globals, module attributes).
     pub consts: HashMap<Value, GlobalValue>,
     pub raises: HashMap<Block, RaiseInfo>,
+    /// Values whose computed type (the map's value) is converted to their
+    /// declared local type (their entry in `types`) right where they are defined.
+    pub def_casts: HashMap<Value, Type>,
 }
 
 impl TypedFunction {
@@ -80,9 +96,14 @@ struct Inferer<'a> {
     consts: HashMap<Value, GlobalValue>,
     ret: Option<Type>,
     calls: HashMap<Value, CallTarget>,
-    resolved: HashMap<(u32, Vec<Type>), ResolveOutcome>,
+    resolved: HashMap<(u32, Vec<Type>, Vec<(String, Type)>), ResolveOutcome>,
     /// Set when a call to a function being compiled needs this function's return type.
     recursive_symbol: Option<String>,
+    func_arg_types: Vec<Type>,
+    /// Declared variable types (`locals=`).
+    locals: &'a HashMap<String, Type>,
+    /// Values converted from their computed type to a declared local's type.
+    def_casts: HashMap<Value, Type>,
     changed: bool,
 }
 
@@ -92,6 +113,7 @@ pub fn infer_types(
     args: &[Type],
     globals: &HashMap<String, GlobalValue>,
     declared_ret: Option<&Type>,
+    locals: &HashMap<String, Type>,
     resolver: &mut dyn CallResolver,
 ) -> Result<TypedFunction, Diagnostic> {
     let mut inf = Inferer {
@@ -104,6 +126,9 @@ pub fn infer_types(
         calls: HashMap::new(),
         resolved: HashMap::new(),
         recursive_symbol: None,
+        func_arg_types: args.to_vec(),
+        locals,
+        def_casts: HashMap::new(),
         changed: true,
     };
     for (p, t) in func.block(Function::ENTRY).params.iter().zip(args) {
@@ -150,6 +175,7 @@ pub fn infer_types(
         calls: inf.calls,
         consts: inf.consts,
         raises,
+        def_casts: inf.def_casts,
     })
 }
 
@@ -237,7 +263,10 @@ impl<'a> Inferer<'a> {
                 }
             }
             match self.type_inst(v, inst) {
-                Ok(Some(t)) => self.set(v, t),
+                Ok(Some(t)) => {
+                    let t = self.declared_local(v, t, report)?;
+                    self.set(v, t)
+                }
                 Ok(None) => {}
                 Err(d) if report => return Err(d),
                 Err(_) => {}
@@ -275,9 +304,11 @@ impl<'a> Inferer<'a> {
                     let params = &self.func.block(call.block).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let Some(at) = self.ty(*a).cloned() else { continue };
-                        let new = match self.ty(*p) {
-                            None => Some(at.clone()),
-                            Some(pt) => unify(pt, &at),
+                        let declared = self.func.value(*p).var.as_ref().and_then(|n| self.locals.get(n));
+                        let new = match (declared, self.ty(*p)) {
+                            (Some(d), _) if crate::rules::promote(&at, d).is_some() || &at == d => Some(d.clone()),
+                            (_, None) => Some(at.clone()),
+                            (_, Some(pt)) => unify(pt, &at),
                         };
                         match new {
                             Some(n) => self.set(*p, n),
@@ -297,6 +328,23 @@ impl<'a> Inferer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A value assigned to a variable declared in `locals=` takes the declared type.
+    fn declared_local(&mut self, v: Value, t: Type, report: bool) -> Result<Type, Diagnostic> {
+        let Some(name) = &self.func.value(v).var else { return Ok(t) };
+        let Some(declared) = self.locals.get(name) else { return Ok(t) };
+        if &t == declared {
+            return Ok(t);
+        }
+        if !convertible(&t, declared) {
+            if report {
+                return Err(self.err(v, format!("cannot assign {t} to `{name}`, declared {declared} in locals")));
+            }
+            return Ok(t);
+        }
+        self.def_casts.insert(v, t);
+        Ok(declared.clone())
     }
 
     fn unknown_operand(&self, operand: Value, user: Value) -> Diagnostic {
@@ -491,29 +539,31 @@ impl<'a> Inferer<'a> {
                 if args.len() != 1 || !args[0].is_number() || !kwargs.is_empty() {
                     return Err(wrap(self, format!("{to}() takes one number")));
                 }
-                CallTarget { kind: CallKind::Cast, arg_types: args.to_vec(), ret: (**to).clone() }
+                CallTarget { kind: CallKind::Cast, arg_types: args.to_vec(), ret: (**to).clone(), binding: None }
             }
             Type::Dispatcher(id) => {
-                if !kwargs.is_empty() {
-                    return Err(wrap(self, "keyword arguments to jitted functions are not supported yet".into()));
-                }
-                let key = (*id, args.to_vec());
+                let key = (*id, args.to_vec(), kwargs.to_vec());
                 let outcome = match self.resolved.get(&key) {
                     Some(o) => o.clone(),
                     None => {
-                        let o = self.resolver.resolve(*id, args).map_err(|m| wrap(self, m))?;
+                        let o = self.resolver.resolve(*id, args, kwargs).map_err(|m| wrap(self, m))?;
                         self.resolved.insert(key, o.clone());
                         o
                     }
                 };
                 match outcome {
-                    ResolveOutcome::Compiled { symbol, args, ret } => {
-                        CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args, ret }
+                    ResolveOutcome::Compiled { symbol, args, ret, binding } => {
+                        CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args, ret, binding: Some(binding) }
                     }
-                    ResolveOutcome::InProgress { symbol } => {
+                    ResolveOutcome::InProgress { symbol, binding } => {
                         self.recursive_symbol = Some(symbol.clone());
                         match &self.ret {
-                            Some(r) => CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args.to_vec(), ret: r.clone() },
+                            Some(r) => CallTarget {
+                                kind: CallKind::Dispatcher { symbol },
+                                arg_types: self.func_arg_types.clone(),
+                                ret: r.clone(),
+                                binding: Some(binding),
+                            },
                             None => return Ok(None),
                         }
                     }
@@ -566,7 +616,7 @@ mod tests {
 
     struct NoCalls;
     impl CallResolver for NoCalls {
-        fn resolve(&mut self, _: u32, _: &[Type]) -> Result<ResolveOutcome, String> {
+        fn resolve(&mut self, _: u32, _: &[Type], _: &[(String, Type)]) -> Result<ResolveOutcome, String> {
             Err("no calls".into())
         }
     }
@@ -614,7 +664,7 @@ mod tests {
         let ir = rumbo_ir::lower_function(&f).unwrap();
         assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}", rumbo_ir::verify_function(&ir));
         let globals = HashMap::from([("range".to_string(), GlobalValue::Function("range".into()))]);
-        let typed = infer_types(&ir, &[I64], &globals, None, &mut NoCalls).unwrap();
+        let typed = infer_types(&ir, &[I64], &globals, None, &HashMap::new(), &mut NoCalls).unwrap();
         assert_eq!(typed.ret, F64);
     }
 }

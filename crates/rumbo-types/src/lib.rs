@@ -12,7 +12,7 @@ mod signature;
 mod ty;
 
 pub use builtins::BuiltinExc;
-pub use infer::{infer_types, CallKind, CallResolver, CallTarget, RaiseInfo, ResolveOutcome, TypedFunction};
+pub use infer::{infer_types, ArgSource, CallKind, CallResolver, CallTarget, RaiseInfo, ResolveOutcome, TypedFunction};
 pub use rules::{binary_op, compare_op, unary_op, unify};
 pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;

@@ -26,9 +26,12 @@ pub(crate) fn promote(a: &Type, b: &Type) -> Option<Type> {
         (Type::Bool, Type::Int { .. }) => int_result(&[hi]),
         (Type::Int { .. }, Type::Int { .. }) => int_result(&[lo, hi]),
         (Type::Bool, Type::Float { .. }) => hi.clone(),
+        // NumPy's rule: 8- and 16-bit integers fit float32 exactly.
+        (Type::Int { bits, .. }, Type::Float { bits: 32 }) if *bits <= 16 => F32,
         (Type::Int { .. }, Type::Float { .. }) => F64,
         (Type::Float { bits: x }, Type::Float { bits: y }) => Type::Float { bits: (*x).max(*y) },
         (Type::Bool, Type::Complex { .. }) => hi.clone(),
+        (Type::Int { bits, .. }, Type::Complex { bits: 64 }) if *bits <= 16 => C64,
         (Type::Int { .. }, Type::Complex { .. }) => C128,
         (Type::Float { bits: x }, Type::Complex { bits: y }) => Type::Complex { bits: (*y).max(x * 2) },
         (Type::Complex { bits: x }, Type::Complex { bits: y }) => Type::Complex { bits: (*x).max(*y) },

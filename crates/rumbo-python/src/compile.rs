@@ -115,10 +115,10 @@ pub(crate) fn source_of(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Source>>
         return Ok(s.clone());
     }
     let frontend = PyModule::import(py, "rumbo._frontend")?;
-    let (node, filename, first_line, lines): (Bound<'_, PyAny>, String, u32, Vec<String>) =
+    let (node, filename, first_line, lines, line_offset): (Bound<'_, PyAny>, String, u32, Vec<String>, u32) =
         frontend.getattr("function_source")?.call1((d.py_func.bind(py),))?.extract()?;
     let file = SourceFile { filename, first_line, lines };
-    let syntax = crate::frontend::function(&node)?;
+    let syntax = crate::frontend::function(&node, line_offset)?;
     let ir = rumbo_ir::lower_function(&syntax).map_err(|diag| diagnostic_error(py, &diag, &file))?;
     debug_assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}", rumbo_ir::verify_function(&ir));
     let src = Arc::new(Source { file, ir });
@@ -228,8 +228,11 @@ pub(crate) fn compile_specialization(
         let _ = session.define_symbols(&rumbo_runtime::symbols());
     });
 
+    let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
     // 1. syntax and IR (once per dispatcher)
     let src = source_of(py, d)?;
+    let t_src = t0.elapsed();
     if args.len() != src.ir.param_names.len() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{}() takes {} arguments, but the signature has {}",
@@ -251,6 +254,7 @@ pub(crate) fn compile_specialization(
     let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
 
+    let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors };
     let dumps = DumpRequest { llvm: false, optimized: true, assembly: false };
@@ -258,6 +262,16 @@ pub(crate) fn compile_specialization(
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
     let addr = session.lookup(&wrapper_name(&symbol)).map_err(|e| internal_error(py, "linking failed", e.to_string()))?;
+    if timings {
+        eprintln!(
+            "rumbo: compiled {}({}) source {:.2} ms, types {:.2} ms, llvm+jit {:.2} ms",
+            d.name,
+            args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+            t_src.as_secs_f64() * 1e3,
+            (t_types - t_src).as_secs_f64() * 1e3,
+            (t0.elapsed() - t_types).as_secs_f64() * 1e3
+        );
+    }
     // SAFETY: the symbol is the wrapper emitted above, with the uniform ABI.
     let wrapper: WrapperFn = unsafe { std::mem::transmute::<usize, WrapperFn>(addr) };
 

@@ -9,6 +9,11 @@ fn node_name(node: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(node.get_type().name()?.to_string())
 }
 
+thread_local! {
+    /// Lines to add to the parser's line numbers (source parsed out of its file).
+    static LINE_OFFSET: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 fn span_of(node: &Bound<'_, PyAny>) -> PyResult<Span> {
     let get = |attr: &str| -> PyResult<u32> {
         let v = node.getattr(attr)?;
@@ -22,7 +27,9 @@ fn span_of(node: &Bound<'_, PyAny>) -> PyResult<Span> {
     let col = get("col_offset")?;
     let end_line = get("end_lineno")?;
     let end_col = get("end_col_offset")?;
-    Ok(Span { line, col, end_line: if end_line == 0 { line } else { end_line }, end_col })
+    let off = LINE_OFFSET.with(|o| o.get());
+    let end_line = if end_line == 0 { line } else { end_line };
+    Ok(Span { line: line + off, col, end_line: end_line + off, end_col })
 }
 
 fn list<'py>(node: &Bound<'py, PyAny>, attr: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
@@ -235,7 +242,14 @@ fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
 
 /// Converts an `ast.FunctionDef`. Unsupported parameter kinds are reported as a
 /// statement at the def, so the error points there.
-pub(crate) fn function(node: &Bound<'_, PyAny>) -> PyResult<Function> {
+pub(crate) fn function(node: &Bound<'_, PyAny>, line_offset: u32) -> PyResult<Function> {
+    LINE_OFFSET.with(|o| o.set(line_offset));
+    let result = function_at(node);
+    LINE_OFFSET.with(|o| o.set(0));
+    result
+}
+
+fn function_at(node: &Bound<'_, PyAny>) -> PyResult<Function> {
     let span = span_of(node)?;
     let name: String = node.getattr("name")?.extract()?;
     let args = node.getattr("args")?;

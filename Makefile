@@ -36,7 +36,7 @@ build-release:
 
 demo: llvm venv
 	$(MAKE) build PROFILE=release
-	$(VPY) examples/softmax.py
+	$(VPY) examples/scalar_demo.py
 
 test-rust: llvm
 	cargo test --workspace --quiet

@@ -202,6 +202,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             "len" => match &ats[0] {
                 Type::Tuple(items) => Ok(self.ctx.i64_type().const_int(items.len() as u64, false).into()),
+                Type::Array { .. } => Ok(self.shape_at(vals[0].into_struct_value(), 0)?.into()),
                 t => Err(format!("internal: len of {t}")),
             },
             "range" => {

@@ -144,6 +144,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::Const(_) | Inst::Global(_) => self.const_value(v, t),
             Inst::GetAttr { value, attr } => match self.typed.consts.get(&v) {
                 Some(_) => self.const_value(v, t),
+                None if self.ty(*value).is_array() => self.array_attr(*value, attr, t),
                 None => self.getattr(*value, attr, t),
             },
             Inst::Undef(_) => Ok(llvm_type(self.ctx, t).const_zero()),
@@ -152,7 +153,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs),
             Inst::Truth(x) => Ok(self.truth(self.val(*x), self.ty(*x))?.into()),
             Inst::Call { func, args, kwargs } => self.call(v, *func, args, kwargs),
+            Inst::GetItem { value, index } if self.ty(*value).is_array() => self.array_getitem(*value, *index),
             Inst::GetItem { value, index } => self.tuple_getitem(v, *value, *index),
+            Inst::SetItem { value, index, item } => {
+                self.array_setitem(*value, *index, *item)?;
+                Ok(llvm_type(self.ctx, t).const_zero())
+            }
+            Inst::Slice { lower, upper, step } => self.build_slice([*lower, *upper, *step]),
             Inst::Tuple(items) => {
                 let vals: Vec<BasicValueEnum> = items.iter().map(|i| self.val(*i)).collect();
                 self.build_struct(t, &vals)
@@ -162,9 +169,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.b.build_extract_value(agg, *index as u32, "item").map_err(e)
             }
             Inst::Unpack { value, .. } => Ok(self.val(*value)),
+            Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
             Inst::GetIter(x) => self.range_iter(*x),
-            Inst::IterNext(it) => self.range_next(*it),
-            Inst::SetItem { .. } | Inst::Slice { .. } => Err("internal: untyped instruction reached codegen".into()),
+            Inst::IterNext(it) => match self.ty(*it) {
+                Type::ArrayIter(a) => {
+                    let a = (**a).clone();
+                    self.array_next(*it, &a)
+                }
+                _ => self.range_next(*it),
+            },
         }
     }
 

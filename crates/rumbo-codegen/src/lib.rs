@@ -11,6 +11,7 @@
 //! Architecture invariant: codegen builds modules; it never runs them (that is
 //! `rumbo-jit`'s job) and never touches Python.
 
+mod arrays;
 mod builtins;
 mod func;
 mod ops;
@@ -29,6 +30,8 @@ pub struct CodegenOptions {
     pub fastmath: bool,
     /// `error_model='numpy'`: no ZeroDivisionError or math domain checks.
     pub numpy_errors: bool,
+    /// IndexError on out-of-bounds array indices (rumbo's default: on).
+    pub boundscheck: bool,
 }
 
 /// The layout of the exception records compiled code hands back (C layout):

@@ -18,7 +18,9 @@ pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ct
             ctx.struct_type(&fields, false).into()
         }
         Type::Range => ctx.struct_type(&[ctx.i64_type().into(); 3], false).into(),
-        Type::RangeIter => ctx.ptr_type(AddressSpace::default()).into(),
+        Type::RangeIter | Type::ArrayIter(_) => ctx.ptr_type(AddressSpace::default()).into(),
+        Type::Array { ndim, .. } => array_struct(ctx, *ndim as u32).into(),
+        Type::Slice => ctx.struct_type(&[ctx.i64_type().into(); 4], false).into(),
         // Compile-time-only values (modules, functions, None, ...) carry no data.
         _ => ctx.struct_type(&[], false).into(),
     }
@@ -39,4 +41,12 @@ pub(crate) fn int_type(ctx: &Context, bits: u8) -> inkwell::types::IntType<'_> {
         32 => ctx.i32_type(),
         _ => ctx.i64_type(),
     }
+}
+
+/// Numba's array data model: `{meminfo, parent, nitems, itemsize, data, shape[n], strides[n]}`.
+pub(crate) fn array_struct(ctx: &Context, ndim: u32) -> inkwell::types::StructType<'_> {
+    let ptr = ctx.ptr_type(AddressSpace::default());
+    let i64t = ctx.i64_type();
+    let dims = i64t.array_type(ndim);
+    ctx.struct_type(&[ptr.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into(), dims.into(), dims.into()], false)
 }

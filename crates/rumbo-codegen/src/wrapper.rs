@@ -29,7 +29,7 @@ fn load_value<'ctx>(
         }
         return Ok(agg.into());
     }
-    if !t.is_number() {
+    if !t.is_number() && !t.is_array() {
         return Ok(llvm_type(ctx, t).const_zero());
     }
     // SAFETY of the GEP: the dispatcher passes one pointer per leaf.

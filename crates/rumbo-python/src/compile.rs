@@ -22,6 +22,7 @@ pub(crate) struct Options {
     pub(crate) fastmath: bool,
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
+    pub(crate) boundscheck: bool,
     /// Declared variable types (`locals={'x': float32}`).
     pub(crate) locals: HashMap<String, Type>,
     pub(crate) raw: Vec<(String, String)>,
@@ -62,7 +63,11 @@ impl Options {
         for (k, v) in d.iter() {
             raw.push((k.extract()?, v.repr()?.to_string()));
         }
-        Ok(Options { nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let boundscheck = match d.get_item("boundscheck")? {
+            Some(v) if !v.is_none() => v.is_truthy()?,
+            _ => true,
+        };
+        Ok(Options { boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -256,7 +261,7 @@ pub(crate) fn compile_specialization(
 
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
-    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors };
+    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck };
     let dumps = DumpRequest { llvm: false, optimized: true, assembly: false };
     let out = session
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))

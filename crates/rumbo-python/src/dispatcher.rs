@@ -128,17 +128,21 @@ impl Dispatcher {
         compile_specialization(slf, args.to_vec(), None)
     }
 
-    fn invoke(&self, py: Python<'_>, spec: &Specialization, slots: &mut [Slot]) -> PyResult<Py<PyAny>> {
+    /// Calls the wrapper with one pointer per leaf: leaf `k` starts at slot
+    /// `starts[k]`, or at slot `k` when `starts` is `None` (scalars only).
+    fn invoke(&self, py: Python<'_>, spec: &Specialization, slots: &mut [Slot], starts: Option<&[usize]>) -> PyResult<Py<PyAny>> {
+        let n = starts.map_or(slots.len(), |s| s.len());
         let mut ptrs = [std::ptr::null_mut::<u8>(); 16];
         let mut ptr_vec;
-        let ptrs: &mut [*mut u8] = if slots.len() <= 16 {
-            &mut ptrs[..slots.len()]
+        let ptrs: &mut [*mut u8] = if n <= 16 {
+            &mut ptrs[..n]
         } else {
-            ptr_vec = vec![std::ptr::null_mut(); slots.len()];
+            ptr_vec = vec![std::ptr::null_mut(); n];
             &mut ptr_vec
         };
-        for (p, s) in ptrs.iter_mut().zip(slots.iter_mut()) {
-            *p = s.as_mut_ptr();
+        for (k, p) in ptrs.iter_mut().enumerate() {
+            let at = starts.map_or(k, |s| s[k]);
+            *p = slots[at].as_mut_ptr();
         }
         let mut ret_buf = [[0u8; 16]; 8];
         let mut ret_vec;
@@ -208,7 +212,7 @@ impl Dispatcher {
                     }
                 }
             }
-            return self.invoke(py, spec, &mut slots[..n]).map(Some);
+            return self.invoke(py, spec, &mut slots[..n], None).map(Some);
         }
         Ok(None)
     }
@@ -338,10 +342,11 @@ impl Dispatcher {
         }
         let spec = Self::specialization_for(slf, &types)?;
         let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
+        let mut starts: Vec<usize> = Vec::with_capacity(spec.arg_leaves);
         for (a, t) in bound.iter().zip(&spec.arg_types) {
-            unbox(a, t, &mut slots)?;
+            unbox(a, t, &mut slots, &mut starts)?;
         }
-        this.invoke(py, &spec, &mut slots)
+        this.invoke(py, &spec, &mut slots, Some(&starts))
     }
 
     /// Compiles for a signature (a Numba signature string) now.

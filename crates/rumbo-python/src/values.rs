@@ -4,7 +4,7 @@
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyTuple};
-use rumbo_types::{Type, F32, F64, C128, C64, I16, I32, I64, I8, U16, U32, U64, U8};
+use rumbo_types::{Layout, Type, F32, F64, C128, C64, I16, I32, I64, I8, U16, U32, U64, U8};
 
 pub(crate) type Slot = [u8; rumbo_types::ABI_SLOT_BYTES];
 
@@ -31,7 +31,117 @@ pub(crate) fn typeof_value(obj: &Bound<'_, PyAny>) -> Option<Type> {
     if let Ok(t) = obj.cast::<PyTuple>() {
         return t.iter().map(|x| typeof_value(&x)).collect::<Option<Vec<_>>>().map(Type::Tuple);
     }
+    if let Some(t) = ndarray_type(obj) {
+        return Some(t);
+    }
     numpy_scalar_type(obj)
+}
+
+// Offsets into NumPy's PyArrayObject and PyArray_Descr, the same in NumPy 1.x
+// and 2.x on 64-bit platforms (the fields Numba's unboxing reads too).
+const ARR_DATA: usize = 16;
+const ARR_ND: usize = 24;
+const ARR_DIMS: usize = 32;
+const ARR_STRIDES: usize = 40;
+const ARR_DESCR: usize = 56;
+const ARR_FLAGS: usize = 64;
+const DESCR_BYTEORDER: usize = 26;
+const DESCR_TYPE_NUM: usize = 28;
+const NPY_C_CONTIGUOUS: i32 = 0x1;
+const NPY_F_CONTIGUOUS: i32 = 0x2;
+const NPY_WRITEABLE: i32 = 0x400;
+
+static NDARRAY_TYPE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// `numpy.ndarray`, once NumPy has been imported by the program.
+fn ndarray_type_ptr(py: Python<'_>) -> Option<usize> {
+    if let Some(p) = NDARRAY_TYPE.get() {
+        return Some(*p);
+    }
+    let sys = py.import("sys").ok()?;
+    let modules = sys.getattr("modules").ok()?;
+    let np = modules.get_item("numpy").ok()?;
+    let t = np.getattr("ndarray").ok()?;
+    let p = t.as_ptr() as usize;
+    // The type object lives as long as the numpy module, i.e. the process.
+    std::mem::forget(t.unbind());
+    Some(*NDARRAY_TYPE.get_or_init(|| p))
+}
+
+fn read_at<T: Copy>(base: *const u8, off: usize) -> T {
+    // SAFETY: callers pass a live ndarray or descr and offsets of its C struct.
+    unsafe { std::ptr::read_unaligned(base.add(off) as *const T) }
+}
+
+fn type_num_dtype(num: i32) -> Option<Type> {
+    Some(match num {
+        0 => Type::Bool,
+        1 => I8,
+        2 => U8,
+        3 => I16,
+        4 => U16,
+        5 => I32,
+        6 => U32,
+        7 | 9 => I64,
+        8 | 10 => U64,
+        11 => F32,
+        12 => F64,
+        14 => C64,
+        15 => C128,
+        _ => return None,
+    })
+}
+
+/// The array type of an ndarray (native byte order, supported dtype), if it is one.
+pub(crate) fn ndarray_type(obj: &Bound<'_, PyAny>) -> Option<Type> {
+    let nd_t = ndarray_type_ptr(obj.py())?;
+    // SAFETY: obj is a live object; PyObject_TypeCheck handles subclasses.
+    let is_array = unsafe { pyo3::ffi::PyObject_TypeCheck(obj.as_ptr(), nd_t as *mut pyo3::ffi::PyTypeObject) } != 0;
+    if !is_array {
+        return None;
+    }
+    let base = obj.as_ptr() as *const u8;
+    let nd: i32 = read_at(base, ARR_ND);
+    let flags: i32 = read_at(base, ARR_FLAGS);
+    let descr: *const u8 = read_at(base, ARR_DESCR);
+    let byteorder: u8 = read_at(descr, DESCR_BYTEORDER);
+    if byteorder == b'>' {
+        return None;
+    }
+    let dtype = type_num_dtype(read_at(descr, DESCR_TYPE_NUM))?;
+    let layout = if flags & NPY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if flags & NPY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    Some(Type::Array { dtype: Box::new(dtype), ndim: nd as u8, layout, readonly: flags & NPY_WRITEABLE == 0 })
+}
+
+/// Numba's array struct for an ndarray: meminfo (none: Python owns the memory),
+/// parent, nitems, itemsize, data, shape, strides — as 64-bit words.
+fn array_words(obj: &Bound<'_, PyAny>, t: &Type) -> Vec<u64> {
+    let Type::Array { dtype, ndim, .. } = t else { return vec![] };
+    let base = obj.as_ptr() as *const u8;
+    let n = *ndim as usize;
+    let dims: *const i64 = read_at(base, ARR_DIMS);
+    let strides: *const i64 = read_at(base, ARR_STRIDES);
+    let data: *const u8 = read_at(base, ARR_DATA);
+    let mut words = vec![0u64, base as u64, 0, rumbo_types::dtype_size(dtype), data as u64];
+    let mut nitems: i64 = 1;
+    for k in 0..n {
+        // SAFETY: dims/strides hold `nd` entries.
+        let d = unsafe { *dims.add(k) };
+        nitems *= d;
+        words.push(d as u64);
+    }
+    for k in 0..n {
+        // SAFETY: as above.
+        words.push(unsafe { *strides.add(k) } as u64);
+    }
+    words[2] = nitems as u64;
+    words
 }
 
 /// NumPy scalars (np.float32(1), np.int8(3), ...) by their dtype name.
@@ -116,17 +226,34 @@ fn read<T: Copy>(slot: &Slot) -> T {
     unsafe { std::ptr::read_unaligned(slot.as_ptr() as *const T) }
 }
 
-/// Writes the leaves of `obj`, converted to `t`, into `out`.
-pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>) -> PyResult<()> {
+/// Writes the leaves of `obj`, converted to `t`, into `out`, recording where
+/// each leaf starts (arrays take several slots).
+pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>, starts: &mut Vec<usize>) -> PyResult<()> {
     let mut slot: Slot = [0; 16];
     match t {
+        Type::Array { .. } => {
+            if ndarray_type(obj).as_ref() != Some(t) {
+                return Err(PyTypeError::new_err(format!("expected {t}")));
+            }
+            let words = array_words(obj, t);
+            starts.push(out.len());
+            for pair in words.chunks(2) {
+                let mut s: Slot = [0; 16];
+                s[..8].copy_from_slice(&pair[0].to_ne_bytes());
+                if let Some(w) = pair.get(1) {
+                    s[8..].copy_from_slice(&w.to_ne_bytes());
+                }
+                out.push(s);
+            }
+            return Ok(());
+        }
         Type::Tuple(items) => {
             let tup = obj.cast::<PyTuple>().map_err(|_| PyTypeError::new_err(format!("expected a tuple for {t}")))?;
             if tup.len() != items.len() {
                 return Err(PyTypeError::new_err(format!("expected a tuple of {} items", items.len())));
             }
             for (x, it) in tup.iter().zip(items) {
-                unbox(&x, it, out)?;
+                unbox(&x, it, out, starts)?;
             }
             return Ok(());
         }
@@ -171,6 +298,7 @@ pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>) -> Py
         }
         _ => return Ok(()),
     }
+    starts.push(out.len());
     out.push(slot);
     Ok(())
 }

@@ -310,6 +310,8 @@ pub(crate) fn type_builtin_call(name: &str, args: &[Type], kwargs: &[(String, Ty
             arity(name, args, 1, 1)?;
             match &args[0] {
                 Type::Tuple(_) => Ok(target(name, args.to_vec(), I64)),
+                Type::Array { ndim: 0, .. } => Err("len() of a 0-d array".into()),
+                Type::Array { .. } => Ok(target(name, args.to_vec(), I64)),
                 t => Err(format!("len() of {t} is not supported")),
             }
         }

@@ -154,6 +154,13 @@ pub fn infer_types(
             raises.insert(b, inf.raise_info(b, *class, args)?);
         }
     }
+    if let Some(r) = &inf.ret {
+        if contains_array(r) {
+            let span = inf.return_span().unwrap_or(func.span);
+            return Err(Diagnostic::unsupported(span, format!("returning arrays ({r}) is not supported yet"))
+                .with_hint("write results into an output array passed as an argument"));
+        }
+    }
     let ret = match declared_ret {
         Some(Type::Void) => Type::NoneType,
         Some(t) => {
@@ -177,6 +184,14 @@ pub fn infer_types(
         raises,
         def_casts: inf.def_casts,
     })
+}
+
+fn contains_array(t: &Type) -> bool {
+    match t {
+        Type::Array { .. } => true,
+        Type::Tuple(items) => items.iter().any(contains_array),
+        _ => false,
+    }
 }
 
 /// True when a value of type `from` can be converted to `to` implicitly.
@@ -445,6 +460,11 @@ impl<'a> Inferer<'a> {
             Inst::GetAttr { value, attr } => self.type_getattr(v, *value, attr)?,
             Inst::GetItem { value, index } => {
                 let (c, i) = (t(self, value), t(self, index));
+                if c.is_array() {
+                    return Ok(Some(crate::arrays::array_getitem(&c, &i).map_err(|m| {
+                        self.err(v, format!("{m}")).with_note(format!("indexing {c} with {i}"))
+                    })?.0));
+                }
                 match (&c, self.consts.get(index)) {
                     (Type::Tuple(items), Some(GlobalValue::Int(k))) => {
                         let n = items.len() as i128;
@@ -460,9 +480,15 @@ impl<'a> Inferer<'a> {
                     _ => return Err(self.err(v, format!("cannot index {c} with {i}"))),
                 }
             }
-            Inst::SetItem { value, .. } => {
-                let c = t(self, value);
-                return Err(self.err(v, format!("{c} does not support item assignment")));
+            Inst::SetItem { value, index, item } => {
+                let (c, i, x) = (t(self, value), t(self, index), t(self, item));
+                if c.is_array() {
+                    crate::arrays::array_setitem(&c, &i, &x)
+                        .map_err(|m| self.err(v, m).with_note(format!("storing {x} into {c} at {i}")))?;
+                    Type::NoneType
+                } else {
+                    return Err(self.err(v, format!("{c} does not support item assignment")));
+                }
             }
             Inst::Tuple(items) => Type::Tuple(items.iter().map(|x| t(self, x)).collect()),
             Inst::TupleGet { value, index } => match t(self, value) {
@@ -476,15 +502,28 @@ impl<'a> Inferer<'a> {
                 }
                 other => return Err(self.err(v, format!("cannot unpack {other}"))),
             },
-            Inst::Slice { .. } => return Err(self.err(v, "slices need arrays (not supported yet)")),
+            Inst::Slice { lower, upper, step } => {
+                for part in [lower, upper, step].into_iter().flatten() {
+                    let pt = t(self, part);
+                    if !pt.is_int_like() && pt != Type::NoneType {
+                        return Err(self.err(v, format!("slice bounds must be integers or None, not {pt}")));
+                    }
+                }
+                Type::Slice
+            }
             Inst::GetIter(x) => match t(self, x) {
                 Type::Range => Type::RangeIter,
+                a @ Type::Array { .. } => {
+                    crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?;
+                    Type::ArrayIter(Box::new(a))
+                }
                 other => {
                     return Err(self.err(v, format!("cannot iterate over {other}")).with_hint("loop over range(...)"))
                 }
             },
             Inst::IterNext(x) => match t(self, x) {
                 Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
+                Type::ArrayIter(a) => Type::Tuple(vec![crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?, Type::Bool]),
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
         }))
@@ -510,6 +549,13 @@ impl<'a> Inferer<'a> {
                 Ok(t)
             }
             Type::Module(m) => Err(self.err(v, format!("module `{m}` is not supported in compiled code yet"))),
+            a @ Type::Array { .. } => {
+                let (t, c) = crate::arrays::array_attr(a, attr).map_err(|m| self.err(v, m))?;
+                if let Some(c) = c {
+                    self.consts.insert(v, c);
+                }
+                Ok(t)
+            }
             t if t.is_number() => match attr {
                 "real" | "imag" => Ok(match t {
                     Type::Complex { bits } => Type::Float { bits: bits / 2 },

@@ -5,12 +5,14 @@
 //! know of the Python world (globals, other jitted functions) comes in through
 //! [`GlobalValue`] and the [`CallResolver`] trait.
 
+mod arrays;
 mod builtins;
 mod infer;
 mod rules;
 mod signature;
 mod ty;
 
+pub use arrays::{array_getitem, dtype_size, IndexKind};
 pub use builtins::BuiltinExc;
 pub use infer::{infer_types, ArgSource, CallKind, CallResolver, CallTarget, RaiseInfo, ResolveOutcome, TypedFunction};
 pub use rules::{binary_op, compare_op, unary_op, unify};

@@ -151,6 +151,11 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Tuple(x), Type::Tuple(y)) if x.len() == y.len() => {
             Some(Type::Tuple(x.iter().zip(y).map(|(p, q)| unify(p, q)).collect::<Option<_>>()?))
         }
+        (Type::Array { dtype: d1, ndim: n1, readonly: r1, .. }, Type::Array { dtype: d2, ndim: n2, readonly: r2, .. })
+            if d1 == d2 && n1 == n2 =>
+        {
+            Some(Type::Array { dtype: d1.clone(), ndim: *n1, layout: Layout::A, readonly: *r1 || *r2 })
+        }
         _ if a.is_number() && b.is_number() => promote(a, b),
         _ => None,
     }

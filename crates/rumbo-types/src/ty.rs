@@ -22,6 +22,10 @@ pub enum Type {
     /// `range(...)` over int64.
     Range,
     RangeIter,
+    /// An iterator over the first axis of an array.
+    ArrayIter(Box<Type>),
+    /// A `start:stop:step` slice of int64 bounds (missing parts allowed).
+    Slice,
     /// A string constant (only usable as an exception message or compile-time value).
     StrLiteral(String),
     /// A module object frozen as a global (`math`, `numpy`).
@@ -64,6 +68,10 @@ impl Type {
     pub fn is_complex(&self) -> bool {
         matches!(self, Type::Complex { .. })
     }
+    pub fn is_array(&self) -> bool {
+        matches!(self, Type::Array { .. })
+    }
+
     /// Bool, integers, floats and complex numbers.
     pub fn is_number(&self) -> bool {
         matches!(self, Type::Bool | Type::Int { .. } | Type::Float { .. } | Type::Complex { .. })
@@ -119,6 +127,8 @@ impl fmt::Display for Type {
             }
             Type::Range => write!(f, "range_state64"),
             Type::RangeIter => write!(f, "range_iter64"),
+            Type::ArrayIter(a) => write!(f, "iter({a})"),
+            Type::Slice => write!(f, "slice<a:b:c>"),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s:?})"),
             Type::Module(m) => write!(f, "Module({m})"),
             Type::Function(name) => write!(f, "Function({name})"),
@@ -159,7 +169,7 @@ impl fmt::Display for Signature {
 pub fn abi_leaves(t: &Type) -> Vec<Type> {
     match t {
         Type::Tuple(items) => items.iter().flat_map(abi_leaves).collect(),
-        t if t.is_number() => vec![t.clone()],
+        t if t.is_number() || t.is_array() => vec![t.clone()],
         _ => vec![],
     }
 }

@@ -1,0 +1,339 @@
+//! NumPy arrays in Numba's data model: element addresses from strides, integer
+//! and slice indexing (views share the data), attributes, and iteration.
+
+use crate::func::{e, Emitter, R};
+use crate::types::{array_struct, llvm_type, memory_type};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::IntPredicate;
+use rumbo_ir::Value;
+use rumbo_types::{array_getitem, dtype_size, BuiltinExc, IndexKind, Layout, Type, I64};
+
+pub(crate) const F_MEMINFO: u32 = 0;
+pub(crate) const F_NITEMS: u32 = 2;
+pub(crate) const F_ITEMSIZE: u32 = 3;
+pub(crate) const F_DATA: u32 = 4;
+pub(crate) const F_SHAPE: u32 = 5;
+pub(crate) const F_STRIDES: u32 = 6;
+
+/// Where an index expression leaves one dimension.
+enum Dim<'ctx> {
+    /// Fixed at an integer: contributes an offset.
+    Fixed,
+    /// Kept, with a new extent and stride.
+    Kept { len: IntValue<'ctx>, stride: IntValue<'ctx> },
+}
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    fn field(&self, arr: StructValue<'ctx>, f: u32, name: &str) -> R<BasicValueEnum<'ctx>> {
+        self.b.build_extract_value(arr, f, name).map_err(e)
+    }
+
+    pub(crate) fn shape_at(&self, arr: StructValue<'ctx>, k: u32) -> R<IntValue<'ctx>> {
+        let dims = self.field(arr, F_SHAPE, "shape")?.into_array_value();
+        Ok(self.b.build_extract_value(dims, k, "dim").map_err(e)?.into_int_value())
+    }
+
+    /// The byte stride of axis `k`; a constant for the contiguous axis of C/F
+    /// arrays, so that loops over them vectorize.
+    fn stride_at(&self, arr: StructValue<'ctx>, t: &Type, k: u32) -> R<IntValue<'ctx>> {
+        let Type::Array { dtype, ndim, layout, .. } = t else { return Err("internal: stride of non-array".into()) };
+        let contiguous_axis = match layout {
+            Layout::C => Some(*ndim as u32 - 1),
+            Layout::F => Some(0),
+            Layout::A => None,
+        };
+        if contiguous_axis == Some(k) {
+            return Ok(self.ctx.i64_type().const_int(dtype_size(dtype), false));
+        }
+        let strides = self.field(arr, F_STRIDES, "strides")?.into_array_value();
+        Ok(self.b.build_extract_value(strides, k, "stride").map_err(e)?.into_int_value())
+    }
+
+    /// Wraps a negative index and checks it against the extent (IndexError).
+    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, index_is_const_nonneg: bool) -> R<IntValue<'ctx>> {
+        let zero = self.ctx.i64_type().const_zero();
+        let i = if index_is_const_nonneg {
+            i
+        } else {
+            let neg = self.b.build_int_compare(IntPredicate::SLT, i, zero, "neg").map_err(e)?;
+            let wrapped = self.b.build_int_add(i, len, "wrapped").map_err(e)?;
+            self.b.build_select(neg, wrapped, i, "idx").map_err(e)?.into_int_value()
+        };
+        if self.opts.boundscheck {
+            let oob = self.b.build_int_compare(IntPredicate::UGE, i, len, "oob").map_err(e)?;
+            self.raise_if(oob, BuiltinExc::IndexError, "index out of bounds")?;
+        }
+        Ok(i)
+    }
+
+    /// Python's slice.indices(len): (start, count, step) of a slice on an axis.
+    fn slice_on_axis(&mut self, sl: StructValue<'ctx>, len: IntValue<'ctx>) -> R<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
+        let i64t = self.ctx.i64_type();
+        let (zero, one) = (i64t.const_zero(), i64t.const_int(1, false));
+        let b = &self.b;
+        let get = |k: u32, n: &str| -> R<IntValue<'ctx>> { Ok(b.build_extract_value(sl, k, n).map_err(e)?.into_int_value()) };
+        let (s, t, step, flags) = (get(0, "s")?, get(1, "t")?, get(2, "step")?, get(3, "flags")?);
+        let has_start = b.build_int_compare(IntPredicate::NE, b.build_and(flags, one, "f").map_err(e)?, zero, "hs").map_err(e)?;
+        let has_stop = b
+            .build_int_compare(IntPredicate::NE, b.build_and(flags, i64t.const_int(2, false), "f").map_err(e)?, zero, "ht")
+            .map_err(e)?;
+        let up = b.build_int_compare(IntPredicate::SGT, step, zero, "up").map_err(e)?;
+        let lower = b.build_select(up, zero, i64t.const_all_ones(), "lower").map_err(e)?.into_int_value();
+        let len_m1 = b.build_int_sub(len, one, "lenm1").map_err(e)?;
+        let upper = b.build_select(up, len, len_m1, "upper").map_err(e)?.into_int_value();
+        let clamp = |x: IntValue<'ctx>, n: &str| -> R<IntValue<'ctx>> {
+            let neg = b.build_int_compare(IntPredicate::SLT, x, zero, "neg").map_err(e)?;
+            let plus = b.build_int_add(x, len, "plus").map_err(e)?;
+            let lo_c = b.build_int_compare(IntPredicate::SLT, plus, lower, "loc").map_err(e)?;
+            let neg_v = b.build_select(lo_c, lower, plus, "negv").map_err(e)?.into_int_value();
+            let hi_c = b.build_int_compare(IntPredicate::SGT, x, upper, "hic").map_err(e)?;
+            let pos_v = b.build_select(hi_c, upper, x, "posv").map_err(e)?.into_int_value();
+            Ok(b.build_select(neg, neg_v, pos_v, n).map_err(e)?.into_int_value())
+        };
+        let start_given = clamp(s, "start")?;
+        let stop_given = clamp(t, "stop")?;
+        let start_default = b.build_select(up, lower, upper, "sd").map_err(e)?.into_int_value();
+        let stop_default = b.build_select(up, upper, lower, "td").map_err(e)?.into_int_value();
+        let start = b.build_select(has_start, start_given, start_default, "start").map_err(e)?.into_int_value();
+        let stop = b.build_select(has_stop, stop_given, stop_default, "stop").map_err(e)?.into_int_value();
+        // count = up ? (stop > start ? (stop-start-1)/step + 1 : 0) : (start > stop ? (start-stop-1)/(-step) + 1 : 0)
+        let (hi, lo) = (b.build_select(up, stop, start, "hi").map_err(e)?.into_int_value(), b.build_select(up, start, stop, "lo").map_err(e)?.into_int_value());
+        let nonempty = b.build_int_compare(IntPredicate::SGT, hi, lo, "ne").map_err(e)?;
+        let abs_step = b.build_select(up, step, b.build_int_neg(step, "ns").map_err(e)?, "as").map_err(e)?.into_int_value();
+        let span = b.build_int_sub(b.build_int_sub(hi, lo, "d").map_err(e)?, one, "d1").map_err(e)?;
+        let q = b.build_int_signed_div(span, abs_step, "q").map_err(e)?;
+        let n = b.build_int_add(q, one, "n").map_err(e)?;
+        let count = b.build_select(nonempty, n, zero, "count").map_err(e)?.into_int_value();
+        Ok((start, count, step))
+    }
+
+    /// Offset (bytes) and the kept dimensions of `arr[index]`.
+    fn index_array(&mut self, arr_v: Value, index_v: Value) -> R<(PointerValue<'ctx>, Vec<Dim<'ctx>>, Type)> {
+        let at = self.ty(arr_v).clone();
+        let it = self.ty(index_v).clone();
+        let (result_t, kinds) = array_getitem(&at, &it)?;
+        let Type::Array { ndim, .. } = &at else { return Err("internal: index non-array".into()) };
+        let arr = self.val(arr_v).into_struct_value();
+        let idx_val = self.val(index_v);
+        let parts: Vec<(BasicValueEnum<'ctx>, Type)> = match &it {
+            Type::Tuple(items) => {
+                let agg = idx_val.into_struct_value();
+                let mut out = vec![];
+                for (k, t) in items.iter().enumerate() {
+                    out.push((self.b.build_extract_value(agg, k as u32, "ix").map_err(e)?, t.clone()));
+                }
+                out
+            }
+            _ => vec![(idx_val, it.clone())],
+        };
+        let const_index = self.const_int_of(index_v).filter(|c| *c >= 0).is_some();
+        let i64t = self.ctx.i64_type();
+        let mut offset = i64t.const_zero();
+        let mut dims = vec![];
+        for k in 0..*ndim as u32 {
+            let len = self.shape_at(arr, k)?;
+            let stride = self.stride_at(arr, &at, k)?;
+            match kinds.get(k as usize) {
+                Some(IndexKind::Int) => {
+                    let (v, t) = &parts[k as usize];
+                    let i = self.cast(*v, t, &I64)?.into_int_value();
+                    let i = self.normalize_index(i, len, const_index)?;
+                    let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
+                    offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
+                    dims.push(Dim::Fixed);
+                }
+                Some(IndexKind::Slice) => {
+                    let sl = parts[k as usize].0.into_struct_value();
+                    let (start, count, step) = self.slice_on_axis(sl, len)?;
+                    let off = self.b.build_int_mul(start, stride, "off").map_err(e)?;
+                    offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
+                    let new_stride = self.b.build_int_mul(stride, step, "stride").map_err(e)?;
+                    dims.push(Dim::Kept { len: count, stride: new_stride });
+                }
+                None => dims.push(Dim::Kept { len, stride }),
+            }
+        }
+        let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+        // SAFETY of the GEP: offsets stay inside the array (checked above when boundscheck).
+        let p = unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[offset], "p") }.map_err(e)?;
+        Ok((p, dims, result_t))
+    }
+
+    pub(crate) fn load_element(&self, p: PointerValue<'ctx>, dtype: &Type) -> R<BasicValueEnum<'ctx>> {
+        let v = self.b.build_load(memory_type(self.ctx, dtype), p, "elem").map_err(e)?;
+        if *dtype == Type::Bool {
+            let nz = self.b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.ctx.i8_type().const_zero(), "b").map_err(e)?;
+            return Ok(nz.into());
+        }
+        Ok(v)
+    }
+
+    pub(crate) fn array_getitem(&mut self, arr_v: Value, index_v: Value) -> R<BasicValueEnum<'ctx>> {
+        let (p, dims, result_t) = self.index_array(arr_v, index_v)?;
+        if !result_t.is_array() {
+            return self.load_element(p, &result_t);
+        }
+        let arr = self.val(arr_v).into_struct_value();
+        let kept: Vec<(IntValue<'ctx>, IntValue<'ctx>)> = dims
+            .into_iter()
+            .filter_map(|d| match d {
+                Dim::Kept { len, stride } => Some((len, stride)),
+                Dim::Fixed => None,
+            })
+            .collect();
+        self.make_view(arr, &result_t, p, &kept)
+    }
+
+    /// A view of `arr`'s memory: same owner, new data pointer, shape and strides.
+    pub(crate) fn make_view(
+        &self,
+        arr: StructValue<'ctx>,
+        t: &Type,
+        data: PointerValue<'ctx>,
+        dims: &[(IntValue<'ctx>, IntValue<'ctx>)],
+    ) -> R<BasicValueEnum<'ctx>> {
+        let st = array_struct(self.ctx, dims.len() as u32);
+        let i64t = self.ctx.i64_type();
+        let mut shape = i64t.array_type(dims.len() as u32).get_undef();
+        let mut strides = i64t.array_type(dims.len() as u32).get_undef();
+        let mut nitems = i64t.const_int(1, false);
+        for (k, (len, stride)) in dims.iter().enumerate() {
+            shape = self.b.build_insert_value(shape, *len, k as u32, "shape").map_err(e)?.into_array_value();
+            strides = self.b.build_insert_value(strides, *stride, k as u32, "strides").map_err(e)?.into_array_value();
+            nitems = self.b.build_int_mul(nitems, *len, "nitems").map_err(e)?;
+        }
+        let mut v = st.get_undef();
+        for f in [F_MEMINFO, 1, F_ITEMSIZE] {
+            let x = self.field(arr, f, "f")?;
+            v = self.b.build_insert_value(v, x, f, "view").map_err(e)?.into_struct_value();
+        }
+        let _ = t;
+        v = self.b.build_insert_value(v, nitems, F_NITEMS, "view").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, data, F_DATA, "view").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, shape, F_SHAPE, "view").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, strides, F_STRIDES, "view").map_err(e)?.into_struct_value();
+        Ok(v.into())
+    }
+
+    pub(crate) fn array_setitem(&mut self, arr_v: Value, index_v: Value, item: Value) -> R<()> {
+        let (p, _, elem_t) = self.index_array(arr_v, index_v)?;
+        let v = self.cast(self.val(item), self.ty(item), &elem_t)?;
+        let v = if elem_t == Type::Bool { self.b.build_int_z_extend(v.into_int_value(), self.ctx.i8_type(), "byte").map_err(e)?.into() } else { v };
+        self.b.build_store(p, v).map_err(e)?;
+        Ok(())
+    }
+
+    pub(crate) fn array_attr(&mut self, arr_v: Value, attr: &str, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let at = self.ty(arr_v).clone();
+        let Type::Array { ndim, dtype, .. } = &at else { return Err("internal: attr of non-array".into()) };
+        let arr = self.val(arr_v).into_struct_value();
+        match attr {
+            "shape" | "strides" => {
+                let mut items = vec![];
+                for k in 0..*ndim as u32 {
+                    items.push(if attr == "shape" { self.shape_at(arr, k)? } else { self.stride_at(arr, &at, k)? }.into());
+                }
+                self.build_struct(t, &items)
+            }
+            "size" => self.field(arr, F_NITEMS, "size"),
+            "nbytes" => {
+                let n = self.field(arr, F_NITEMS, "size")?.into_int_value();
+                let k = self.ctx.i64_type().const_int(dtype_size(dtype), false);
+                Ok(self.b.build_int_mul(n, k, "nbytes").map_err(e)?.into())
+            }
+            "T" => {
+                let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+                let mut dims = vec![];
+                for k in (0..*ndim as u32).rev() {
+                    dims.push((self.shape_at(arr, k)?, self.stride_at(arr, &at, k)?));
+                }
+                self.make_view(arr, t, data, &dims)
+            }
+            _ => Ok(llvm_type(self.ctx, t).const_zero()),
+        }
+    }
+
+    /// `start:stop:step` as `{start, stop, step, flags}`; flags bit 0/1: start/stop given.
+    pub(crate) fn build_slice(&mut self, parts: [Option<Value>; 3]) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let mut vals = [i64t.const_zero(), i64t.const_zero(), i64t.const_int(1, false)];
+        let mut flags = 0u64;
+        for (k, p) in parts.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let pt = self.ty(*p).clone();
+            if pt == Type::NoneType {
+                continue;
+            }
+            vals[k] = self.cast(self.val(*p), &pt, &I64)?.into_int_value();
+            if k < 2 {
+                flags |= 1 << k;
+            }
+        }
+        if parts[2].is_some_and(|p| self.ty(p) != &Type::NoneType) {
+            let z = self.b.build_int_compare(IntPredicate::EQ, vals[2], i64t.const_zero(), "z").map_err(e)?;
+            self.raise_if(z, BuiltinExc::ValueError, "slice step cannot be zero")?;
+        }
+        let st = self.ctx.struct_type(&[i64t.into(); 4], false);
+        let mut v = st.get_undef();
+        for (k, x) in vals.iter().chain([i64t.const_int(flags, false)].iter()).enumerate() {
+            v = self.b.build_insert_value(v, *x, k as u32, "slice").map_err(e)?.into_struct_value();
+        }
+        Ok(v.into())
+    }
+
+    /// An iterator over a 1-D array: `{array, index}` on the stack.
+    pub(crate) fn array_iter(&mut self, arr_v: Value) -> R<BasicValueEnum<'ctx>> {
+        let at = self.ty(arr_v);
+        let Type::Array { ndim, .. } = at else { return Err("internal: iter of non-array".into()) };
+        let st = self.ctx.struct_type(&[array_struct(self.ctx, *ndim as u32).into(), self.ctx.i64_type().into()], false);
+        let slot = self.alloca(st.into(), "array.iter")?;
+        let mut v = st.get_undef();
+        v = self.b.build_insert_value(v, self.val(arr_v), 0, "it").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, self.ctx.i64_type().const_zero(), 1, "it").map_err(e)?.into_struct_value();
+        self.b.build_store(slot, v).map_err(e)?;
+        Ok(slot.into())
+    }
+
+    pub(crate) fn array_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let Type::Array { dtype, .. } = arr_t else { return Err("internal: next of non-array".into()) };
+        let ast = array_struct(self.ctx, 1);
+        let i64t = self.ctx.i64_type();
+        let st = self.ctx.struct_type(&[ast.into(), i64t.into()], false);
+        let slot = self.val(it_v).into_pointer_value();
+        let arr_p = self.b.build_struct_gep(st, slot, 0, "arr.p").map_err(e)?;
+        let idx_p = self.b.build_struct_gep(st, slot, 1, "idx.p").map_err(e)?;
+        let arr = self.b.build_load(ast, arr_p, "arr").map_err(e)?.into_struct_value();
+        let idx = self.b.build_load(i64t, idx_p, "idx").map_err(e)?.into_int_value();
+        let len = self.shape_at(arr, 0)?;
+        let valid = self.b.build_int_compare(IntPredicate::SLT, idx, len, "valid").map_err(e)?;
+        // Load only a valid element: clamp the index so the address stays in bounds.
+        let safe = self.b.build_select(valid, idx, i64t.const_zero(), "safe").map_err(e)?.into_int_value();
+        let stride = self.stride_at(arr, arr_t, 0)?;
+        let off = self.b.build_int_mul(safe, stride, "off").map_err(e)?;
+        let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+        // SAFETY of the GEP: index < len when the element is used.
+        let p = unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[off], "p") }.map_err(e)?;
+        let nonempty = self.b.build_int_compare(IntPredicate::SGT, len, i64t.const_zero(), "nonempty").map_err(e)?;
+        let item = self.load_element_if(p, dtype, nonempty)?;
+        let next = self.b.build_int_add(idx, i64t.const_int(1, false), "next").map_err(e)?;
+        self.b.build_store(idx_p, next).map_err(e)?;
+        self.build_struct(&Type::Tuple(vec![(**dtype).clone(), Type::Bool]), &[item, valid.into()])
+    }
+
+    /// Loads an element only when `ok` (an empty array has no element 0 to read).
+    fn load_element_if(&mut self, p: PointerValue<'ctx>, dtype: &Type, ok: IntValue<'ctx>) -> R<BasicValueEnum<'ctx>> {
+        let load_bb = self.ctx.append_basic_block(self.llfn, "load");
+        let join_bb = self.ctx.append_basic_block(self.llfn, "loaded");
+        let from = self.b.get_insert_block().unwrap();
+        self.b.build_conditional_branch(ok, load_bb, join_bb).map_err(e)?;
+        self.b.position_at_end(load_bb);
+        let v = self.load_element(p, dtype)?;
+        let load_end = self.b.get_insert_block().unwrap();
+        self.b.build_unconditional_branch(join_bb).map_err(e)?;
+        self.b.position_at_end(join_bb);
+        let lt = llvm_type(self.ctx, dtype);
+        let phi = self.b.build_phi(lt, "item").map_err(e)?;
+        phi.add_incoming(&[(&v, load_end), (&lt.const_zero(), from)]);
+        Ok(phi.as_basic_value())
+    }
+}

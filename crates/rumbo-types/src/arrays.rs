@@ -1,0 +1,104 @@
+//! Typing rules of NumPy arrays: indexing, slicing, attributes, iteration.
+
+use crate::ty::*;
+use crate::GlobalValue;
+
+/// One entry of an index expression, classified.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IndexKind {
+    Int,
+    Slice,
+}
+
+fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
+    match t {
+        t if t.is_int_like() => Ok(vec![IndexKind::Int]),
+        Type::Slice => Ok(vec![IndexKind::Slice]),
+        Type::Tuple(items) => items
+            .iter()
+            .map(|i| match i {
+                i if i.is_int_like() => Ok(IndexKind::Int),
+                Type::Slice => Ok(IndexKind::Slice),
+                other => Err(format!("arrays cannot be indexed with {other} (yet)")),
+            })
+            .collect(),
+        other => Err(format!("arrays cannot be indexed with {other} (yet)")),
+    }
+}
+
+/// The type of `array[index]`: an element, or a view with fewer dimensions.
+pub fn array_getitem(array: &Type, index: &Type) -> Result<(Type, Vec<IndexKind>), String> {
+    let Type::Array { dtype, ndim, layout, readonly } = array else { return Err("not an array".into()) };
+    let kinds = classify_index(index)?;
+    if kinds.len() > *ndim as usize {
+        return Err(format!("too many indices for array: array is {ndim}-dimensional, but {} were indexed", kinds.len()));
+    }
+    let ints = kinds.iter().filter(|k| **k == IndexKind::Int).count();
+    let remaining = *ndim as usize - ints;
+    if remaining == 0 {
+        return Ok(((**dtype).clone(), kinds));
+    }
+    // Leading integers on a C array keep it contiguous; anything else may not be.
+    let contiguous = *layout == Layout::C && kinds.iter().all(|k| *k == IndexKind::Int);
+    let layout = if contiguous { Layout::C } else { Layout::A };
+    Ok((Type::Array { dtype: dtype.clone(), ndim: remaining as u8, layout, readonly: *readonly }, kinds))
+}
+
+/// Checks `array[index] = value` and returns the index kinds.
+pub(crate) fn array_setitem(array: &Type, index: &Type, value: &Type) -> Result<Vec<IndexKind>, String> {
+    let Type::Array { dtype, ndim, readonly, .. } = array else { return Err("not an array".into()) };
+    if *readonly {
+        return Err("the array is read-only".into());
+    }
+    let kinds = classify_index(index)?;
+    if kinds.len() != *ndim as usize || kinds.iter().any(|k| *k != IndexKind::Int) {
+        return Err("assigning to a slice of an array is not supported yet; index every dimension with an integer".into());
+    }
+    if !value.is_number() {
+        return Err(format!("cannot store {value} into an array of {dtype}"));
+    }
+    if value.is_complex() && !dtype.is_complex() {
+        return Err(format!("cannot store {value} into an array of {dtype} without losing the imaginary part"));
+    }
+    Ok(kinds)
+}
+
+/// Attributes of arrays; constants are returned when the type decides them.
+pub(crate) fn array_attr(array: &Type, attr: &str) -> Result<(Type, Option<GlobalValue>), String> {
+    let Type::Array { dtype, ndim, layout, readonly } = array else { return Err("not an array".into()) };
+    let n = *ndim as usize;
+    Ok(match attr {
+        "shape" | "strides" => (Type::Tuple(vec![I64; n]), None),
+        "size" => (I64, None),
+        "ndim" => (I64, Some(GlobalValue::Int(n as i128))),
+        "itemsize" => (I64, Some(GlobalValue::Int(dtype_size(dtype) as i128))),
+        "nbytes" => (I64, None),
+        "T" => {
+            let layout = match layout {
+                Layout::C => Layout::F,
+                Layout::F => Layout::C,
+                Layout::A => Layout::A,
+            };
+            (Type::Array { dtype: dtype.clone(), ndim: *ndim, layout, readonly: *readonly }, None)
+        }
+        _ => return Err(format!("arrays have no attribute `{attr}` in compiled code (yet)")),
+    })
+}
+
+/// Bytes per element of a scalar dtype.
+pub fn dtype_size(t: &Type) -> u64 {
+    match t {
+        Type::Bool => 1,
+        Type::Int { bits, .. } | Type::Float { bits } | Type::Complex { bits } => *bits as u64 / 8,
+        _ => 8,
+    }
+}
+
+/// The item an iterator over the first axis yields.
+pub(crate) fn array_iter_item(array: &Type) -> Result<Type, String> {
+    match array {
+        Type::Array { dtype, ndim: 1, .. } => Ok((**dtype).clone()),
+        Type::Array { .. } => Err("iterating over a multi-dimensional array is not supported yet; index it".into()),
+        _ => Err("not an array".into()),
+    }
+}

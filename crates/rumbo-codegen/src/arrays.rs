@@ -249,8 +249,66 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 self.make_view(arr, t, data, &dims)
             }
+            "flat" => Ok(arr.into()),
             _ => Ok(llvm_type(self.ctx, t).const_zero()),
         }
+    }
+
+    /// `a.flat` iteration: `{array, linear index}` on the stack.
+    pub(crate) fn flat_iter(&mut self, flat_v: Value) -> R<BasicValueEnum<'ctx>> {
+        let Type::Flat(at) = self.ty(flat_v) else { return Err("internal: flat iter".into()) };
+        let Type::Array { ndim, .. } = &**at else { return Err("internal: flat iter".into()) };
+        let st = self.ctx.struct_type(&[array_struct(self.ctx, *ndim as u32).into(), self.ctx.i64_type().into()], false);
+        let slot = self.alloca(st.into(), "flat.iter")?;
+        let mut v = st.get_undef();
+        v = self.b.build_insert_value(v, self.val(flat_v), 0, "it").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, self.ctx.i64_type().const_zero(), 1, "it").map_err(e)?.into_struct_value();
+        self.b.build_store(slot, v).map_err(e)?;
+        Ok(slot.into())
+    }
+
+    /// The next element in C order: a C array is walked by one pointer step per
+    /// element; other layouts unravel the linear index by the shape.
+    pub(crate) fn flat_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let Type::Array { dtype, ndim, layout, .. } = arr_t else { return Err("internal: flat next".into()) };
+        let ast = array_struct(self.ctx, *ndim as u32);
+        let i64t = self.ctx.i64_type();
+        let st = self.ctx.struct_type(&[ast.into(), i64t.into()], false);
+        let slot = self.val(it_v).into_pointer_value();
+        let arr_p = self.b.build_struct_gep(st, slot, 0, "arr.p").map_err(e)?;
+        let idx_p = self.b.build_struct_gep(st, slot, 1, "idx.p").map_err(e)?;
+        let arr = self.b.build_load(ast, arr_p, "arr").map_err(e)?.into_struct_value();
+        let idx = self.b.build_load(i64t, idx_p, "idx").map_err(e)?.into_int_value();
+        let n = self.field(arr, F_NITEMS, "n")?.into_int_value();
+        let valid = self.b.build_int_compare(IntPredicate::SLT, idx, n, "valid").map_err(e)?;
+        let safe = self.b.build_select(valid, idx, i64t.const_zero(), "safe").map_err(e)?.into_int_value();
+        let offset = if *layout == Layout::C || *ndim <= 1 {
+            let stride = if *ndim == 0 { i64t.const_zero() } else { self.stride_at(arr, arr_t, 0)? };
+            let stride = if *layout == Layout::C { i64t.const_int(dtype_size(dtype), false) } else { stride };
+            self.b.build_int_mul(safe, stride, "off").map_err(e)?
+        } else {
+            let mut rest = safe;
+            let mut off = i64t.const_zero();
+            for k in (0..*ndim as u32).rev() {
+                let len = self.shape_at(arr, k)?;
+                let one = i64t.const_int(1, false);
+                let nz = self.b.build_int_compare(IntPredicate::SGT, len, i64t.const_zero(), "nz").map_err(e)?;
+                let len1 = self.b.build_select(nz, len, one, "len1").map_err(e)?.into_int_value();
+                let i = self.b.build_int_unsigned_rem(rest, len1, "i").map_err(e)?;
+                rest = self.b.build_int_unsigned_div(rest, len1, "rest").map_err(e)?;
+                let stride = self.stride_at(arr, arr_t, k)?;
+                let part = self.b.build_int_mul(i, stride, "part").map_err(e)?;
+                off = self.b.build_int_add(off, part, "off").map_err(e)?;
+            }
+            off
+        };
+        let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+        // SAFETY of the GEP: idx < nitems when the element is used.
+        let p = unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[offset], "p") }.map_err(e)?;
+        let item = self.load_element_if(p, dtype, valid)?;
+        let next = self.b.build_int_add(idx, i64t.const_int(1, false), "next").map_err(e)?;
+        self.b.build_store(idx_p, next).map_err(e)?;
+        self.build_struct(&Type::Tuple(vec![(**dtype).clone(), Type::Bool]), &[item, valid.into()])
     }
 
     /// `start:stop:step` as `{start, stop, step, flags}`; flags bit 0/1: start/stop given.

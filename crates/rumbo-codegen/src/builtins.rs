@@ -83,7 +83,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         if let Some(binding) = &target.binding {
             for (src, t) in binding.iter().zip(&target.arg_types) {
                 let v = match src {
-                    ArgSource::Positional(i) => self.cast(self.val(args[*i]), self.ty(args[*i]), t)?,
+                    ArgSource::Positional(i) => self.cast(self.val(raw[*i]), self.ty(raw[*i]), t)?,
                     ArgSource::Keyword(i) => self.cast(self.val(kwargs[*i].1), self.ty(kwargs[*i].1), t)?,
                     ArgSource::Default(g) => {
                         let gt = g.type_of().ok_or("internal: default without a type")?;

@@ -99,7 +99,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     fn emit_body(&mut self) -> R<()> {
-        let rpo = self.func.reverse_postorder();
+        let rpo: Vec<Block> = self.func.reverse_postorder().into_iter().filter(|b| self.typed.reachable.contains(b)).collect();
         for &blk in &rpo {
             let bb = self.ctx.append_basic_block(self.llfn, &format!("b{}", blk.0));
             self.blocks.insert(blk, bb);
@@ -170,11 +170,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             Inst::Unpack { value, .. } => Ok(self.val(*value)),
             Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
+            Inst::GetIter(x) if matches!(self.ty(*x), Type::Flat(_)) => self.flat_iter(*x),
             Inst::GetIter(x) => self.range_iter(*x),
             Inst::IterNext(it) => match self.ty(*it) {
                 Type::ArrayIter(a) => {
                     let a = (**a).clone();
                     self.array_next(*it, &a)
+                }
+                Type::FlatIter(a) => {
+                    let a = (**a).clone();
+                    self.flat_next(*it, &a)
                 }
                 _ => self.range_next(*it),
             },
@@ -224,6 +229,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Terminator::Jump(call) => {
                 self.pass_args(call)?;
                 self.b.build_unconditional_branch(self.blocks[&call.block]).map_err(e)?;
+            }
+            Terminator::Branch { then_to, else_to, .. } if !self.blocks.contains_key(&then_to.block) || !self.blocks.contains_key(&else_to.block) => {
+                // A branch on a compile-time constant: only the live side exists.
+                let live = if self.blocks.contains_key(&then_to.block) { then_to } else { else_to };
+                self.pass_args(live)?;
+                self.b.build_unconditional_branch(self.blocks[&live.block]).map_err(e)?;
             }
             Terminator::Branch { cond, then_to, else_to } => {
                 self.pass_args(then_to)?;

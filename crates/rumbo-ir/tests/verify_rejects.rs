@@ -226,19 +226,6 @@ fn ignores_unreachable_blocks() {
     assert_eq!(verify_function(&b.f), Vec::<String>::new());
 }
 
-/// Known bug: a jump to a block that does not exist should be reported as
-/// "b0 jumps to missing block b7" (verify.rs has that message), but
-/// `Function::predecessors` indexes the missing block first and panics. Flip
-/// this test when the verifier reports it.
-#[test]
-fn jump_to_a_missing_block_panics_instead_of_being_reported() {
-    let mut b = Builder::new(&[]);
-    b.term(Block(0), Terminator::Jump(to(Block(7), vec![])));
-    let f = b.f;
-    let outcome = std::panic::catch_unwind(move || verify_function(&f));
-    assert!(outcome.is_err(), "now reported: {:?}; turn this into a check of the message", outcome.unwrap());
-}
-
 /// Lowered IR, then broken by hand: drop the loop's back-edge arguments.
 #[test]
 fn rejects_lowered_loop_with_a_broken_back_edge() {

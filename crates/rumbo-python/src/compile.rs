@@ -252,7 +252,7 @@ pub(crate) fn compile_specialization(
 
     // 2. free names, frozen now
     let mut callees = HashMap::new();
-    let globals = resolve_globals(d.py_func.bind(py), &src.ir.globals, &mut callees)?;
+    let globals = resolve_globals(d.py_func.bind(py), &src.ir, &mut callees)?;
 
     // 3. types
     let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone() };

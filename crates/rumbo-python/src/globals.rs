@@ -68,7 +68,8 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     if let Ok(m) = obj.cast::<PyModule>() {
         let name = m.name()?.to_string();
         return Ok(match name.as_str() {
-            "math" | "cmath" | "numpy" => GlobalValue::Module(name),
+            "math" | "cmath" => GlobalValue::Module(name),
+            n if n == "numpy" || n.starts_with("numpy.") => GlobalValue::Module(name),
             _ => GlobalValue::Unsupported(format!("the module `{name}`")),
         });
     }
@@ -91,6 +92,13 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
             return Ok(GlobalValue::Function(format!("math.{name}")));
         }
     }
+    // Library functions rumbo implements in Python (rumbo/np): their compiled versions.
+    if obj.is_callable() {
+        let implementation = PyModule::import(py, "rumbo.extending")?.getattr("_lookup")?.call1((obj,))?;
+        if !implementation.is_none() {
+            return classify(&implementation, callees);
+        }
+    }
     let what = match obj.getattr("__name__").and_then(|n| n.extract::<String>()) {
         Ok(n) if obj.is_callable() => format!("the Python function `{n}`, which is not compiled"),
         _ => format!("a {} object", obj.get_type().name()?),
@@ -98,17 +106,54 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     Ok(GlobalValue::Unsupported(what))
 }
 
-/// Resolves every free name the IR reads; undefined names are left out (typing reports them).
-pub(crate) fn resolve_globals(
-    func: &Bound<'_, PyAny>,
-    names: &[String],
+/// Resolves every free name the IR reads, attributes of modules it reads
+/// (`np.sum` as "np.sum"), and the array methods rumbo implements ("@array.sum").
+/// Undefined names are left out (typing reports them).
+pub(crate) fn resolve_globals<'py>(
+    func: &Bound<'py, PyAny>,
+    ir: &rumbo_ir::Function,
     callees: &mut HashMap<u32, Py<Dispatcher>>,
 ) -> PyResult<HashMap<String, GlobalValue>> {
+    let py = func.py();
     let mut out = HashMap::new();
-    for n in names {
+    let mut objects: HashMap<rumbo_ir::Value, (String, Bound<'py, PyAny>)> = HashMap::new();
+    for n in &ir.globals {
         if let Some(obj) = lookup(func, n)? {
             out.insert(n.clone(), classify(&obj, callees)?);
         }
+    }
+    // Module attribute chains, in definition order so that `np.linalg.norm` resolves.
+    for (i, vd) in ir.values.iter().enumerate() {
+        let rumbo_ir::ValueKind::Inst(inst) = &vd.kind else { continue };
+        let v = rumbo_ir::Value(i as u32);
+        let found = match inst {
+            rumbo_ir::Inst::Global(name) => match lookup(func, name)? {
+                Some(obj) if obj.cast::<PyModule>().is_ok() => Some((name.clone(), obj)),
+                _ => None,
+            },
+            rumbo_ir::Inst::GetAttr { value, attr } => match objects.get(value) {
+                Some((path, module)) => {
+                    let key = format!("{path}.{attr}");
+                    match module.getattr(attr.as_str()) {
+                        Ok(obj) => {
+                            out.insert(key.clone(), classify(&obj, callees)?);
+                            obj.cast::<PyModule>().is_ok().then_some((key, obj))
+                        }
+                        Err(_) => None,
+                    }
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(f) = found {
+            objects.insert(v, f);
+        }
+    }
+    let methods = PyModule::import(py, "rumbo.extending")?.getattr("_array_methods")?.call0()?;
+    for item in methods.try_iter()? {
+        let (name, implementation): (String, Bound<'py, PyAny>) = item?.extract()?;
+        out.insert(format!("@array.{name}"), classify(&implementation, callees)?);
     }
     Ok(out)
 }

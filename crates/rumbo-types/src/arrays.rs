@@ -73,6 +73,7 @@ pub(crate) fn array_attr(array: &Type, attr: &str) -> Result<(Type, Option<Globa
         "ndim" => (I64, Some(GlobalValue::Int(n as i128))),
         "itemsize" => (I64, Some(GlobalValue::Int(dtype_size(dtype) as i128))),
         "nbytes" => (I64, None),
+        "flat" => (Type::Flat(Box::new(array.clone())), None),
         "T" => {
             let layout = match layout {
                 Layout::C => Layout::F,

@@ -9,7 +9,7 @@ use crate::ty::*;
 use crate::GlobalValue;
 use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
 use rumbo_syntax::{BinOp, Constant, Diagnostic, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a call compiles to.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +77,9 @@ pub struct TypedFunction {
     /// Values known at compile time (literals, frozen globals, module attributes).
     pub consts: HashMap<Value, GlobalValue>,
     pub raises: HashMap<Block, RaiseInfo>,
+    /// Blocks that run for some input: branches on compile-time constants
+    /// (`if a.ndim == 1:`) leave their dead side out, untyped and not compiled.
+    pub reachable: HashSet<Block>,
     /// Values whose computed type (the map's value) is converted to their
     /// declared local type (their entry in `types`) right where they are defined.
     pub def_casts: HashMap<Value, Type>,
@@ -104,6 +107,7 @@ struct Inferer<'a> {
     locals: &'a HashMap<String, Type>,
     /// Values converted from their computed type to a declared local's type.
     def_casts: HashMap<Value, Type>,
+    reachable: HashSet<Block>,
     changed: bool,
 }
 
@@ -129,6 +133,7 @@ pub fn infer_types(
         func_arg_types: args.to_vec(),
         locals,
         def_casts: HashMap::new(),
+        reachable: HashSet::from([Function::ENTRY]),
         changed: true,
     };
     for (p, t) in func.block(Function::ENTRY).params.iter().zip(args) {
@@ -143,12 +148,15 @@ pub fn infer_types(
             return Err(Diagnostic::typing(func.span, "type inference did not settle"));
         }
         for &b in &rpo {
-            inf.visit_block(b, false)?;
+            if inf.reachable.contains(&b) {
+                inf.visit_block(b, false)?;
+            }
         }
     }
     inf.calls.clear();
     let mut raises = HashMap::new();
-    for &b in &rpo {
+    let live: Vec<Block> = rpo.iter().copied().filter(|b| inf.reachable.contains(b)).collect();
+    for &b in &live {
         inf.visit_block(b, true)?;
         if let Terminator::Raise { class, args } = &func.block(b).term {
             raises.insert(b, inf.raise_info(b, *class, args)?);
@@ -183,6 +191,27 @@ pub fn infer_types(
         consts: inf.consts,
         raises,
         def_casts: inf.def_casts,
+        reachable: inf.reachable,
+    })
+}
+
+/// Compares two compile-time numbers (integers and booleans).
+fn fold_compare(op: rumbo_syntax::CmpOp, a: Option<&GlobalValue>, b: Option<&GlobalValue>) -> Option<bool> {
+    use rumbo_syntax::CmpOp::*;
+    let num = |g: &GlobalValue| match g {
+        GlobalValue::Int(i) => Some(*i),
+        GlobalValue::Bool(b) => Some(*b as i128),
+        _ => None,
+    };
+    let (x, y) = (num(a?)?, num(b?)?);
+    Some(match op {
+        Eq | Is => x == y,
+        NotEq | IsNot => x != y,
+        Lt => x < y,
+        LtE => x <= y,
+        Gt => x > y,
+        GtE => x >= y,
+        In | NotIn => return None,
     })
 }
 
@@ -315,7 +344,20 @@ impl<'a> Inferer<'a> {
                 }
             }
             term => {
-                for call in term.successors() {
+                let live: Vec<&rumbo_ir::BlockCall> = match term {
+                    Terminator::Branch { cond, then_to, else_to } => match self.consts.get(cond) {
+                        Some(GlobalValue::Bool(true)) => vec![then_to],
+                        Some(GlobalValue::Bool(false)) => vec![else_to],
+                        _ => vec![then_to, else_to],
+                    },
+                    _ => term.successors(),
+                };
+                for call in &live {
+                    if self.reachable.insert(call.block) {
+                        self.changed = true;
+                    }
+                }
+                for call in live {
                     let params = &self.func.block(call.block).params;
                     for (p, a) in params.iter().zip(&call.args) {
                         let Some(at) = self.ty(*a).cloned() else { continue };
@@ -432,12 +474,24 @@ impl<'a> Inferer<'a> {
             }
             Inst::Compare { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
+                if let Some(b) = fold_compare(*op, self.consts.get(lhs), self.consts.get(rhs)) {
+                    self.consts.insert(v, GlobalValue::Bool(b));
+                }
                 compare_op(*op, &l, &r)
                     .map_err(|m| self.err(v, format!("{m}: {l} {} {r}", op.symbol())).with_note(format!("left is {l}, right is {r}")))?;
                 Type::Bool
             }
             Inst::Truth(x) => {
                 let o = t(self, x);
+                match self.consts.get(x) {
+                    Some(GlobalValue::Bool(b)) => {
+                        self.consts.insert(v, GlobalValue::Bool(*b));
+                    }
+                    Some(GlobalValue::Int(i)) => {
+                        self.consts.insert(v, GlobalValue::Bool(*i != 0));
+                    }
+                    _ => {}
+                }
                 if !(o.is_number() || matches!(o, Type::Tuple(_) | Type::NoneType)) {
                     return Err(self.err(v, format!("cannot use {o} as a condition")));
                 }
@@ -517,6 +571,7 @@ impl<'a> Inferer<'a> {
                     crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?;
                     Type::ArrayIter(Box::new(a))
                 }
+                Type::Flat(a) => Type::FlatIter(a),
                 other => {
                     return Err(self.err(v, format!("cannot iterate over {other}")).with_hint("loop over range(...)"))
                 }
@@ -524,9 +579,22 @@ impl<'a> Inferer<'a> {
             Inst::IterNext(x) => match t(self, x) {
                 Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
                 Type::ArrayIter(a) => Type::Tuple(vec![crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?, Type::Bool]),
+                Type::FlatIter(a) => match *a {
+                    Type::Array { dtype, .. } => Type::Tuple(vec![*dtype, Type::Bool]),
+                    _ => return Err(self.err(v, "internal: flat of a non-array")),
+                },
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
         }))
+    }
+
+    /// The dotted source path of a module value (`np`, `np.linalg`), for lookups.
+    fn path_of(&self, v: Value) -> Option<String> {
+        match self.func.inst(v)? {
+            Inst::Global(name) => Some(name.clone()),
+            Inst::GetAttr { value, attr } => Some(format!("{}.{attr}", self.path_of(*value)?)),
+            _ => None,
+        }
     }
 
     fn type_getattr(&mut self, v: Value, value: Value, attr: &str) -> Result<Type, Diagnostic> {
@@ -548,7 +616,24 @@ impl<'a> Inferer<'a> {
                 self.consts.insert(v, g);
                 Ok(t)
             }
-            Type::Module(m) => Err(self.err(v, format!("module `{m}` is not supported in compiled code yet"))),
+            Type::Module(m) => {
+                let key = self.path_of(value).map(|p| format!("{p}.{attr}"));
+                let Some(g) = key.as_ref().and_then(|k| self.globals.get(k)) else {
+                    return Err(self.err(v, format!("{m}.{attr} is not supported in compiled code (yet)")));
+                };
+                let Some(t) = g.type_of() else {
+                    let what = match g {
+                        GlobalValue::Unsupported(w) => w.clone(),
+                        _ => "a value".into(),
+                    };
+                    return Err(self.err(v, format!("{m}.{attr} ({what}) is not supported in compiled code (yet)")));
+                };
+                self.consts.insert(v, g.clone());
+                Ok(t)
+            }
+            a @ Type::Array { .. } if self.globals.contains_key(&format!("@array.{attr}")) => {
+                Ok(Type::Method { recv: Box::new(a.clone()), name: attr.to_string() })
+            }
             a @ Type::Array { .. } => {
                 let (t, c) = crate::arrays::array_attr(a, attr).map_err(|m| self.err(v, m))?;
                 if let Some(c) = c {
@@ -579,6 +664,14 @@ impl<'a> Inferer<'a> {
                     None => type_builtin_call(name, args, kwargs),
                 };
                 r.map_err(|m| wrap(self, m))?
+            }
+            Type::Method { recv, name } if recv.is_array() => {
+                let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get(&format!("@array.{name}")).cloned() else {
+                    return Err(wrap(self, format!("arrays have no method {name}()")));
+                };
+                let mut all = vec![(**recv).clone()];
+                all.extend_from_slice(args);
+                return self.type_call(v, &Type::Dispatcher(id), &all, kwargs);
             }
             Type::Method { recv, name } => type_method_call(recv, name, args).map_err(|m| wrap(self, m))?,
             Type::NumberClass(to) => {

@@ -24,6 +24,10 @@ pub enum Type {
     RangeIter,
     /// An iterator over the first axis of an array.
     ArrayIter(Box<Type>),
+    /// `a.flat`: every element of an array in C order (iterable).
+    Flat(Box<Type>),
+    /// The iterator of `a.flat`.
+    FlatIter(Box<Type>),
     /// A `start:stop:step` slice of int64 bounds (missing parts allowed).
     Slice,
     /// A string constant (only usable as an exception message or compile-time value).
@@ -128,6 +132,8 @@ impl fmt::Display for Type {
             Type::Range => write!(f, "range_state64"),
             Type::RangeIter => write!(f, "range_iter64"),
             Type::ArrayIter(a) => write!(f, "iter({a})"),
+            Type::Flat(a) => write!(f, "flat({a})"),
+            Type::FlatIter(a) => write!(f, "flatiter({a})"),
             Type::Slice => write!(f, "slice<a:b:c>"),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s:?})"),
             Type::Module(m) => write!(f, "Module({m})"),

@@ -4,8 +4,8 @@
 
 use rumbo_ir::{lower_function, print_function, verify_function, Function};
 use rumbo_syntax::{
-    BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, Function as SynFunction, Keyword, Param, Span, Stmt,
-    StmtKind, UnaryOp,
+    BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, Function as SynFunction, Keyword, Param, Span, Stmt, StmtKind,
+    UnaryOp,
 };
 
 fn e(kind: ExprKind) -> Expr {

@@ -1,0 +1,72 @@
+"""Extending rumbo: library functions implemented in Python and compiled by rumbo.
+
+rumbo's own NumPy support (`rumbo/np/`) is written this way: a plain Python
+implementation registered for a NumPy function or an array method is compiled
+for the argument types of each call site, like any jitted function."""
+
+import sys
+
+# id(numpy function) -> (the function, its implementation dispatcher)
+_IMPLEMENTATIONS = {}
+# array method name -> implementation dispatcher
+_ARRAY_METHODS = {}
+_loaded = False
+
+
+def _load_library():
+    """Imports rumbo's NumPy implementations once NumPy is in use."""
+    global _loaded
+    if not _loaded and "numpy" in sys.modules:
+        _loaded = True
+        from . import np as _np  # noqa: F401  (registers on import)
+
+
+def _compiled(func):
+    from .decorators import njit
+    from .dispatcher import Dispatcher
+
+    return func if isinstance(func, Dispatcher) else njit(func)
+
+
+def implements(*targets):
+    """Registers the decorated function as the compiled implementation of `targets`."""
+
+    def register(func):
+        dispatcher = _compiled(func)
+        for target in targets:
+            _IMPLEMENTATIONS[id(target)] = (target, dispatcher)
+        return dispatcher
+
+    return register
+
+
+def array_method(*names):
+    """Registers the decorated function (taking the array first) as array methods."""
+
+    def register(func):
+        dispatcher = _compiled(func)
+        for name in names:
+            _ARRAY_METHODS[name] = dispatcher
+        return dispatcher
+
+    return register
+
+
+def _lookup(obj):
+    _load_library()
+    entry = _IMPLEMENTATIONS.get(id(obj))
+    return entry[1] if entry is not None and entry[0] is obj else None
+
+
+def _array_methods():
+    _load_library()
+    return list(_ARRAY_METHODS.items())
+
+
+def register_jitable(func=None, **options):
+    """Makes a function callable from compiled code (and still from Python)."""
+    from .decorators import njit
+
+    if func is None:
+        return lambda f: njit(**options)(f)
+    return njit(**options)(func)

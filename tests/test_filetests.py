@@ -43,19 +43,10 @@ FILETESTS = TESTS_DIR / "filetests"
 ERRORS = FILETESTS / "errors"
 BLESS = os.environ.get("RUMBO_BLESS", "") not in ("", "0")
 
-_HINT_BUG = (
-    "lower.rs's unsupported_hint() matches CPython node names (Lambda, With, ...) but the "
-    "frontend's describe() passes readable names (lambda, with statement), so every "
-    "unsupported construct gets the generic hint"
-)
-
 #: Files whose snapshot shows a known bug, by path relative to filetests/:
 #: their expected file holds the right output (written by hand, not blessed),
 #: so the test fails until the bug is fixed (then it XPASSes: drop the entry).
-XFAIL = {
-    "errors/unsupported_lambda": _HINT_BUG,
-    "errors/unsupported_with": _HINT_BUG,
-}
+XFAIL = {}
 
 
 def _params(directory):

@@ -876,3 +876,15 @@ def tuple_truth(x):
 
 def test_tuples_are_truthy_like_python():
     assert tuple_truth(3) == tuple_truth.py_func(3)
+
+
+@njit
+def dead_loop_after_return(x, y):
+    return x
+    while x:  # noqa: unreachable on purpose: lowering must not recurse forever
+        pass
+    return y
+
+
+def test_unreachable_loop_after_return_compiles():
+    assert dead_loop_after_return(1, 2) == 1

@@ -38,6 +38,8 @@ struct Lowerer {
     preds: Vec<Vec<Block>>,
     locals: HashSet<String>,
     loops: Vec<LoopTargets>,
+    /// Blocks on the current single-predecessor walk of `read_var`.
+    single_pred_chain: HashSet<Block>,
 }
 
 fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut HashSet<String>) {
@@ -93,6 +95,7 @@ impl Lowerer {
             preds: vec![],
             locals,
             loops: vec![],
+            single_pred_chain: HashSet::new(),
         };
         let entry = lw.new_block();
         lw.seal(entry);
@@ -202,12 +205,24 @@ impl Lowerer {
             self.func.blocks[b.index()].insts.insert(0, v);
             v
         } else if self.preds[b.index()].len() == 1 {
+            // A chain of single predecessors can only loop in unreachable code
+            // (a reachable cycle has an entry edge): the variable is undefined there.
+            if !self.single_pred_chain.insert(b) {
+                let v = self.new_value(ValueKind::Inst(Inst::Undef(name.to_string())), span, None);
+                self.func.blocks[b.index()].insts.insert(0, v);
+                return v;
+            }
             let p = self.preds[b.index()][0];
-            self.read_var(name, p, span)
+            let v = self.read_var(name, p, span);
+            self.single_pred_chain.remove(&b);
+            v
         } else {
             let p = self.add_param(b, name, span);
             self.defs.insert((b, name.to_string()), p);
+            // The walks from here start afresh: they end at this parameter at the latest.
+            let outer = std::mem::take(&mut self.single_pred_chain);
             self.add_incoming(b, name, span);
+            self.single_pred_chain = outer;
             p
         };
         self.defs.insert((b, name.to_string()), v);
@@ -608,12 +623,15 @@ impl Lowerer {
     }
 }
 
+/// Hints by the construct's name as the frontend describes it.
 fn unsupported_hint(what: &str) -> String {
     match what {
-        "Lambda" | "FunctionDef" => "define the helper at module level and decorate it with @njit".into(),
-        "ListComp" | "SetComp" | "DictComp" | "GeneratorExp" => "write the loop out explicitly".into(),
-        "Try" | "With" => "move this part out of the compiled function".into(),
-        "JoinedStr" | "FormattedValue" => "build strings outside compiled code".into(),
+        "lambda" | "nested function definition" => "define the helper at module level and decorate it with @njit".into(),
+        "list comprehension" | "set comprehension" | "dict comprehension" | "generator expression" => {
+            "write the loop out explicitly".into()
+        }
+        "try statement" | "with statement" => "move this part out of the compiled function".into(),
+        "f-string" => "build strings outside compiled code".into(),
         _ => "see rumbo's supported-features table".into(),
     }
 }

@@ -26,8 +26,8 @@ pub(crate) struct Specialization {
     pub(crate) wrapper: WrapperFn,
     pub(crate) arg_leaves: usize,
     pub(crate) ret_leaves: usize,
-    /// Exact Python types of the arguments, when all are plain scalars.
-    fast_types: Option<Vec<usize>>,
+    /// How to recognise the arguments cheaply, when all are plain scalars or arrays.
+    fast_args: Option<Vec<FastArg>>,
     pub(crate) optimized_llvm: String,
     pub(crate) ir: String,
     /// (line, variable, type) for inspect_types().
@@ -47,9 +47,24 @@ impl Specialization {
     ) -> Self {
         let arg_leaves = arg_types.iter().map(|t| rumbo_types::abi_leaves(t).len()).sum();
         let ret_leaves = rumbo_types::abi_leaves(&ret).len();
-        let fast_types = arg_types.iter().map(fast_type_of).collect::<Option<Vec<_>>>();
-        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_types, optimized_llvm, ir, annotations }
+        let fast_args = arg_types.iter().map(fast_arg_of).collect::<Option<Vec<_>>>();
+        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations }
     }
+}
+
+/// What an argument must be for the fast path to take it.
+enum FastArg {
+    /// Exactly this Python type (int, float, bool).
+    Exact(usize),
+    /// An ndarray of exactly this array type.
+    Array,
+}
+
+fn fast_arg_of(t: &Type) -> Option<FastArg> {
+    if t.is_array() {
+        return Some(FastArg::Array);
+    }
+    fast_type_of(t).map(FastArg::Exact)
 }
 
 /// The exact Python type a scalar argument of type `t` has on the fast path.
@@ -171,7 +186,8 @@ impl Dispatcher {
         box_value(py, &spec.ret, ret, &mut 0)
     }
 
-    /// Scalar arguments of exactly the compiled types: no typeof, no allocation.
+    /// Scalars and arrays of exactly the compiled types, positional only: no
+    /// binding, no type tuple, no hashing.
     fn fast_call(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<Py<PyAny>>> {
         let n = args.len();
         if n > 8 {
@@ -179,40 +195,66 @@ impl Dispatcher {
         }
         let specs = self.specs.load();
         'spec: for spec in specs.iter() {
-            let Some(fast) = &spec.fast_types else { continue };
+            let Some(fast) = &spec.fast_args else { continue };
             if fast.len() != n {
                 continue;
             }
-            let mut slots = [[0u8; 16]; 8];
-            for (i, (want, slot)) in fast.iter().zip(slots.iter_mut()).enumerate() {
+            let mut slots = [[0u8; 16]; 48];
+            let mut starts = [0usize; 8];
+            let mut used = 0;
+            for (i, want) in fast.iter().enumerate() {
                 // SAFETY: `i < n`, a borrowed reference from a live tuple.
                 let obj = unsafe { ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t) };
-                // SAFETY: obj is a live object.
-                if unsafe { ffi::Py_TYPE(obj) } as usize != *want {
-                    continue 'spec;
-                }
-                match &spec.arg_types[i] {
-                    Type::Float { .. } => {
-                        // SAFETY: obj is exactly a float.
-                        let v = unsafe { ffi::PyFloat_AsDouble(obj) };
-                        slot[..8].copy_from_slice(&v.to_ne_bytes());
-                    }
-                    Type::Bool => {
-                        // SAFETY: obj is exactly a bool.
-                        slot[0] = unsafe { (obj == ffi::Py_True()) as u8 };
-                    }
-                    _ => {
-                        let mut overflow = 0;
-                        // SAFETY: obj is exactly an int.
-                        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow) };
-                        if overflow != 0 {
+                starts[i] = used;
+                match want {
+                    FastArg::Array => {
+                        // SAFETY: obj is borrowed from the live argument tuple.
+                        let bound = unsafe { Bound::from_borrowed_ptr(py, obj) };
+                        if crate::values::ndarray_type(&bound).as_ref() != Some(&spec.arg_types[i]) {
+                            continue 'spec;
+                        }
+                        let words = crate::values::array_words(&bound, &spec.arg_types[i]);
+                        let need = words.len().div_ceil(2);
+                        if used + need > slots.len() {
                             return Ok(None);
                         }
-                        slot[..8].copy_from_slice(&v.to_ne_bytes());
+                        for (k, w) in words.iter().enumerate() {
+                            let slot = &mut slots[used + k / 2];
+                            slot[(k % 2) * 8..(k % 2) * 8 + 8].copy_from_slice(&w.to_ne_bytes());
+                        }
+                        used += need;
+                    }
+                    FastArg::Exact(ty) => {
+                        // SAFETY: obj is a live object.
+                        if unsafe { ffi::Py_TYPE(obj) } as usize != *ty {
+                            continue 'spec;
+                        }
+                        let slot = &mut slots[used];
+                        used += 1;
+                        match &spec.arg_types[i] {
+                            Type::Float { .. } => {
+                                // SAFETY: obj is exactly a float.
+                                let v = unsafe { ffi::PyFloat_AsDouble(obj) };
+                                slot[..8].copy_from_slice(&v.to_ne_bytes());
+                            }
+                            Type::Bool => {
+                                // SAFETY: obj is exactly a bool.
+                                slot[0] = unsafe { (obj == ffi::Py_True()) as u8 };
+                            }
+                            _ => {
+                                let mut overflow = 0;
+                                // SAFETY: obj is exactly an int.
+                                let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow) };
+                                if overflow != 0 {
+                                    return Ok(None);
+                                }
+                                slot[..8].copy_from_slice(&v.to_ne_bytes());
+                            }
+                        }
                     }
                 }
             }
-            return self.invoke(py, spec, &mut slots[..n], None).map(Some);
+            return self.invoke(py, spec, &mut slots[..used], Some(&starts[..n])).map(Some);
         }
         Ok(None)
     }

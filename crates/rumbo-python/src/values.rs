@@ -121,7 +121,7 @@ pub(crate) fn ndarray_type(obj: &Bound<'_, PyAny>) -> Option<Type> {
 
 /// Numba's array struct for an ndarray: meminfo (none: Python owns the memory),
 /// parent, nitems, itemsize, data, shape, strides — as 64-bit words.
-fn array_words(obj: &Bound<'_, PyAny>, t: &Type) -> Vec<u64> {
+pub(crate) fn array_words(obj: &Bound<'_, PyAny>, t: &Type) -> Vec<u64> {
     let Type::Array { dtype, ndim, .. } = t else { return vec![] };
     let base = obj.as_ptr() as *const u8;
     let n = *ndim as usize;

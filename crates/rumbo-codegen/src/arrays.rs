@@ -395,3 +395,67 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(phi.as_basic_value())
     }
 }
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    /// A new C-contiguous array of type `t` with the given extents, in NRT memory.
+    pub(crate) fn allocate_array(&mut self, t: &Type, dims: &[IntValue<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+        let Type::Array { dtype, .. } = t else { return Err("internal: allocate non-array".into()) };
+        let i64t = self.ctx.i64_type();
+        let ptr = self.ctx.ptr_type(inkwell::AddressSpace::default());
+        let itemsize = i64t.const_int(dtype_size(dtype), false);
+        let mut nitems = i64t.const_int(1, false);
+        let mut any_negative = self.ctx.bool_type().const_zero();
+        for d in dims {
+            let neg = self.b.build_int_compare(IntPredicate::SLT, *d, i64t.const_zero(), "neg").map_err(e)?;
+            any_negative = self.b.build_or(any_negative, neg, "anyneg").map_err(e)?;
+            nitems = self.b.build_int_mul(nitems, *d, "nitems").map_err(e)?;
+        }
+        self.raise_if(any_negative, BuiltinExc::ValueError, "negative dimensions are not allowed")?;
+        let nbytes = self.b.build_int_mul(nitems, itemsize, "nbytes").map_err(e)?;
+        let alloc = self.declare("rumbo_nrt_allocate", ptr.fn_type(&[i64t.into()], false));
+        let mi = self.b.build_call(alloc, &[nbytes.into()], "meminfo").map_err(e)?.try_as_basic_value().basic().unwrap().into_pointer_value();
+        let null = self.b.build_is_null(mi, "oom").map_err(e)?;
+        self.raise_if(null, BuiltinExc::MemoryError, "cannot allocate the array")?;
+        // MemInfo is {i64 refcount, ptr data, i64 size}.
+        let mst = self.ctx.struct_type(&[i64t.into(), ptr.into(), i64t.into()], false);
+        let data_p = self.b.build_struct_gep(mst, mi, 1, "data.p").map_err(e)?;
+        let data = self.b.build_load(ptr, data_p, "data").map_err(e)?.into_pointer_value();
+        let n = dims.len();
+        let mut strides = vec![itemsize; n];
+        for k in (0..n.saturating_sub(1)).rev() {
+            strides[k] = self.b.build_int_mul(strides[k + 1], dims[k + 1], "stride").map_err(e)?;
+        }
+        let st = array_struct(self.ctx, n as u32);
+        let mut shape_a = i64t.array_type(n as u32).get_undef();
+        let mut strides_a = i64t.array_type(n as u32).get_undef();
+        for k in 0..n {
+            shape_a = self.b.build_insert_value(shape_a, dims[k], k as u32, "shape").map_err(e)?.into_array_value();
+            strides_a = self.b.build_insert_value(strides_a, strides[k], k as u32, "strides").map_err(e)?.into_array_value();
+        }
+        let fields: [(u32, BasicValueEnum<'ctx>); 7] = [
+            (F_MEMINFO, mi.into()),
+            (1, ptr.const_null().into()),
+            (F_NITEMS, nitems.into()),
+            (F_ITEMSIZE, itemsize.into()),
+            (F_DATA, data.into()),
+            (F_SHAPE, shape_a.into()),
+            (F_STRIDES, strides_a.into()),
+        ];
+        let mut v = st.get_undef();
+        for (f, x) in fields {
+            v = self.b.build_insert_value(v, x, f, "array").map_err(e)?.into_struct_value();
+        }
+        Ok(v.into())
+    }
+
+    /// `np.empty(shape, dtype)`.
+    pub(crate) fn numpy_empty(&mut self, shape: BasicValueEnum<'ctx>, shape_t: &Type, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let dims: Vec<IntValue<'ctx>> = match shape_t {
+            Type::Tuple(items) => (0..items.len())
+                .map(|k| Ok(self.b.build_extract_value(shape.into_struct_value(), k as u32, "dim").map_err(e)?.into_int_value()))
+                .collect::<R<_>>()?,
+            _ => vec![shape.into_int_value()],
+        };
+        self.allocate_array(t, &dims)
+    }
+}

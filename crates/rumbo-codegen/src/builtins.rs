@@ -219,6 +219,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 };
                 self.build_struct(ret, &[start, stop, step])
             }
+            "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {
                     let (re, im) = self.complex_parts(vals[0])?;
@@ -335,16 +336,31 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 return self.call_native(f, &I64, vals);
             }
             "hypot" => {
-                let Some((first, rest)) = vals.split_first() else {
-                    return Ok(self.ctx.f64_type().const_zero().into());
-                };
-                // Pairwise hypot; like CPython's, an overflowing result is inf, not an error.
-                let f = self.libm("hypot", &t, 2);
-                let mut acc = self.call_intrinsic("llvm.fabs", &[*first])?;
-                for x in rest {
-                    acc = self.call_fn(f, &[acc, *x])?;
+                let f64t = self.ctx.f64_type();
+                match vals {
+                    [] => return Ok(f64t.const_zero().into()),
+                    [x] => return self.call_intrinsic("llvm.fabs", &[*x]),
+                    [x, y] => {
+                        let f = self.libm("hypot", &t, 2);
+                        return self.call_fn(f, &[*x, *y]);
+                    }
+                    _ => {}
                 }
-                return Ok(acc);
+                // Three or more: a runtime helper over a stack array (CPython's n-ary hypot).
+                let arr_t = f64t.array_type(vals.len() as u32);
+                let slot = self.alloca(arr_t.into(), "hypot.xs")?;
+                for (k, (v, at)) in vals.iter().zip(ats).enumerate() {
+                    let x = self.cast(*v, at, &F64)?;
+                    let i64t = self.ctx.i64_type();
+                    // SAFETY of the GEP: k < len of the stack array.
+                    let p = unsafe { self.b.build_in_bounds_gep(arr_t, slot, &[i64t.const_zero(), i64t.const_int(k as u64, false)], "x") }.map_err(e)?;
+                    self.b.build_store(p, x).map_err(e)?;
+                }
+                let ptr = self.ctx.ptr_type(AddressSpace::default());
+                let f = self.declare("rumbo_hypot_n", f64t.fn_type(&[ptr.into(), self.ctx.i64_type().into()], false));
+                let n = self.ctx.i64_type().const_int(vals.len() as u64, false);
+                let r = self.call_fn(f, &[slot.into(), n.into()])?;
+                return self.cast(r, &F64, ret);
             }
             "ulp" => {
                 let x = self.call_intrinsic("llvm.fabs", &[vals[0]])?;

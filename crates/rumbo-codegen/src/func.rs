@@ -34,6 +34,7 @@ pub(crate) struct Emitter<'a, 'ctx> {
     values: HashMap<Value, BasicValueEnum<'ctx>>,
     phis: HashMap<Value, PhiValue<'ctx>>,
     exc_records: HashMap<(u32, Option<String>), PointerValue<'ctx>>,
+    rc: crate::refcount::RcPlan,
 }
 
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
@@ -69,6 +70,7 @@ pub(crate) fn emit_native<'ctx>(
         values: HashMap::new(),
         phis: HashMap::new(),
         exc_records: HashMap::new(),
+        rc: crate::refcount::plan(func, typed),
     };
     em.emit_body()?;
     Ok(llfn)
@@ -86,6 +88,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     pub(crate) fn val(&self, v: Value) -> BasicValueEnum<'ctx> {
         self.values[&v]
+    }
+
+    pub(crate) fn values_get(&self, v: Value) -> Option<BasicValueEnum<'ctx>> {
+        self.values.get(&v).copied()
     }
 
     /// A stack slot in the entry block (so that mem2reg promotes it).
@@ -122,7 +128,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         for &blk in &rpo {
             self.b.position_at_end(self.blocks[&blk]);
-            for &v in &self.func.block(blk).insts {
+            if blk == Function::ENTRY {
+                // Arguments are borrowed from the caller: take our own references.
+                for &p in &self.func.block(blk).params {
+                    self.incref(self.val(p), self.ty(p))?;
+                }
+            }
+            self.release(self.rc.at_start.get(&blk))?;
+            for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
                 let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
                 if self.typed.types[v.index()].is_none() {
                     continue;
@@ -131,7 +144,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 if let Some(from) = self.typed.def_casts.get(&v) {
                     out = self.cast(out, from, self.ty(v))?;
                 }
+                if crate::refcount::borrows_on_def(inst) {
+                    self.incref(out, self.ty(v))?;
+                }
                 self.values.insert(v, out);
+                self.release(self.rc.after.get(&(blk, i)))?;
             }
             self.emit_term(blk)?;
         }
@@ -227,18 +244,22 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let data = self.func.block(blk);
         match &data.term {
             Terminator::Jump(call) => {
-                self.pass_args(call)?;
+                self.pass_args(call, None)?;
+                self.release(self.rc.before_term.get(&blk))?;
                 self.b.build_unconditional_branch(self.blocks[&call.block]).map_err(e)?;
             }
             Terminator::Branch { then_to, else_to, .. } if !self.blocks.contains_key(&then_to.block) || !self.blocks.contains_key(&else_to.block) => {
                 // A branch on a compile-time constant: only the live side exists.
                 let live = if self.blocks.contains_key(&then_to.block) { then_to } else { else_to };
-                self.pass_args(live)?;
+                self.pass_args(live, None)?;
+                self.release(self.rc.before_term.get(&blk))?;
                 self.b.build_unconditional_branch(self.blocks[&live.block]).map_err(e)?;
             }
             Terminator::Branch { cond, then_to, else_to } => {
-                self.pass_args(then_to)?;
-                self.pass_args(else_to)?;
+                let c = self.val(*cond).into_int_value();
+                self.pass_args(then_to, Some((c, true)))?;
+                self.pass_args(else_to, Some((c, false)))?;
+                self.release(self.rc.before_term.get(&blk))?;
                 let c = self.val(*cond).into_int_value();
                 if then_to.block == else_to.block {
                     self.b.build_unconditional_branch(self.blocks[&then_to.block]).map_err(e)?;
@@ -250,11 +271,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let ret_t = &self.typed.ret;
                 if !matches!(ret_t, Type::NoneType | Type::Void) {
                     let out = self.cast(self.val(*v), self.ty(*v), ret_t)?;
+                    // The caller receives its own reference.
+                    self.incref(out, ret_t)?;
                     self.b.build_store(self.ret_ptr, out).map_err(e)?;
                 }
+                self.release(self.rc.before_term.get(&blk))?;
                 self.b.build_return(Some(&self.ctx.i32_type().const_zero())).map_err(e)?;
             }
             Terminator::Raise { .. } => {
+                self.release(self.rc.before_term.get(&blk))?;
                 let info = self.typed.raises[&blk].clone();
                 self.raise(info.class_id, info.message.as_deref())?;
             }
@@ -266,7 +291,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// Adds this block's arguments to the target's phis, converted to their types.
-    fn pass_args(&mut self, call: &rumbo_ir::BlockCall) -> R<()> {
+    /// `taken`: for a conditional branch, the condition under which this edge
+    /// is taken (references are only taken on the edge that runs).
+    fn pass_args(&mut self, call: &rumbo_ir::BlockCall, taken: Option<(IntValue<'ctx>, bool)>) -> R<()> {
         let from = self.b.get_insert_block().unwrap();
         let params = self.func.block(call.block).params.clone();
         for (p, a) in params.iter().zip(&call.args) {
@@ -276,6 +303,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 Some(at) => self.cast(self.val(*a), at, pt)?,
                 None => llvm_type(self.ctx, pt).const_zero(),
             };
+            // The parameter owns its own reference.
+            if crate::refcount::is_refcounted(pt) {
+                let owned = match taken {
+                    Some((cond, when)) => {
+                        let zero = llvm_type(self.ctx, pt).const_zero();
+                        let (a, b) = if when { (incoming, zero) } else { (zero, incoming) };
+                        self.b.build_select(cond, a, b, "edge").map_err(e)?
+                    }
+                    None => incoming,
+                };
+                self.incref(owned, pt)?;
+            }
             phi.add_incoming(&[(&incoming as &dyn BasicValue, from)]);
         }
         Ok(())

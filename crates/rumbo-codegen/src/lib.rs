@@ -15,6 +15,7 @@ mod arrays;
 mod builtins;
 mod func;
 mod ops;
+mod refcount;
 mod types;
 mod wrapper;
 

@@ -60,14 +60,14 @@ fn store_value<'ctx>(
         }
         return Ok(());
     }
-    if !t.is_number() {
+    if !t.is_number() && !t.is_array() {
         return Ok(());
     }
     let i8t = ctx.i8_type();
     let off = ctx.i64_type().const_int(*k as u64 * ABI_SLOT_BYTES as u64, false);
-    // SAFETY of the GEP: the dispatcher sizes `ret` at 16 bytes per leaf.
+    // SAFETY of the GEP: the dispatcher sizes `ret` by abi_slot_count.
     let p = unsafe { b.build_in_bounds_gep(i8t, ret, &[off], "slot") }.map_err(e)?;
-    *k += 1;
+    *k += rumbo_types::abi_slot_count(t) as u32;
     let v = if *t == Type::Bool { b.build_int_z_extend(v.into_int_value(), i8t, "byte").map_err(e)?.into() } else { v };
     b.build_store(p, v).map_err(e)?;
     Ok(())

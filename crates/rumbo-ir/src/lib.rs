@@ -5,11 +5,13 @@
 //! Architecture invariant: the IR knows nothing of types or LLVM.
 
 mod data;
+mod liveness;
 mod lower;
 mod print;
 mod verify;
 
 pub use data::*;
+pub use liveness::{liveness, Liveness};
 pub use lower::lower_function;
 pub use print::print_function;
 pub use verify::verify_function;

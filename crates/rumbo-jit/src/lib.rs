@@ -13,22 +13,30 @@
 //! - Symbol names are process-wide: two modules must not define the same external name
 //!   (the second `compile` fails with [`JitError::AddModule`]). Give each function a unique name.
 //! - Nothing else in the process may call `LLVMParseCommandLineOptions`: LLVM exits the process
-//!   when an option is given twice.
+//!   when an option is given twice. The session parses its options once: the vector library
+//!   and the optimization-remark switches ([`JitSession::render`] collects remarks).
 
 use std::collections::HashSet;
 use std::ffi::c_char;
+use std::ptr;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 pub use inkwell;
 
 use inkwell::context::Context;
+use inkwell::memory_buffer::MemoryBuffer;
 use inkwell::module::Module;
-use inkwell::targets::{InitializationConfig, Target, TargetMachine};
+use inkwell::targets::{FileType, InitializationConfig, Target, TargetMachine};
 use llvm_sys::core::LLVMGetModuleContext;
 use llvm_sys::support::{LLVMLoadLibraryPermanently, LLVMParseCommandLineOptions};
 
+mod debuginfo;
 mod orc;
 mod pipeline;
+mod remarks;
+
+pub use debuginfo::SourceLines;
+pub use remarks::Remark;
 
 use orc::{Lljit, ThreadSafeContext};
 
@@ -52,6 +60,17 @@ pub struct ModuleDumps {
     pub optimized: Option<String>,
     /// Host assembly (AT&T syntax on x86).
     pub assembly: Option<String>,
+}
+
+/// What [`JitSession::render`] returns: the dumps asked for and the optimization remarks.
+#[derive(Default, Clone, Debug)]
+pub struct Rendered {
+    /// The dumps asked for; with [`SourceLines`], the optimized IR and the assembly carry the
+    /// line table (`!dbg` attachments, `.loc` directives).
+    pub dumps: ModuleDumps,
+    /// The remarks of the loop vectorizer, the SLP vectorizer and the loop unroller, in the
+    /// order LLVM emitted them.
+    pub remarks: Vec<Remark>,
 }
 
 /// Facts about the machine code is generated for, for reports.
@@ -164,6 +183,7 @@ impl JitSession {
     fn start(host: &mut HostInfo) -> Result<Engine, String> {
         Target::initialize_native(&InitializationConfig::default())?;
         host.vector_library = load_vector_library();
+        parse_llvm_options(host.vector_library.is_some());
         let jit = Lljit::new()?;
         host.triple = jit.triple();
         let tm = pipeline::host_target_machine(&host.triple, &host.cpu, &host.features)?;
@@ -249,6 +269,8 @@ impl JitSession {
         }
         let tsc = ThreadSafeContext::new();
         let ctx = tsc.context();
+        // SAFETY: a live context; a null collector keeps no pointer.
+        unsafe { remarks::install(ctx.raw(), ptr::null_mut()) };
         let module = build(&ctx).map_err(JitError::Build)?;
         // SAFETY: `module` is a live module; asking for its context has no other effect.
         let module_ctx = unsafe { LLVMGetModuleContext(module.as_mut_ptr()) };
@@ -284,6 +306,83 @@ impl JitSession {
         })
     }
 
+    /// Builds, verifies and optimizes a module exactly as [`compile`](JitSession::compile) does,
+    /// but for reports: the module is not given to the JIT (its symbols may repeat names the JIT
+    /// already has) and the optimization remarks are collected.
+    ///
+    /// With `lines`, the module gets line-table debug info before optimization (see
+    /// [`SourceLines`]): remarks then carry the line of their loop, and the optimized IR and
+    /// the assembly map code to lines. Debug info does not change what LLVM optimizes.
+    pub fn render<F>(
+        &self,
+        opt_level: u8,
+        dumps: DumpRequest,
+        lines: Option<&SourceLines>,
+        build: F,
+    ) -> Result<Rendered, JitError>
+    where
+        F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
+    {
+        if opt_level > 3 {
+            return Err(JitError::OptLevel(opt_level));
+        }
+        // Declared before the context, so it outlives every diagnostic the context can emit.
+        let mut collector = Box::new(remarks::Collector::default());
+        let out = {
+            let context = Context::create();
+            // SAFETY: a live context; the collector outlives it (see above) and is only
+            // reached through the handler until the context is gone.
+            unsafe { remarks::install(context.raw(), &mut *collector) };
+            let module = build(&context).map_err(JitError::Build)?;
+            // SAFETY: `module` is a live module; asking for its context has no other effect.
+            if unsafe { LLVMGetModuleContext(module.as_mut_ptr()) } != context.raw() {
+                return Err(JitError::Build(
+                    "the module was not created on the context passed to `build`".into(),
+                ));
+            }
+            if let Err(message) = module.verify() {
+                return Err(JitError::InvalidModule(message.to_string()));
+            }
+            if let Some(lines) = lines {
+                // SAFETY: a live, verified module owned by this function.
+                unsafe { debuginfo::attach(module.as_mut_ptr(), lines) };
+                if let Err(message) = module.verify() {
+                    return Err(JitError::InvalidModule(format!(
+                        "after adding source lines: {}",
+                        message.to_string()
+                    )));
+                }
+            }
+            let engine = self.engine()?;
+            pipeline::prepare(&module, &engine.tm, opt_level, dumps)?
+        };
+        Ok(Rendered {
+            dumps: out,
+            remarks: std::mem::take(&mut collector.remarks),
+        })
+    }
+
+    /// Host assembly for a module given as LLVM IR text (e.g. the optimized IR a compile
+    /// returned), generated without optimizing it again.
+    pub fn assembly_of_ir(&self, ir: &str) -> Result<String, JitError> {
+        let context = Context::create();
+        // SAFETY: a live context; a null collector keeps no pointer.
+        unsafe { remarks::install(context.raw(), ptr::null_mut()) };
+        let buffer = MemoryBuffer::create_from_memory_range_copy(ir.as_bytes(), "rumbo-ir");
+        let module = context
+            .create_module_from_ir(buffer)
+            .map_err(|e| JitError::Build(e.to_string()))?;
+        module
+            .verify()
+            .map_err(|e| JitError::InvalidModule(e.to_string()))?;
+        let engine = self.engine()?;
+        let buffer = engine
+            .tm
+            .write_to_memory_buffer(&module, FileType::Assembly)
+            .map_err(|e| JitError::Codegen(e.to_string()))?;
+        Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+    }
+
     /// Host facts for reports: triple, CPU name, CPU feature string, and the vector math
     /// library in use (`None` when libmvec could not be loaded).
     pub fn host_info(&self) -> HostInfo {
@@ -291,8 +390,9 @@ impl JitSession {
     }
 }
 
-/// Loads libmvec for the lifetime of the process and points the loop vectorizer at it.
-/// Returns the vector library's name, or `None` (not x86-64, or libmvec missing).
+/// Loads libmvec for the lifetime of the process (the loop vectorizer is pointed at it by
+/// [`parse_llvm_options`]). Returns the vector library's name, or `None` (not x86-64, or
+/// libmvec missing).
 fn load_vector_library() -> Option<String> {
     if !cfg!(target_arch = "x86_64") {
         return None;
@@ -302,9 +402,20 @@ fn load_vector_library() -> Option<String> {
     if failed {
         return None;
     }
-    let args: [*const c_char; 2] = [c"rumbo".as_ptr(), c"-vector-library=LIBMVEC-X86".as_ptr()];
-    // SAFETY: an argv of two valid NUL-terminated strings that outlive the call; it runs once
-    // per process (inside the session's OnceLock), before any pass pipeline.
-    unsafe { LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
     Some(VECTOR_LIBRARY.to_string())
+}
+
+/// The one `LLVMParseCommandLineOptions` call of the process: `-vector-library=LIBMVEC-X86`
+/// when libmvec is loaded, and the switches that make the vectorizers and the unroller emit
+/// optimization remarks (dropped by the diagnostic handler every context gets, except in
+/// [`JitSession::render`]).
+fn parse_llvm_options(vector_library: bool) {
+    let mut args: Vec<*const c_char> = vec![c"rumbo".as_ptr()];
+    if vector_library {
+        args.push(c"-vector-library=LIBMVEC-X86".as_ptr());
+    }
+    args.extend(remarks::REMARK_OPTIONS.iter().map(|o| o.as_ptr()));
+    // SAFETY: an argv of valid NUL-terminated static strings; it runs once per process (inside
+    // the session's OnceLock), before any pass pipeline.
+    unsafe { LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
 }

@@ -46,7 +46,7 @@ impl Specialization {
         annotations: Vec<(u32, String, String)>,
     ) -> Self {
         let arg_leaves = arg_types.iter().map(|t| rumbo_types::abi_leaves(t).len()).sum();
-        let ret_leaves = rumbo_types::abi_leaves(&ret).len();
+        let ret_leaves = rumbo_types::abi_slot_count(&ret);
         let fast_args = arg_types.iter().map(fast_arg_of).collect::<Option<Vec<_>>>();
         Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations }
     }

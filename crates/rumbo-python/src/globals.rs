@@ -8,6 +8,9 @@ use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyString,
 use rumbo_types::GlobalValue;
 use std::collections::HashMap;
 
+/// NumPy functions compiled by codegen itself (the rest are library code in rumbo/np).
+const NUMPY_PRIMITIVES: &[&str] = &["empty"];
+
 const BUILTINS: &[&str] = &["abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
 
 /// Looks `name` up as Python would from inside `func`.
@@ -90,6 +93,19 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     if let Ok(name) = obj.getattr("__name__").and_then(|n| n.extract::<String>()) {
         if math.getattr(name.as_str()).map(|m| m.is(obj)).unwrap_or(false) {
             return Ok(GlobalValue::Function(format!("math.{name}")));
+        }
+    }
+    // NumPy primitives that codegen implements directly.
+    if let Some(np) = py.import("sys")?.getattr("modules")?.get_item("numpy").ok() {
+        for name in NUMPY_PRIMITIVES {
+            if obj.is(&np.getattr(*name)?) {
+                return Ok(GlobalValue::Function(format!("numpy.{name}")));
+            }
+        }
+        for (name, t) in [("float64", "float64"), ("float32", "float32"), ("int64", "int64"), ("int32", "int32"), ("int16", "int16"), ("int8", "int8"), ("uint64", "uint64"), ("uint32", "uint32"), ("uint16", "uint16"), ("uint8", "uint8"), ("bool_", "bool"), ("complex128", "complex128"), ("complex64", "complex64")] {
+            if obj.is(&np.getattr(name)?) {
+                return Ok(GlobalValue::NumberClass(crate::values::dtype_type(t).expect("known dtype")));
+            }
         }
     }
     // Library functions rumbo implements in Python (rumbo/np): their compiled versions.

@@ -6,6 +6,7 @@ mod dispatcher;
 mod exceptions;
 mod frontend;
 mod globals;
+mod ndarray;
 mod values;
 
 use pyo3::prelude::*;
@@ -21,5 +22,7 @@ fn host_info() -> (String, String, String, Option<String>) {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(host_info, m)?)?;
+    m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
+    m.add_class::<ndarray::NrtOwner>()?;
     Ok(())
 }

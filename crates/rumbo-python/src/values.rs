@@ -309,6 +309,15 @@ pub(crate) fn box_value(py: Python<'_>, t: &Type, slots: &[Slot], k: &mut usize)
         let vals = items.iter().map(|it| box_value(py, it, slots, k)).collect::<PyResult<Vec<_>>>()?;
         return Ok(PyTuple::new(py, vals)?.into_any().unbind());
     }
+    if let Type::Array { .. } = t {
+        let count = rumbo_types::abi_slot_count(t);
+        let words: Vec<u64> = slots[*k..*k + count]
+            .iter()
+            .flat_map(|s| [read::<u64>(s), u64::from_ne_bytes(s[8..16].try_into().unwrap())])
+            .collect();
+        *k += count;
+        return crate::ndarray::box_array(py, t, &words);
+    }
     if !t.is_number() {
         return Ok(py.None());
     }

@@ -6,11 +6,15 @@
 //! addresses from [`symbols`] to the JIT.
 
 mod exc;
+mod nrt;
 mod numbers;
 
 pub use exc::ExcRecord;
+pub use nrt::{rumbo_nrt_decref, stats as nrt_stats, MemInfo};
 
 /// Every runtime function compiled code may call, by symbol name.
 pub fn symbols() -> Vec<(&'static str, usize)> {
-    numbers::symbols()
+    let mut all = numbers::symbols();
+    all.extend(nrt::symbols());
+    all
 }

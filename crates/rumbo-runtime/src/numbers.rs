@@ -327,8 +327,50 @@ extern "C" fn rumbo_isclose(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> bool 
     diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol
 }
 
+/// `math.hypot(*xs)` for three or more values: scaled by a power of two of
+/// the largest magnitude (exact), squares summed with compensation.
+unsafe extern "C" fn rumbo_hypot_n(xs: *const f64, n: i64) -> f64 {
+    let xs = std::slice::from_raw_parts(xs, n.max(0) as usize);
+    let mut max = 0.0f64;
+    let mut nan = false;
+    for x in xs {
+        let a = x.abs();
+        if a.is_infinite() {
+            return f64::INFINITY;
+        }
+        nan |= a.is_nan();
+        if a > max {
+            max = a;
+        }
+    }
+    if nan {
+        return f64::NAN;
+    }
+    if max == 0.0 {
+        return 0.0;
+    }
+    let mut exp_f = 0.0f64;
+    rumbo_frexp(max, &mut exp_f);
+    let e = exp_f as i32;
+    let scale = |x: f64, k: i32| -> f64 {
+        // x * 2^k in two steps so that neither overflows nor loses subnormal bits needlessly.
+        let half = k / 2;
+        x * 2f64.powi(half) * 2f64.powi(k - half)
+    };
+    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    for x in xs {
+        let y = scale(x.abs(), -e);
+        let sq = y * y;
+        let t = sum + sq;
+        comp += if sum.abs() >= sq.abs() { (sum - t) + sq } else { (sq - t) + sum };
+        sum = t;
+    }
+    scale((sum + comp).sqrt(), e)
+}
+
 pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
     vec![
+        ("rumbo_hypot_n", rumbo_hypot_n as *const () as usize),
         ("rumbo_int_pow", rumbo_int_pow as *const () as usize),
         ("rumbo_int_powmod", rumbo_int_powmod as *const () as usize),
         ("rumbo_float_mod", rumbo_float_mod as *const () as usize),

@@ -103,3 +103,52 @@ pub(crate) fn array_iter_item(array: &Type) -> Result<Type, String> {
         _ => Err("not an array".into()),
     }
 }
+
+/// The dtype a `dtype=` argument names (a NumPy scalar class such as np.float32).
+fn dtype_arg(t: Option<&Type>) -> Result<Type, String> {
+    match t {
+        None => Ok(F64),
+        Some(Type::NumberClass(d)) => Ok((**d).clone()),
+        Some(Type::Function(f)) if f == "float" => Ok(F64),
+        Some(Type::Function(f)) if f == "int" => Ok(I64),
+        Some(Type::Function(f)) if f == "bool" => Ok(Type::Bool),
+        Some(Type::Function(f)) if f == "complex" => Ok(C128),
+        Some(other) => Err(format!("dtype must be a NumPy scalar type such as np.float64, not {other}")),
+    }
+}
+
+/// Dimensions of a shape argument: an integer or a tuple of integers.
+fn shape_ndim(t: &Type) -> Result<u8, String> {
+    match t {
+        t if t.is_int_like() => Ok(1),
+        Type::Tuple(items) if items.iter().all(|i| i.is_int_like()) => Ok(items.len() as u8),
+        other => Err(format!("a shape must be an integer or a tuple of integers, not {other}")),
+    }
+}
+
+/// Types `np.empty(shape, dtype=...)`, the allocation primitive; returns the
+/// argument types the call converts to and the array type.
+pub(crate) fn type_numpy_empty(args: &[Type], kwargs: &[(String, Type)]) -> Result<(Vec<Type>, Type), String> {
+    if args.is_empty() || args.len() > 2 {
+        return Err(format!("np.empty() takes a shape and an optional dtype, got {} arguments", args.len()));
+    }
+    let mut dtype = args.get(1);
+    for (k, t) in kwargs {
+        match k.as_str() {
+            "dtype" => dtype = Some(t),
+            other => return Err(format!("np.empty() got an unexpected keyword argument '{other}'")),
+        }
+    }
+    let ndim = shape_ndim(&args[0])?;
+    let dtype = dtype_arg(dtype)?;
+    if !dtype.is_number() {
+        return Err(format!("unsupported dtype {dtype}"));
+    }
+    let shape_t = match &args[0] {
+        Type::Tuple(items) => Type::Tuple(vec![I64; items.len()]),
+        _ => I64,
+    };
+    let mut arg_types = vec![shape_t];
+    arg_types.extend(args.iter().skip(1).cloned());
+    Ok((arg_types, Type::Array { dtype: Box::new(dtype), ndim, layout: Layout::C, readonly: false }))
+}

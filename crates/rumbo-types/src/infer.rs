@@ -162,13 +162,6 @@ pub fn infer_types(
             raises.insert(b, inf.raise_info(b, *class, args)?);
         }
     }
-    if let Some(r) = &inf.ret {
-        if contains_array(r) {
-            let span = inf.return_span().unwrap_or(func.span);
-            return Err(Diagnostic::unsupported(span, format!("returning arrays ({r}) is not supported yet"))
-                .with_hint("write results into an output array passed as an argument"));
-        }
-    }
     let ret = match declared_ret {
         Some(Type::Void) => Type::NoneType,
         Some(t) => {
@@ -213,14 +206,6 @@ fn fold_compare(op: rumbo_syntax::CmpOp, a: Option<&GlobalValue>, b: Option<&Glo
         GtE => x >= y,
         In | NotIn => return None,
     })
-}
-
-fn contains_array(t: &Type) -> bool {
-    match t {
-        Type::Array { .. } => true,
-        Type::Tuple(items) => items.iter().any(contains_array),
-        _ => false,
-    }
 }
 
 /// True when a value of type `from` can be converted to `to` implicitly.
@@ -658,6 +643,10 @@ impl<'a> Inferer<'a> {
         let arg_list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
         let wrap = |s: &Self, m: String| s.err(v, m).with_note(format!("called with ({arg_list})"));
         let target = match ft {
+            Type::Function(name) if name == "numpy.empty" => {
+                let (arg_types, ret) = crate::arrays::type_numpy_empty(args, kwargs).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
             Type::Function(name) => {
                 let r = match name.strip_prefix("math.") {
                     Some(m) => type_math_call(m, args, kwargs),

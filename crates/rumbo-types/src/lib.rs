@@ -18,6 +18,7 @@ pub use infer::{infer_types, ArgSource, CallKind, CallResolver, CallTarget, Rais
 pub use rules::{binary_op, compare_op, unary_op, unify};
 pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;
+pub use ty::abi_slot_count;
 
 /// A free name of the function as resolved in its Python world, frozen at compile time.
 #[derive(Clone, Debug, PartialEq)]

@@ -180,5 +180,16 @@ pub fn abi_leaves(t: &Type) -> Vec<Type> {
     }
 }
 
+/// Slots a value of type `t` takes in the uniform ABI's result buffer (an
+/// array's struct of 5 + 2·ndim words spans several).
+pub fn abi_slot_count(t: &Type) -> usize {
+    match t {
+        Type::Tuple(items) => items.iter().map(abi_slot_count).sum(),
+        Type::Array { ndim, .. } => (5 + 2 * *ndim as usize).div_ceil(2),
+        t if t.is_number() => 1,
+        _ => 0,
+    }
+}
+
 /// Bytes per leaf slot in the uniform ABI (fits complex128).
 pub const ABI_SLOT_BYTES: usize = 16;

@@ -1,0 +1,93 @@
+//! NRT: reference-counted memory for arrays made by compiled code. A MemInfo
+//! owns one 64-byte-aligned allocation; compiled code increfs and decrefs it
+//! (null MemInfos — arrays owned by Python — are ignored), and the last decref
+//! frees it. Arrays returned to Python hand their reference to the ndarray's base.
+
+use std::alloc::{alloc, dealloc, Layout};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// `{ i64 refcount, ptr data, i64 size }`; codegen reads `data` at offset 8.
+#[repr(C)]
+pub struct MemInfo {
+    refcount: AtomicI64,
+    pub data: *mut u8,
+    pub size: usize,
+}
+
+const ALIGN: usize = 64;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static FREES: AtomicU64 = AtomicU64::new(0);
+
+/// (allocations, frees) since the process started: equal when nothing leaked.
+pub fn stats() -> (u64, u64) {
+    (ALLOCATIONS.load(Ordering::Relaxed), FREES.load(Ordering::Relaxed))
+}
+
+fn data_layout(size: usize) -> Layout {
+    Layout::from_size_align(size.max(1), ALIGN).expect("array size overflows")
+}
+
+/// A new MemInfo with refcount 1 and `size` uninitialised bytes; null when out of memory.
+pub(crate) extern "C" fn rumbo_nrt_allocate(size: i64) -> *mut MemInfo {
+    let size = size.max(0) as usize;
+    if size > isize::MAX as usize / 2 {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: the layout has a non-zero size.
+    let data = unsafe { alloc(data_layout(size)) };
+    if data.is_null() {
+        return std::ptr::null_mut();
+    }
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size }))
+}
+
+/// # Safety
+/// `mi` is null or a live MemInfo.
+pub(crate) unsafe extern "C" fn rumbo_nrt_incref(mi: *mut MemInfo) {
+    if let Some(m) = mi.as_ref() {
+        m.refcount.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// # Safety
+/// `mi` is null or a live MemInfo whose reference the caller gives up.
+pub unsafe extern "C" fn rumbo_nrt_decref(mi: *mut MemInfo) {
+    let Some(m) = mi.as_ref() else { return };
+    if m.refcount.fetch_sub(1, Ordering::Release) == 1 {
+        std::sync::atomic::fence(Ordering::Acquire);
+        let m = Box::from_raw(mi);
+        dealloc(m.data, data_layout(m.size));
+        FREES.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
+    vec![
+        ("rumbo_nrt_allocate", rumbo_nrt_allocate as *const () as usize),
+        ("rumbo_nrt_incref", rumbo_nrt_incref as *const () as usize),
+        ("rumbo_nrt_decref", rumbo_nrt_decref as *const () as usize),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_decref_frees() {
+        let (a0, f0) = stats();
+        let m = rumbo_nrt_allocate(1000);
+        assert!(!m.is_null());
+        unsafe {
+            assert_eq!((*m).data as usize % ALIGN, 0);
+            rumbo_nrt_incref(m);
+            rumbo_nrt_decref(m);
+            rumbo_nrt_decref(m);
+            rumbo_nrt_decref(std::ptr::null_mut());
+        }
+        let (a1, f1) = stats();
+        assert_eq!((a1 - a0, f1 - f0), (1, 1));
+    }
+}

@@ -1164,7 +1164,7 @@ def test_iterating_over_a_2d_array_is_not_supported_yet():
 
 
 # ---------------------------------------------------------------------------
-# rumbo bugs found by this file (strict xfails: fix the bug, drop the mark)
+# regressions: rumbo bugs this file found (fixed)
 # ---------------------------------------------------------------------------
 
 
@@ -1175,12 +1175,6 @@ def strides_only(a):
 c_strides_only = njit(strides_only)
 
 
-@pytest.mark.xfail(
-    IS_RUMBO, strict=True,
-    reason="rumbo bug: `strides` of a C/F-typed array reports the itemsize for the "
-    "contiguous axis instead of the array's real stride (NumPy flags arrays with "
-    "length-1 or empty axes contiguous whatever those strides are)",
-)
 @pytest.mark.parametrize(
     "make",
     [
@@ -1232,13 +1226,6 @@ def _writable_and_read_only():
     return np.arange(5.0), ro
 
 
-@pytest.mark.xfail(
-    IS_RUMBO, strict=True,
-    reason="rumbo bug: a variable holding arrays of different layouts (C and A) or "
-    "readonly flags is typed as their unification, but the conversion of the value "
-    "(ops.rs `cast`, catch-all `lt.const_zero()`) yields an all-zero array struct: "
-    "shape 0, null data (len() 0, empty iteration, IndexError on indexing)",
-)
 @pytest.mark.parametrize(
     "case",
     ["cond_expr_C_path", "cond_expr_A_path", "if_not_taken", "loop", "read_only_mix"],
@@ -1268,11 +1255,6 @@ def test_variables_holding_arrays_without_conversion():
     check(c_maybe_reversed, x, True)
 
 
-@pytest.mark.xfail(
-    IS_RUMBO, strict=True,
-    reason="rumbo bug: a uint64 index >= 2**63 is wrapped like a negative index "
-    "(a[np.uint64(2**64 - 1)] reads a[-1]) instead of failing the bounds check",
-)
 @pytest.mark.numba_departure(BOUNDS_DEPARTURE)
 def test_huge_unsigned_index_is_out_of_bounds():
     v = np.arange(20.0)[5:10]
@@ -1283,11 +1265,6 @@ def test_huge_unsigned_index_is_out_of_bounds():
         c_get1(v, i)
 
 
-@pytest.mark.xfail(
-    IS_RUMBO, strict=True,
-    reason="rumbo bug: a bool index is taken as the integer 0/1; NumPy reads "
-    "a[True] as a mask (an array of shape (1, n)), Numba rejects it (TypingError)",
-)
 def test_bool_scalar_index_is_rejected():
     assert np.arange(5)[True].shape == (1, 5)
     with pytest.raises(errors.TypingError):
@@ -1298,13 +1275,6 @@ def plus_one(v):
     return v + 1
 
 
-@pytest.mark.xfail(
-    IS_RUMBO, strict=True, raises=TypeError,
-    reason="rumbo bug: an array of non-native byte order is typed as a NumPy scalar "
-    "of its dtype's name (numpy_scalar_type: dtype.name == 'float64'), so it is "
-    "unboxed as a float: TypeError at the call for n-d arrays, silently accepted "
-    "for 0-d ones; Numba rejects it (TypingError: unsupported array dtype >f8)",
-)
 def test_non_native_byte_order_array_is_rejected_at_typing():
     a = np.arange(3.0).astype(">f8")
     with pytest.raises(errors.TypingError):

@@ -49,10 +49,17 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(self.b.build_extract_value(strides, k, "stride").map_err(e)?.into_int_value())
     }
 
+    /// The stride stored in the array (what NumPy reports), for attributes and views.
+    fn stored_stride(&self, arr: StructValue<'ctx>, k: u32) -> R<IntValue<'ctx>> {
+        let strides = self.field(arr, F_STRIDES, "strides")?.into_array_value();
+        Ok(self.b.build_extract_value(strides, k, "stride").map_err(e)?.into_int_value())
+    }
+
     /// Wraps a negative index and checks it against the extent (IndexError).
-    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, index_is_const_nonneg: bool) -> R<IntValue<'ctx>> {
+    /// `never_negative`: a non-negative constant or an unsigned index.
+    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool) -> R<IntValue<'ctx>> {
         let zero = self.ctx.i64_type().const_zero();
-        let i = if index_is_const_nonneg {
+        let i = if never_negative {
             i
         } else {
             let neg = self.b.build_int_compare(IntPredicate::SLT, i, zero, "neg").map_err(e)?;
@@ -127,6 +134,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             _ => vec![(idx_val, it.clone())],
         };
         let const_index = self.const_int_of(index_v).filter(|c| *c >= 0).is_some();
+        let unsigned = |t: &Type| matches!(t, Type::Int { signed: false, .. });
         let i64t = self.ctx.i64_type();
         let mut offset = i64t.const_zero();
         let mut dims = vec![];
@@ -137,7 +145,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 Some(IndexKind::Int) => {
                     let (v, t) = &parts[k as usize];
                     let i = self.cast(*v, t, &I64)?.into_int_value();
-                    let i = self.normalize_index(i, len, const_index)?;
+                    let i = self.normalize_index(i, len, const_index || unsigned(t))?;
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
                     dims.push(Dim::Fixed);
@@ -147,10 +155,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let (start, count, step) = self.slice_on_axis(sl, len)?;
                     let off = self.b.build_int_mul(start, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
-                    let new_stride = self.b.build_int_mul(stride, step, "stride").map_err(e)?;
+                    let stored = self.stored_stride(arr, k)?;
+                    let new_stride = self.b.build_int_mul(stored, step, "stride").map_err(e)?;
                     dims.push(Dim::Kept { len: count, stride: new_stride });
                 }
-                None => dims.push(Dim::Kept { len, stride }),
+                None => dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? }),
             }
         }
         let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
@@ -231,7 +240,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "shape" | "strides" => {
                 let mut items = vec![];
                 for k in 0..*ndim as u32 {
-                    items.push(if attr == "shape" { self.shape_at(arr, k)? } else { self.stride_at(arr, &at, k)? }.into());
+                    items.push(if attr == "shape" { self.shape_at(arr, k)? } else { self.stored_stride(arr, k)? }.into());
                 }
                 self.build_struct(t, &items)
             }
@@ -245,7 +254,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
                 let mut dims = vec![];
                 for k in (0..*ndim as u32).rev() {
-                    dims.push((self.shape_at(arr, k)?, self.stride_at(arr, &at, k)?));
+                    dims.push((self.shape_at(arr, k)?, self.stored_stride(arr, k)?));
                 }
                 self.make_view(arr, t, data, &dims)
             }

@@ -116,6 +116,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 self.build_struct(to, &items)?
             }
+            // Arrays of one dtype and ndim share a struct: only the static layout or
+            // read-only flag differs, so the value is the same.
+            (Type::Array { dtype: d1, ndim: n1, .. }, Type::Array { dtype: d2, ndim: n2, .. }) if d1 == d2 && n1 == n2 => v,
             _ if !from.is_number() && !to.is_number() => lt.const_zero(),
             _ => return Err(format!("internal: cannot convert {from} to {to}")),
         })

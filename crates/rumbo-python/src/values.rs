@@ -146,6 +146,13 @@ pub(crate) fn array_words(obj: &Bound<'_, PyAny>, t: &Type) -> Vec<u64> {
 
 /// NumPy scalars (np.float32(1), np.int8(3), ...) by their dtype name.
 fn numpy_scalar_type(obj: &Bound<'_, PyAny>) -> Option<Type> {
+    if let Some(nd) = ndarray_type_ptr(obj.py()) {
+        // An ndarray rumbo cannot take (e.g. non-native byte order) is not a scalar either.
+        // SAFETY: obj is a live object.
+        if unsafe { pyo3::ffi::PyObject_TypeCheck(obj.as_ptr(), nd as *mut pyo3::ffi::PyTypeObject) } != 0 {
+            return None;
+        }
+    }
     let ty = obj.get_type();
     let module = ty.getattr("__module__").ok()?;
     if module.extract::<String>().ok()? != "numpy" {

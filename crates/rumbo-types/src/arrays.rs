@@ -11,6 +11,9 @@ pub enum IndexKind {
 }
 
 fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
+    if *t == Type::Bool || matches!(t, Type::Tuple(items) if items.contains(&Type::Bool)) {
+        return Err("boolean indices (masks) are not supported yet".into());
+    }
     match t {
         t if t.is_int_like() => Ok(vec![IndexKind::Int]),
         Type::Slice => Ok(vec![IndexKind::Slice]),

@@ -442,7 +442,9 @@ impl<'a> Inferer<'a> {
             Inst::Undef(_) => return Ok(None),
             Inst::Binary { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
-                if let (BinOp::Add, Type::Tuple(a), Type::Tuple(b)) = (op, &l, &r) {
+                if let Some(r2) = crate::ufuncs::array_binary(*op, &l, &r) {
+                    r2.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1
+                } else if let (BinOp::Add, Type::Tuple(a), Type::Tuple(b)) = (op, &l, &r) {
                     Type::Tuple(a.iter().chain(b).cloned().collect())
                 } else {
                     let (_, res) = binary_op(*op, &l, &r).map_err(|m| {
@@ -455,10 +457,16 @@ impl<'a> Inferer<'a> {
             }
             Inst::Unary { op, operand } => {
                 let o = t(self, operand);
+                if let Some(r) = crate::ufuncs::array_unary(*op, &o) {
+                    return Ok(Some(r.map_err(|m| self.err(v, m))?.1));
+                }
                 unary_op(*op, &o).map_err(|m| self.err(v, format!("{m}: {o}")))?.1
             }
             Inst::Compare { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
+                if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
+                    return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
+                }
                 if let Some(b) = fold_compare(*op, self.consts.get(lhs), self.consts.get(rhs)) {
                     self.consts.insert(v, GlobalValue::Bool(b));
                 }
@@ -643,6 +651,13 @@ impl<'a> Inferer<'a> {
         let arg_list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
         let wrap = |s: &Self, m: String| s.err(v, m).with_note(format!("called with ({arg_list})"));
         let target = match ft {
+            Type::Function(name) if name.starts_with("numpy.") && crate::ufuncs::ufunc_kind(&name[6..]).is_some() => {
+                if !kwargs.is_empty() {
+                    return Err(wrap(self, format!("np.{}() keyword arguments (out=, where=) are not supported yet", &name[6..])));
+                }
+                let (operand, ret) = crate::ufuncs::type_ufunc(&name[6..], args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: vec![operand; args.len()], ret, binding: None }
+            }
             Type::Function(name) if name == "numpy.empty" => {
                 let (arg_types, ret) = crate::arrays::type_numpy_empty(args, kwargs).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }

@@ -11,6 +11,7 @@ mod infer;
 mod rules;
 mod signature;
 mod ty;
+mod ufuncs;
 
 pub use arrays::{array_getitem, dtype_size, IndexKind};
 pub use builtins::BuiltinExc;
@@ -19,6 +20,7 @@ pub use rules::{binary_op, compare_op, unary_op, unify};
 pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;
 pub use ty::abi_slot_count;
+pub use ufuncs::{array_binary, array_compare, array_unary, type_ufunc, ufunc_kind, UfuncKind};
 
 /// A free name of the function as resolved in its Python world, frozen at compile time.
 #[derive(Clone, Debug, PartialEq)]

@@ -238,6 +238,8 @@ pub(crate) fn compile_specialization(
     // 1. syntax and IR (once per dispatcher)
     let src = source_of(py, d)?;
     let t_src = t0.elapsed();
+    let dump_flags = crate::dumps::DumpFlags::get();
+    crate::dumps::after_lowering(py, d, &src, dump_flags)?;
     if args.len() != src.ir.param_names.len() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{}() takes {} arguments, but the signature has {}",
@@ -262,7 +264,7 @@ pub(crate) fn compile_specialization(
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck };
-    let dumps = DumpRequest { llvm: false, optimized: true, assembly: false };
+    let dumps: DumpRequest = dump_flags.request();
     let out = session
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
@@ -300,5 +302,17 @@ pub(crate) fn compile_specialization(
         annotations,
     ));
     d.add_specialization(spec.clone());
+    // 5. dumps asked for by rumbo.config, and what reports need to render this again
+    let compiled = crate::dumps::Compiled {
+        spec: &spec,
+        src: &src,
+        typed,
+        opts,
+        opt_level: d.options.opt_level,
+        llvm: out.llvm,
+        assembly: out.assembly,
+        fusion: vec![], // array-expression fusion reports its work here (DEBUG_ARRAY_OPT_STATS)
+    };
+    crate::dumps::after_compile(py, d, compiled, dump_flags)?;
     Ok(spec)
 }

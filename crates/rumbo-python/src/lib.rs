@@ -3,6 +3,7 @@
 
 mod compile;
 mod dispatcher;
+mod dumps;
 mod exceptions;
 mod frontend;
 mod globals;
@@ -22,6 +23,7 @@ fn host_info() -> (String, String, String, Option<String>) {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(host_info, m)?)?;
+    dumps::register(m)?;
     m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
     Ok(())

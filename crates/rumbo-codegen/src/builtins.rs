@@ -52,7 +52,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// Declares a pure libm function (no errno writes assumed, so it can vectorize).
-    fn libm(&self, name: &str, t: &Type, nargs: usize) -> FunctionValue<'ctx> {
+    pub(crate) fn libm(&self, name: &str, t: &Type, nargs: usize) -> FunctionValue<'ctx> {
         let ft = llvm_type(self.ctx, t);
         let sym = if *t == rumbo_types::F32 { format!("{name}f") } else { name.to_string() };
         let params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![ft.into(); nargs];
@@ -63,7 +63,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         f
     }
 
-    fn call_fn(&self, f: FunctionValue<'ctx>, args: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn call_fn(&self, f: FunctionValue<'ctx>, args: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
         let args: Vec<_> = args.iter().map(|a| (*a).into()).collect();
         let r = self.b.build_call(f, &args, "call").map_err(e)?;
         Ok(r.try_as_basic_value().basic().unwrap())
@@ -114,6 +114,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.call_native(callee, ret, &vals)
             }
             CallKind::Cast => self.cast(vals[0], &target.arg_types[0], ret),
+            CallKind::Builtin(name) if name.starts_with("numpy.") && rumbo_types::ufunc_kind(&name[6..]).is_some() => {
+                // A ufunc on scalars (arrays go through the elementwise engine).
+                let operand = target.arg_types[0].clone();
+                self.ufunc_scalar(&name[6..], &vals, &operand, ret)
+            }
             CallKind::Builtin(name) => match name.strip_prefix("math.") {
                 Some(m) => self.math_call(m, &vals, &target.arg_types, ret),
                 None => self.builtin_call(name, &vals, &target.arg_types, ret),
@@ -265,7 +270,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
     }
 
-    fn math_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn math_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
         let t = ats.first().cloned().unwrap_or(F64);
         match name {
             "floor" | "ceil" | "trunc" => {
@@ -392,7 +397,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// ValueError('math domain error') when a NaN comes from non-NaN input (or
     /// a log of zero), OverflowError('math range error') when a finite input
     /// overflows to infinity.
-    fn checked_float_fn(&mut self, name: &str, t: &Type, vals: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn checked_float_fn(&mut self, name: &str, t: &Type, vals: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
         let r = match intrinsic_for(name) {
             Some(intr) => self.call_intrinsic(intr, vals)?,
             None => {

@@ -35,6 +35,8 @@ pub(crate) struct Emitter<'a, 'ctx> {
     phis: HashMap<Value, PhiValue<'ctx>>,
     exc_records: HashMap<(u32, Option<String>), PointerValue<'ctx>>,
     rc: crate::refcount::RcPlan,
+    /// Elementwise values evaluated inside their consumer's loop.
+    pub(crate) fused: std::collections::HashSet<Value>,
 }
 
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
@@ -71,6 +73,7 @@ pub(crate) fn emit_native<'ctx>(
         phis: HashMap::new(),
         exc_records: HashMap::new(),
         rc: crate::refcount::plan(func, typed),
+        fused: crate::arrayexpr::fused_values(func, typed),
     };
     em.emit_body()?;
     Ok(llfn)
@@ -137,14 +140,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.release(self.rc.at_start.get(&blk))?;
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
                 let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
-                if self.typed.types[v.index()].is_none() {
+                if self.typed.types[v.index()].is_none() || self.fused.contains(&v) {
                     continue;
                 }
-                let mut out = self.emit_inst(v, inst)?;
+                let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
+                    self.emit_elementwise(v)?
+                } else {
+                    self.emit_inst(v, inst)?
+                };
                 if let Some(from) = self.typed.def_casts.get(&v) {
                     out = self.cast(out, from, self.ty(v))?;
                 }
-                if crate::refcount::borrows_on_def(inst) {
+                if crate::refcount::borrows_on_def(inst) && !crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
                     self.incref(out, self.ty(v))?;
                 }
                 self.values.insert(v, out);

@@ -11,6 +11,7 @@
 //! Architecture invariant: codegen builds modules; it never runs them (that is
 //! `rumbo-jit`'s job) and never touches Python.
 
+mod arrayexpr;
 mod arrays;
 mod builtins;
 mod func;

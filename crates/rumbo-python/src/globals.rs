@@ -102,6 +102,12 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
                 return Ok(GlobalValue::Function(format!("numpy.{name}")));
             }
         }
+        if obj.get_type().name()?.to_string() == "ufunc" {
+            let name: String = obj.getattr("__name__")?.extract()?;
+            if rumbo_types::ufunc_kind(&name).is_some() {
+                return Ok(GlobalValue::Function(format!("numpy.{name}")));
+            }
+        }
         for (name, t) in [("float64", "float64"), ("float32", "float32"), ("int64", "int64"), ("int32", "int32"), ("int16", "int16"), ("int8", "int8"), ("uint64", "uint64"), ("uint32", "uint32"), ("uint16", "uint16"), ("uint8", "uint8"), ("bool_", "bool"), ("complex128", "complex128"), ("complex64", "complex64")] {
             if obj.is(&np.getattr(name)?) {
                 return Ok(GlobalValue::NumberClass(crate::values::dtype_type(t).expect("known dtype")));

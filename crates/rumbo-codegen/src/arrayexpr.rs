@@ -1,0 +1,508 @@
+//! Array expressions: operators and ufuncs on arrays, broadcast as NumPy does.
+//!
+//! Fusion: an elementwise value used exactly once, by another elementwise value
+//! of the same block with nothing in between that could write memory, is not
+//! materialized; its consumer evaluates the whole tree in one loop, so
+//! `np.exp(z) / s` or `a * b + c` allocate only their result and loop once.
+//! NumPy's error rules apply inside (no ZeroDivisionError, NaN/inf results).
+
+use crate::func::{e, Emitter, R};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::{FloatPredicate, IntPredicate};
+use rumbo_ir::{Function, Inst, Value};
+use rumbo_syntax::{BinOp, CmpOp, UnaryOp};
+use rumbo_types::{array_binary, array_compare, dtype_size, BuiltinExc, CallKind, Layout, Type, TypedFunction};
+use std::collections::{HashMap, HashSet};
+
+/// Whether `v` computes an array elementwise (operator or ufunc on arrays).
+pub(crate) fn is_elementwise(func: &Function, typed: &TypedFunction, v: Value) -> bool {
+    let Some(t) = typed.types[v.index()].as_ref() else { return false };
+    if !t.is_array() || typed.def_casts.contains_key(&v) {
+        return false;
+    }
+    match func.inst(v) {
+        Some(Inst::Binary { .. } | Inst::Unary { .. } | Inst::Compare { .. }) => true,
+        Some(Inst::Call { .. }) => matches!(
+            typed.calls.get(&v).map(|c| &c.kind),
+            Some(CallKind::Builtin(n)) if n.starts_with("numpy.") && rumbo_types::ufunc_kind(&n[6..]).is_some()
+        ),
+        _ => false,
+    }
+}
+
+fn operands(func: &Function, v: Value) -> Vec<Value> {
+    match func.inst(v) {
+        Some(Inst::Call { args, .. }) => args.clone(),
+        Some(inst) => inst.operands(),
+        None => vec![],
+    }
+}
+
+/// The elementwise values that are evaluated inside their single consumer.
+pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Value> {
+    let mut uses: HashMap<Value, usize> = HashMap::new();
+    for b in func.block_ids().filter(|b| typed.reachable.contains(b)) {
+        let data = func.block(b);
+        for v in &data.insts {
+            for op in func.inst(*v).map(|i| i.operands()).unwrap_or_default() {
+                *uses.entry(op).or_default() += 1;
+            }
+        }
+        for op in data.term.operands() {
+            *uses.entry(op).or_default() += 1;
+        }
+    }
+    let mut fused = HashSet::new();
+    for b in func.block_ids().filter(|b| typed.reachable.contains(b)) {
+        let insts = &func.block(b).insts;
+        let pos: HashMap<Value, usize> = insts.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+        for (i, &u) in insts.iter().enumerate() {
+            if !is_elementwise(func, typed, u) {
+                continue;
+            }
+            for c in operands(func, u) {
+                let Some(&ci) = pos.get(&c) else { continue };
+                if uses.get(&c) != Some(&1) || !is_elementwise(func, typed, c) {
+                    continue;
+                }
+                // Nothing between may write memory the fused expression reads.
+                let clean = insts[ci + 1..i].iter().all(|x| {
+                    !matches!(func.inst(*x), Some(Inst::SetItem { .. }))
+                        && !(matches!(func.inst(*x), Some(Inst::Call { .. })) && !is_elementwise(func, typed, *x))
+                });
+                if clean {
+                    fused.insert(c);
+                }
+            }
+        }
+    }
+    fused
+}
+
+/// An expression tree of one fused loop.
+enum Node {
+    Leaf(usize),
+    Op(Value, Vec<Node>),
+}
+
+struct Leaf<'ctx> {
+    t: Type,
+    value: BasicValueEnum<'ctx>,
+}
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    fn expr_tree(&self, v: Value, leaves: &mut Vec<Leaf<'ctx>>, index: &mut HashMap<Value, usize>) -> Node {
+        let kids = operands(self.func, v)
+            .into_iter()
+            .map(|c| {
+                if self.fused.contains(&c) {
+                    self.expr_tree(c, leaves, index)
+                } else {
+                    let k = *index.entry(c).or_insert_with(|| {
+                        leaves.push(Leaf { t: self.ty(c).clone(), value: self.val(c) });
+                        leaves.len() - 1
+                    });
+                    Node::Leaf(k)
+                }
+            })
+            .collect();
+        Node::Op(v, kids)
+    }
+
+    /// Materializes the array expression rooted at `v` into a new array.
+    pub(crate) fn emit_elementwise(&mut self, v: Value) -> R<BasicValueEnum<'ctx>> {
+        let out_t = self.ty(v).clone();
+        let Type::Array { ndim, .. } = &out_t else { return Err("internal: elementwise non-array".into()) };
+        let n = *ndim as usize;
+        let mut leaves = vec![];
+        let tree = self.expr_tree(v, &mut leaves, &mut HashMap::new());
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        // Broadcast shape: each leaf's axes align to the right.
+        let mut out_dims = vec![one; n];
+        let arrays: Vec<(usize, StructValue<'ctx>, usize)> = leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| match &l.t {
+                Type::Array { ndim, .. } => Some((k, l.value.into_struct_value(), *ndim as usize)),
+                _ => None,
+            })
+            .collect();
+        for (_, arr, ln) in &arrays {
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                out_dims[od] = self.b.build_select(is1, out_dims[od], dim, "bdim").map_err(e)?.into_int_value();
+            }
+        }
+        let mut bad = self.ctx.bool_type().const_zero();
+        for (_, arr, ln) in &arrays {
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let ok1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "ok1").map_err(e)?;
+                let ok2 = self.b.build_int_compare(IntPredicate::EQ, dim, out_dims[od], "ok2").map_err(e)?;
+                let ok = self.b.build_or(ok1, ok2, "ok").map_err(e)?;
+                let not_ok = self.b.build_not(ok, "bad").map_err(e)?;
+                bad = self.b.build_or(bad, not_ok, "bad").map_err(e)?;
+            }
+        }
+        self.raise_if(bad, BuiltinExc::ValueError, "operands could not be broadcast together")?;
+        let out = self.allocate_array(&out_t, &out_dims)?;
+        let out_s = out.into_struct_value();
+        let Type::Array { dtype: out_dtype, .. } = &out_t else { unreachable!() };
+        let out_data = self.b.build_extract_value(out_s, 4, "out.data").map_err(e)?.into_pointer_value();
+        let out_size = i64t.const_int(dtype_size(out_dtype), false);
+        let saved = self.opts.numpy_errors;
+        self.opts.numpy_errors = true;
+        // Fast path: every array leaf is C-contiguous with the output's shape:
+        // one flat loop with constant strides (vectorizable).
+        let all_c_full = arrays.iter().all(|(k, _, ln)| *ln == n && matches!(leaves[*k].t, Type::Array { layout: Layout::C, .. }));
+        let result = if all_c_full {
+            let mut same = self.ctx.bool_type().const_int(1, false);
+            for (_, arr, _) in &arrays {
+                for d in 0..n {
+                    let dim = self.shape_at(*arr, d as u32)?;
+                    let eq = self.b.build_int_compare(IntPredicate::EQ, dim, out_dims[d], "same").map_err(e)?;
+                    same = self.b.build_and(same, eq, "same").map_err(e)?;
+                }
+            }
+            let flat_bb = self.ctx.append_basic_block(self.llfn, "ew.flat");
+            let general_bb = self.ctx.append_basic_block(self.llfn, "ew.general");
+            let done_bb = self.ctx.append_basic_block(self.llfn, "ew.done");
+            self.b.build_conditional_branch(same, flat_bb, general_bb).map_err(e)?;
+            self.b.position_at_end(flat_bb);
+            let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
+            self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
+                let ptrs: Vec<Option<PointerValue<'ctx>>> = leaves
+                    .iter()
+                    .map(|l| match &l.t {
+                        Type::Array { dtype, .. } => {
+                            let data = em.b.build_extract_value(l.value.into_struct_value(), 4, "d").ok()?.into_pointer_value();
+                            let off = em.b.build_int_mul(i, i64t.const_int(dtype_size(dtype), false), "off").ok()?;
+                            // SAFETY of the GEP: i < nitems of every leaf (same shape).
+                            unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.ok()
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let x = em.eval_node(&tree, &leaves, &ptrs)?;
+                let off = em.b.build_int_mul(i, out_size, "ooff").map_err(e)?;
+                // SAFETY of the GEP: i < nitems of the output.
+                let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
+                em.store_element(p, x, out_dtype)
+            })?;
+            self.b.build_unconditional_branch(done_bb).map_err(e)?;
+            self.b.position_at_end(general_bb);
+            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
+            self.b.build_unconditional_branch(done_bb).map_err(e)?;
+            self.b.position_at_end(done_bb);
+            Ok(out)
+        } else {
+            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
+            Ok(out)
+        };
+        self.opts.numpy_errors = saved;
+        result
+    }
+
+    /// Nested loops over the output's axes; leaves broadcast with zero strides.
+    fn general_loops(
+        &mut self,
+        tree: &Node,
+        leaves: &[Leaf<'ctx>],
+        arrays: &[(usize, StructValue<'ctx>, usize)],
+        out_dims: &[IntValue<'ctx>],
+        out_data: PointerValue<'ctx>,
+        out_dtype: &Type,
+    ) -> R<()> {
+        let n = out_dims.len();
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        // Effective byte strides per leaf and output axis (0 where broadcast).
+        let mut eff: HashMap<usize, Vec<IntValue<'ctx>>> = HashMap::new();
+        for (k, arr, ln) in arrays {
+            let mut s = vec![i64t.const_zero(); n];
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let strides = self.b.build_extract_value(*arr, 6, "strides").map_err(e)?.into_array_value();
+                let st = self.b.build_extract_value(strides, d as u32, "st").map_err(e)?.into_int_value();
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                s[od] = self.b.build_select(is1, i64t.const_zero(), st, "eff").map_err(e)?.into_int_value();
+            }
+            eff.insert(*k, s);
+        }
+        let mut out_strides = vec![i64t.const_int(dtype_size(out_dtype), false); n];
+        for d in (0..n.saturating_sub(1)).rev() {
+            out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
+        }
+        let mut idx: Vec<IntValue<'ctx>> = vec![];
+        self.nest(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let mut ptrs = vec![None; leaves.len()];
+            for (k, arr, _) in arrays {
+                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
+                let mut off = i64t.const_zero();
+                for (d, i) in idx.iter().enumerate() {
+                    let part = em.b.build_int_mul(*i, eff[k][d], "part").map_err(e)?;
+                    off = em.b.build_int_add(off, part, "off").map_err(e)?;
+                }
+                // SAFETY of the GEP: indices are within the broadcast shape.
+                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
+            }
+            let x = em.eval_node(tree, leaves, &ptrs)?;
+            let mut off = i64t.const_zero();
+            for (d, i) in idx.iter().enumerate() {
+                let part = em.b.build_int_mul(*i, out_strides[d], "opart").map_err(e)?;
+                off = em.b.build_int_add(off, part, "ooff").map_err(e)?;
+            }
+            // SAFETY of the GEP: within the output's shape.
+            let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
+            em.store_element(p, x, out_dtype)
+        })
+    }
+
+    fn nest(
+        &mut self,
+        d: usize,
+        dims: &[IntValue<'ctx>],
+        idx: &mut Vec<IntValue<'ctx>>,
+        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> R<()>,
+    ) -> R<()> {
+        if d == dims.len() {
+            return body(self, idx);
+        }
+        self.counted_loop(dims[d], &mut |em: &mut Self, i: IntValue<'ctx>| {
+            idx.push(i);
+            let r = em.nest(d + 1, dims, idx, body);
+            idx.pop();
+            r
+        })
+    }
+
+    /// `for i in 0..n { body(i) }` in LLVM blocks; continues after the loop.
+    pub(crate) fn counted_loop(&mut self, n: IntValue<'ctx>, body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> R<()>) -> R<()> {
+        let i64t = self.ctx.i64_type();
+        let pre = self.b.get_insert_block().unwrap();
+        let head = self.ctx.append_basic_block(self.llfn, "loop");
+        let exit = self.ctx.append_basic_block(self.llfn, "loop.end");
+        let nonempty = self.b.build_int_compare(IntPredicate::SGT, n, i64t.const_zero(), "nonempty").map_err(e)?;
+        self.b.build_conditional_branch(nonempty, head, exit).map_err(e)?;
+        self.b.position_at_end(head);
+        let phi = self.b.build_phi(i64t, "i").map_err(e)?;
+        let i = phi.as_basic_value().into_int_value();
+        body(self, i)?;
+        let next = self.b.build_int_nsw_add(i, i64t.const_int(1, false), "i.next").map_err(e)?;
+        let latch = self.b.get_insert_block().unwrap();
+        let more = self.b.build_int_compare(IntPredicate::SLT, next, n, "more").map_err(e)?;
+        self.b.build_conditional_branch(more, head, exit).map_err(e)?;
+        phi.add_incoming(&[(&i64t.const_zero(), pre), (&next, latch)]);
+        self.b.position_at_end(exit);
+        Ok(())
+    }
+
+    pub(crate) fn store_element(&self, p: PointerValue<'ctx>, x: BasicValueEnum<'ctx>, dtype: &Type) -> R<()> {
+        let x = if *dtype == Type::Bool { self.b.build_int_z_extend(x.into_int_value(), self.ctx.i8_type(), "byte").map_err(e)?.into() } else { x };
+        self.b.build_store(p, x).map_err(e)?;
+        Ok(())
+    }
+
+    /// The scalar type a node yields per element.
+    fn node_type(&self, node: &Node, leaves: &[Leaf<'ctx>]) -> Type {
+        let t = match node {
+            Node::Leaf(k) => &leaves[*k].t,
+            Node::Op(v, _) => self.ty(*v),
+        };
+        match t {
+            Type::Array { dtype, .. } => (**dtype).clone(),
+            other => other.clone(),
+        }
+    }
+
+    fn eval_node(&mut self, node: &Node, leaves: &[Leaf<'ctx>], ptrs: &[Option<PointerValue<'ctx>>]) -> R<BasicValueEnum<'ctx>> {
+        let (v, kids) = match node {
+            Node::Leaf(k) => {
+                return match (&leaves[*k].t, ptrs[*k]) {
+                    (Type::Array { dtype, .. }, Some(p)) => self.load_element(p, dtype),
+                    _ => Ok(leaves[*k].value),
+                }
+            }
+            Node::Op(v, kids) => (*v, kids),
+        };
+        let vals = kids.iter().map(|k| self.eval_node(k, leaves, ptrs)).collect::<R<Vec<_>>>()?;
+        let kid_ts: Vec<Type> = kids.iter().map(|k| self.node_type(k, leaves)).collect();
+        let ir_ts: Vec<Type> = operands(self.func, v).iter().map(|o| self.ty(*o).clone()).collect();
+        let res_t = self.node_type(node, leaves);
+        match self.func.inst(v) {
+            Some(Inst::Binary { op, .. }) => {
+                let (operand, _) = array_binary(*op, &ir_ts[0], &ir_ts[1]).ok_or("internal: binary")??;
+                let a = self.cast(vals[0], &kid_ts[0], &operand)?;
+                let b = self.cast(vals[1], &kid_ts[1], &operand)?;
+                let op = match (op, &operand) {
+                    (BinOp::Add, Type::Bool) => BinOp::BitOr,
+                    (BinOp::Mult, Type::Bool) => BinOp::BitAnd,
+                    (op, _) => *op,
+                };
+                let r = self.arith(op, a, b, &operand)?;
+                self.cast(r, &operand, &res_t)
+            }
+            Some(Inst::Compare { op, .. }) => {
+                let (operand, _) = array_compare(*op, &ir_ts[0], &ir_ts[1]).ok_or("internal: compare")??;
+                let a = self.cast(vals[0], &kid_ts[0], &operand)?;
+                let b = self.cast(vals[1], &kid_ts[1], &operand)?;
+                Ok(self.compare_values(*op, a, b, &operand)?.into())
+            }
+            Some(Inst::Unary { op, .. }) => self.unary_value(*op, vals[0], &res_t),
+            Some(Inst::Call { .. }) => {
+                let target = self.typed.calls[&v].clone();
+                let CallKind::Builtin(name) = &target.kind else { return Err("internal: ufunc".into()) };
+                let operand = target.arg_types[0].clone();
+                let args = vals.iter().zip(&kid_ts).map(|(x, t)| self.cast(*x, t, &operand)).collect::<R<Vec<_>>>()?;
+                self.ufunc_scalar(&name[6..], &args, &operand, &res_t)
+            }
+            _ => Err("internal: not elementwise".into()),
+        }
+    }
+
+    fn unary_value(&mut self, op: UnaryOp, x: BasicValueEnum<'ctx>, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        Ok(match (op, t) {
+            (UnaryOp::Pos, _) => x,
+            (UnaryOp::Neg, Type::Int { .. }) => self.b.build_int_neg(x.into_int_value(), "neg").map_err(e)?.into(),
+            (UnaryOp::Neg, Type::Float { .. }) => self.b.build_float_neg(x.into_float_value(), "neg").map_err(e)?.into(),
+            (UnaryOp::Neg, Type::Complex { .. }) => {
+                let (re, im) = self.complex_parts(x)?;
+                let re = self.b.build_float_neg(re, "re").map_err(e)?;
+                let im = self.b.build_float_neg(im, "im").map_err(e)?;
+                self.make_complex(t, re, im)?
+            }
+            (UnaryOp::Neg | UnaryOp::Invert, Type::Bool) => self.b.build_not(x.into_int_value(), "not").map_err(e)?.into(),
+            (UnaryOp::Invert, _) => self.b.build_not(x.into_int_value(), "inv").map_err(e)?.into(),
+            _ => return Err(format!("internal: unary {} on {t}", op.symbol())),
+        })
+    }
+
+    /// One element of a ufunc, NumPy's semantics, operands already of type `t`.
+    pub(crate) fn ufunc_scalar(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], t: &Type, ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let saved = self.opts.numpy_errors;
+        self.opts.numpy_errors = true;
+        let r = self.ufunc_scalar_inner(name, args, t, ret);
+        self.opts.numpy_errors = saved;
+        r
+    }
+
+    fn ufunc_scalar_inner(&mut self, name: &str, args: &[BasicValueEnum<'ctx>], t: &Type, ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let arith = |n: &str| match n {
+            "add" => Some(BinOp::Add),
+            "subtract" => Some(BinOp::Sub),
+            "multiply" => Some(BinOp::Mult),
+            "divide" | "true_divide" => Some(BinOp::Div),
+            "floor_divide" => Some(BinOp::FloorDiv),
+            "remainder" | "mod" => Some(BinOp::Mod),
+            "power" => Some(BinOp::Pow),
+            _ => None,
+        };
+        if let Some(op) = arith(name) {
+            let r = self.arith(op, args[0], args[1], t)?;
+            return self.cast(r, t, ret);
+        }
+        let math_name = match name {
+            "arcsin" => "asin",
+            "arccos" => "acos",
+            "arctan" => "atan",
+            "arcsinh" => "asinh",
+            "arccosh" => "acosh",
+            "arctanh" => "atanh",
+            "arctan2" => "atan2",
+            "deg2rad" => "radians",
+            "rad2deg" => "degrees",
+            other => other,
+        };
+        match name {
+            "negative" => return self.unary_value(UnaryOp::Neg, args[0], t),
+            "positive" => return Ok(args[0]),
+            "square" => return self.arith(BinOp::Mult, args[0], args[0], t),
+            "absolute" | "abs" | "fabs" => {
+                let x = args[0];
+                return match t {
+                    Type::Int { signed: true, .. } => {
+                        let iv = x.into_int_value();
+                        let neg = self.b.build_int_compare(IntPredicate::SLT, iv, iv.get_type().const_zero(), "neg").map_err(e)?;
+                        let n = self.b.build_int_neg(iv, "n").map_err(e)?;
+                        Ok(self.b.build_select(neg, n, iv, "abs").map_err(e)?)
+                    }
+                    Type::Float { .. } => self.call_intrinsic("llvm.fabs", &[x]),
+                    Type::Complex { .. } => {
+                        let (re, im) = self.complex_parts(x)?;
+                        let f = self.libm("hypot", ret, 2);
+                        self.call_fn(f, &[re.into(), im.into()])
+                    }
+                    _ => Ok(x),
+                };
+            }
+            "sign" => {
+                return match t {
+                    Type::Float { .. } => {
+                        let x = args[0].into_float_value();
+                        let z = x.get_type().const_zero();
+                        let pos = self.b.build_float_compare(FloatPredicate::OGT, x, z, "pos").map_err(e)?;
+                        let neg = self.b.build_float_compare(FloatPredicate::OLT, x, z, "neg").map_err(e)?;
+                        let one = x.get_type().const_float(1.0);
+                        let m1 = x.get_type().const_float(-1.0);
+                        let r = self.b.build_select(neg, m1, x, "s").map_err(e)?;
+                        Ok(self.b.build_select(pos, one.into(), r, "sign").map_err(e)?)
+                    }
+                    Type::Int { .. } => {
+                        let x = args[0].into_int_value();
+                        let z = x.get_type().const_zero();
+                        let pos = self.b.build_int_compare(IntPredicate::SGT, x, z, "pos").map_err(e)?;
+                        let neg = self.b.build_int_compare(IntPredicate::SLT, x, z, "neg").map_err(e)?;
+                        let p = self.b.build_int_z_extend(pos, x.get_type(), "p").map_err(e)?;
+                        let n = self.b.build_int_z_extend(neg, x.get_type(), "n").map_err(e)?;
+                        Ok(self.b.build_int_sub(p, n, "sign").map_err(e)?.into())
+                    }
+                    _ => Ok(args[0]),
+                };
+            }
+            "maximum" | "minimum" | "fmax" | "fmin" => {
+                let op = if name.ends_with("max") || name == "maximum" { CmpOp::Gt } else { CmpOp::Lt };
+                if t.is_float() && name.starts_with('f') {
+                    let intr = if op == CmpOp::Gt { "llvm.maxnum" } else { "llvm.minnum" };
+                    return self.call_intrinsic(intr, args);
+                }
+                if t.is_float() {
+                    let intr = if op == CmpOp::Gt { "llvm.maximum" } else { "llvm.minimum" };
+                    return self.call_intrinsic(intr, args);
+                }
+                let better = self.compare_values(op, args[0], args[1], t)?;
+                return Ok(self.b.build_select(better, args[0], args[1], name).map_err(e)?);
+            }
+            "floor" | "ceil" | "trunc" | "rint" => {
+                let intr = match name {
+                    "floor" => "llvm.floor",
+                    "ceil" => "llvm.ceil",
+                    "trunc" => "llvm.trunc",
+                    _ => "llvm.roundeven",
+                };
+                return self.call_intrinsic(intr, args);
+            }
+            "isnan" | "isinf" | "isfinite" => {
+                return self.math_call(name, args, &[t.clone()], ret);
+            }
+            "logaddexp" => {
+                // log(exp(a) + exp(b)) computed stably: max + log1p(exp(-|a-b|)).
+                let (a, b) = (args[0].into_float_value(), args[1].into_float_value());
+                let m = self.call_intrinsic("llvm.maxnum", &[a.into(), b.into()])?.into_float_value();
+                let d = self.b.build_float_sub(a, b, "d").map_err(e)?;
+                let ad = self.call_intrinsic("llvm.fabs", &[d.into()])?.into_float_value();
+                let nd = self.b.build_float_neg(ad, "nd").map_err(e)?;
+                let ex = self.checked_float_fn("exp", t, &[nd.into()])?;
+                let l = self.checked_float_fn("log1p", t, &[ex])?.into_float_value();
+                return Ok(self.b.build_float_add(m, l, "lae").map_err(e)?.into());
+            }
+            _ => {}
+        }
+        let ats = vec![t.clone(); args.len()];
+        self.math_call(math_name, args, &ats, ret)
+    }
+}

@@ -357,8 +357,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Some(Inst::Call { .. }) => {
                 let target = self.typed.calls[&v].clone();
                 let CallKind::Builtin(name) = &target.kind else { return Err("internal: ufunc".into()) };
-                let operand = target.arg_types[0].clone();
-                let args = vals.iter().zip(&kid_ts).map(|(x, t)| self.cast(*x, t, &operand)).collect::<R<Vec<_>>>()?;
+                let args = vals
+                    .iter()
+                    .zip(&kid_ts)
+                    .zip(&target.arg_types)
+                    .map(|((x, t), to)| self.cast(*x, t, to))
+                    .collect::<R<Vec<_>>>()?;
+                let operand = target.arg_types.last().cloned().unwrap_or(res_t.clone());
                 self.ufunc_scalar(&name[6..], &args, &operand, &res_t)
             }
             _ => Err("internal: not elementwise".into()),
@@ -488,6 +493,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             "isnan" | "isinf" | "isfinite" => {
                 return self.math_call(name, args, &[t.clone()], ret);
+            }
+            "where" => return Ok(self.b.build_select(args[0].into_int_value(), args[1], args[2], "where").map_err(e)?),
+            "clip" => {
+                // NumPy: minimum(maximum(a, lo), hi), NaN-propagating for floats.
+                let lo = self.ufunc_scalar_inner("maximum", &args[..2], t, ret)?;
+                return self.ufunc_scalar_inner("minimum", &[lo, args[2]], t, ret);
             }
             "logaddexp" => {
                 // log(exp(a) + exp(b)) computed stably: max + log1p(exp(-|a-b|)).

@@ -468,3 +468,51 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.allocate_array(t, &dims)
     }
 }
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    /// `a.reshape(...)` of a C array: a view with the new extents (one may be -1).
+    pub(crate) fn reshape(&mut self, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let Type::Array { dtype, ndim, .. } = ret else { return Err("internal: reshape".into()) };
+        let arr = vals[0].into_struct_value();
+        let i64t = self.ctx.i64_type();
+        let mut dims: Vec<IntValue<'ctx>> = match &ats[1..] {
+            [Type::Tuple(items)] => (0..items.len())
+                .map(|k| Ok(self.b.build_extract_value(vals[1].into_struct_value(), k as u32, "d").map_err(e)?.into_int_value()))
+                .collect::<R<_>>()?,
+            _ => vals[1..].iter().map(|v| v.into_int_value()).collect(),
+        };
+        let size = self.field(arr, F_NITEMS, "size")?.into_int_value();
+        // One extent may be -1: it takes what the others leave.
+        let minus1 = i64t.const_all_ones();
+        let mut known = i64t.const_int(1, false);
+        for d in &dims {
+            let is_m1 = self.b.build_int_compare(IntPredicate::EQ, *d, minus1, "m1").map_err(e)?;
+            let f = self.b.build_select(is_m1, i64t.const_int(1, false), *d, "f").map_err(e)?.into_int_value();
+            known = self.b.build_int_mul(known, f, "known").map_err(e)?;
+        }
+        let known_nz = self.b.build_select(
+            self.b.build_int_compare(IntPredicate::EQ, known, i64t.const_zero(), "z").map_err(e)?,
+            i64t.const_int(1, false),
+            known,
+            "knz",
+        ).map_err(e)?.into_int_value();
+        let inferred = self.b.build_int_signed_div(size, known_nz, "inferred").map_err(e)?;
+        let mut total = i64t.const_int(1, false);
+        for d in dims.iter_mut() {
+            let is_m1 = self.b.build_int_compare(IntPredicate::EQ, *d, minus1, "m1").map_err(e)?;
+            *d = self.b.build_select(is_m1, inferred, *d, "dim").map_err(e)?.into_int_value();
+            total = self.b.build_int_mul(total, *d, "total").map_err(e)?;
+        }
+        let bad = self.b.build_int_compare(IntPredicate::NE, total, size, "bad").map_err(e)?;
+        self.raise_if(bad, BuiltinExc::ValueError, "cannot reshape array into the requested shape")?;
+        let itemsize = i64t.const_int(dtype_size(dtype), false);
+        let n = *ndim as usize;
+        let mut strides = vec![itemsize; n];
+        for k in (0..n.saturating_sub(1)).rev() {
+            strides[k] = self.b.build_int_mul(strides[k + 1], dims[k + 1], "stride").map_err(e)?;
+        }
+        let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+        let pairs: Vec<(IntValue<'ctx>, IntValue<'ctx>)> = dims.into_iter().zip(strides).collect();
+        self.make_view(arr, ret, data, &pairs)
+    }
+}

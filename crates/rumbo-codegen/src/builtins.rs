@@ -116,7 +116,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             CallKind::Cast => self.cast(vals[0], &target.arg_types[0], ret),
             CallKind::Builtin(name) if name.starts_with("numpy.") && rumbo_types::ufunc_kind(&name[6..]).is_some() => {
                 // A ufunc on scalars (arrays go through the elementwise engine).
-                let operand = target.arg_types[0].clone();
+                let operand = target.arg_types.last().cloned().unwrap_or(ret.clone());
                 self.ufunc_scalar(&name[6..], &vals, &operand, ret)
             }
             CallKind::Builtin(name) => match name.strip_prefix("math.") {
@@ -225,6 +225,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.build_struct(ret, &[start, stop, step])
             }
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
+            "array.reshape" => self.reshape(vals, ats, ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {
                     let (re, im) = self.complex_parts(vals[0])?;

@@ -151,7 +151,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 if let Some(from) = self.typed.def_casts.get(&v) {
                     out = self.cast(out, from, self.ty(v))?;
                 }
-                if crate::refcount::borrows_on_def(inst) && !crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
+                let borrowed = (crate::refcount::borrows_on_def(inst) && !crate::arrayexpr::is_elementwise(self.func, self.typed, v))
+                    || crate::refcount::call_returns_view(self.typed, v);
+                if borrowed {
                     self.incref(out, self.ty(v))?;
                 }
                 self.values.insert(v, out);

@@ -113,6 +113,11 @@ pub(crate) fn borrows_on_def(inst: &Inst) -> bool {
     )
 }
 
+/// Calls whose array result is a view of an argument (it needs its own reference).
+pub(crate) fn call_returns_view(typed: &TypedFunction, v: Value) -> bool {
+    matches!(typed.calls.get(&v).map(|c| &c.kind), Some(rumbo_types::CallKind::Builtin(n)) if n == "array.reshape")
+}
+
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// The MemInfo pointers a value of type `t` holds.
     fn meminfos(&self, v: BasicValueEnum<'ctx>, t: &Type, out: &mut Vec<PointerValue<'ctx>>) -> R<()> {

@@ -241,10 +241,26 @@ fn line_costs(func: &Function, typed: &TypedFunction) -> Vec<(u32, &'static str,
     out
 }
 
+/// The lines that have compiled code: those of reached values and of reachable terminators.
+fn code_lines(func: &Function, typed: &TypedFunction) -> Vec<u32> {
+    let mut lines: Vec<u32> = func
+        .values
+        .iter()
+        .zip(&typed.types)
+        .filter(|(_, t)| t.is_some())
+        .map(|(v, _)| v.span.line)
+        .chain(func.block_ids().filter(|b| typed.reachable.contains(b)).map(|b| func.block(b).term_span.line))
+        .filter(|l| *l > 0)
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
 /// `_core.render_report(symbol)`: the specialization's module built again with source lines
 /// and optimized for the report: `optimized` (IR with `!dbg` lines), `assembly` (with `.loc`
 /// lines), `remarks` [(line, message)], `loops` [(line, header block)], `costs`
-/// [(line, kind, detail)], `blocks` {LLVM block name: line}.
+/// [(line, kind, detail)], `blocks` {LLVM block name: line}, `code_lines` (lines with code).
 #[pyfunction]
 fn render_report<'py>(py: Python<'py>, symbol: &str) -> PyResult<Bound<'py, PyDict>> {
     let r = recipe(symbol)?;
@@ -275,6 +291,7 @@ fn render_report<'py>(py: Python<'py>, symbol: &str) -> PyResult<Bound<'py, PyDi
     d.set_item("costs", line_costs(func, &r.typed))?;
     d.set_item("blocks", blocks)?;
     d.set_item("function_line", lines.first_line)?;
+    d.set_item("code_lines", code_lines(func, &r.typed))?;
     Ok(d)
 }
 

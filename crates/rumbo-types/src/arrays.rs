@@ -77,6 +77,8 @@ pub(crate) fn array_attr(array: &Type, attr: &str) -> Result<(Type, Option<Globa
         "itemsize" => (I64, Some(GlobalValue::Int(dtype_size(dtype) as i128))),
         "nbytes" => (I64, None),
         "flat" => (Type::Flat(Box::new(array.clone())), None),
+        "dtype" => (Type::NumberClass(dtype.clone()), Some(GlobalValue::NumberClass((**dtype).clone()))),
+        "reshape" => (Type::Method { recv: Box::new(array.clone()), name: "reshape".into() }, None),
         "T" => {
             let layout = match layout {
                 Layout::C => Layout::F,
@@ -154,4 +156,24 @@ pub(crate) fn type_numpy_empty(args: &[Type], kwargs: &[(String, Type)]) -> Resu
     let mut arg_types = vec![shape_t];
     arg_types.extend(args.iter().skip(1).cloned());
     Ok((arg_types, Type::Array { dtype: Box::new(dtype), ndim, layout: Layout::C, readonly: false }))
+}
+
+/// `a.reshape(d0, d1, ...)` or `a.reshape((d0, d1, ...))`: a view of a C array.
+pub(crate) fn type_reshape(array: &Type, args: &[Type]) -> Result<(Vec<Type>, Type), String> {
+    let Type::Array { dtype, layout, readonly, .. } = array else { return Err("not an array".into()) };
+    if *layout != Layout::C {
+        return Err(format!("reshape of a non-contiguous array ({array}) is not supported yet; copy it first"));
+    }
+    let dims: Vec<Type> = match args {
+        [Type::Tuple(items)] => items.clone(),
+        _ => args.to_vec(),
+    };
+    if dims.is_empty() || !dims.iter().all(|d| d.is_int_like()) {
+        return Err("reshape takes integers or a tuple of integers".into());
+    }
+    let arg_types = match args {
+        [Type::Tuple(items)] => vec![Type::Tuple(vec![I64; items.len()])],
+        _ => vec![I64; args.len()],
+    };
+    Ok((arg_types, Type::Array { dtype: dtype.clone(), ndim: dims.len() as u8, layout: Layout::C, readonly: *readonly }))
 }

@@ -655,8 +655,8 @@ impl<'a> Inferer<'a> {
                 if !kwargs.is_empty() {
                     return Err(wrap(self, format!("np.{}() keyword arguments (out=, where=) are not supported yet", &name[6..])));
                 }
-                let (operand, ret) = crate::ufuncs::type_ufunc(&name[6..], args).map_err(|m| wrap(self, m))?;
-                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: vec![operand; args.len()], ret, binding: None }
+                let (arg_types, ret) = crate::ufuncs::type_ufunc_args(&name[6..], args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
             }
             Type::Function(name) if name == "numpy.empty" => {
                 let (arg_types, ret) = crate::arrays::type_numpy_empty(args, kwargs).map_err(|m| wrap(self, m))?;
@@ -668,6 +668,12 @@ impl<'a> Inferer<'a> {
                     None => type_builtin_call(name, args, kwargs),
                 };
                 r.map_err(|m| wrap(self, m))?
+            }
+            Type::Method { recv, name } if recv.is_array() && name == "reshape" => {
+                let (arg_types, ret) = crate::arrays::type_reshape(recv, args).map_err(|m| wrap(self, m))?;
+                let mut all = vec![(**recv).clone()];
+                all.extend(arg_types);
+                CallTarget { kind: CallKind::Builtin("array.reshape".into()), arg_types: all, ret, binding: None }
             }
             Type::Method { recv, name } if recv.is_array() => {
                 let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get(&format!("@array.{name}")).cloned() else {

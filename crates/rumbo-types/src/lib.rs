@@ -20,7 +20,7 @@ pub use rules::{binary_op, compare_op, unary_op, unify};
 pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;
 pub use ty::abi_slot_count;
-pub use ufuncs::{array_binary, array_compare, array_unary, type_ufunc, ufunc_kind, UfuncKind};
+pub use ufuncs::{array_binary, array_compare, array_unary, type_ufunc_args, ufunc_kind, UfuncKind};
 
 /// A free name of the function as resolved in its Python world, frozen at compile time.
 #[derive(Clone, Debug, PartialEq)]

@@ -19,6 +19,10 @@ pub enum UfuncKind {
     Rounding,
     /// Boolean result: isnan, isinf, isfinite.
     Predicate,
+    /// `np.where(cond, x, y)`.
+    Select,
+    /// `np.clip(a, lo, hi)`.
+    Clip,
 }
 
 /// The ufuncs rumbo compiles, with their number of inputs.
@@ -40,6 +44,8 @@ pub fn ufunc_kind(name: &str) -> Option<(UfuncKind, usize)> {
         "maximum" | "minimum" | "fmax" | "fmin" => (Same, 2),
         "floor" | "ceil" | "trunc" | "rint" => (Rounding, 1),
         "isnan" | "isinf" | "isfinite" => (Predicate, 1),
+        "where" => (Select, 3),
+        "clip" => (Clip, 3),
         _ => return None,
     })
 }
@@ -176,9 +182,24 @@ pub fn array_unary(op: UnaryOp, t: &Type) -> Option<Result<(Type, Type), String>
     })
 }
 
-/// Operand dtype and result type of a ufunc call; `None` result when no
-/// argument is an array (the scalar result type is given instead).
-pub fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
+/// The type each argument of a ufunc call is converted to, and the result type
+/// (an array when any argument is one).
+pub fn type_ufunc_args(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type), String> {
+    if name == "where" && args.len() == 3 {
+        let (_, result) = type_ufunc("maximum", &args[1..])?;
+        let ndim = args.iter().filter_map(|a| dtype_ndim(a).map(|d| d.1)).max().unwrap_or(0);
+        let dtype = match &result {
+            Type::Array { dtype, .. } => (**dtype).clone(),
+            t => t.clone(),
+        };
+        let result = if args.iter().any(|a| a.is_array()) { array_of(dtype.clone(), ndim) } else { dtype.clone() };
+        return Ok((vec![Type::Bool, dtype.clone(), dtype], result));
+    }
+    let (operand, result) = type_ufunc(name, args)?;
+    Ok((vec![operand; args.len()], result))
+}
+
+fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
     let (kind, nin) = ufunc_kind(name).ok_or_else(|| format!("np.{name} is not supported in compiled code (yet)"))?;
     if args.len() != nin {
         return Err(format!("np.{name}() takes {nin} argument(s), got {}", args.len()));
@@ -222,6 +243,12 @@ pub fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
         UfuncKind::Predicate => {
             let f = if common.is_float() { common.clone() } else { F64 };
             (f, Type::Bool)
+        }
+        UfuncKind::Select | UfuncKind::Clip => {
+            if common.is_complex() {
+                return Err(format!("np.{name} of complex values is not supported yet"));
+            }
+            (common.clone(), common)
         }
     };
     let result = if any_array { array_of(result, ndim) } else { result };

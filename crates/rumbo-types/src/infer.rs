@@ -470,6 +470,13 @@ impl<'a> Inferer<'a> {
                 if let Some(b) = fold_compare(*op, self.consts.get(lhs), self.consts.get(rhs)) {
                     self.consts.insert(v, GlobalValue::Bool(b));
                 }
+                // `x is None` is decided by the types (so `if axis is None:` prunes).
+                if matches!(op, rumbo_syntax::CmpOp::Is | rumbo_syntax::CmpOp::IsNot)
+                    && (l == Type::NoneType || r == Type::NoneType)
+                {
+                    let same = (l == Type::NoneType) == (r == Type::NoneType);
+                    self.consts.insert(v, GlobalValue::Bool(if *op == rumbo_syntax::CmpOp::Is { same } else { !same }));
+                }
                 compare_op(*op, &l, &r)
                     .map_err(|m| self.err(v, format!("{m}: {l} {} {r}", op.symbol())).with_note(format!("left is {l}, right is {r}")))?;
                 Type::Bool

@@ -17,3 +17,49 @@ def _flag(name):
 
 DISABLE_JIT = _flag("DISABLE_JIT")
 OPT = int(_env("OPT", "3"))
+
+# -- Debugging surface: stage dumps printed on stdout as each specialization compiles
+# (rumbo._introspect formats them). Assigning one of these (`rumbo.config.DUMP_IR = True`)
+# tells the compiler at once; `reload_config()` reads the environment again.
+_DUMP_FLAGS = (
+    "DUMP_CFG", "DUMP_IR", "DUMP_ANNOTATION", "DUMP_LLVM", "DUMP_OPTIMIZED", "DUMP_ASSEMBLY",
+    "DEBUG_ARRAY_OPT_STATS",
+)
+DUMP_CFG = _flag("DUMP_CFG")
+DUMP_IR = _flag("DUMP_IR")
+DUMP_ANNOTATION = _flag("DUMP_ANNOTATION")
+DUMP_LLVM = _flag("DUMP_LLVM")
+DUMP_OPTIMIZED = _flag("DUMP_OPTIMIZED")
+DUMP_ASSEMBLY = _flag("DUMP_ASSEMBLY")
+DEBUG_ARRAY_OPT_STATS = _flag("DEBUG_ARRAY_OPT_STATS")
+
+
+def _sync_dump_flags():
+    from . import _core
+
+    setter = getattr(_core, "set_dump_flags", None)  # absent only in a stale build
+    if setter is not None:
+        setter({name: bool(globals()[name]) for name in _DUMP_FLAGS})
+
+
+def reload_config():
+    """Reads the RUMBO_*/NUMBA_* environment again (Numba's `config.reload_config`)."""
+    g = globals()
+    for name in _DUMP_FLAGS:
+        g[name] = _flag(name)
+    g["DISABLE_JIT"] = _flag("DISABLE_JIT")
+    g["OPT"] = int(_env("OPT", "3"))
+    _sync_dump_flags()
+
+
+class _ConfigModule(type(os)):
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name in _DUMP_FLAGS:
+            _sync_dump_flags()
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _ConfigModule
+_sync_dump_flags()

@@ -26,11 +26,27 @@ class _Overload:
         return f"<compiled {self.signature}>"
 
 
+#: When a list, every Dispatcher created is appended to it (`rumbo annotate FILE.py`).
+_created = None
+
+#: symbol -> assembly, made on demand by `inspect_asm()`.
+_ASM = {}
+
+
+def _assembly(spec):
+    text = _ASM.get(spec["symbol"])
+    if text is None:
+        text = _ASM[spec["symbol"]] = _core.assembly_of_ir(spec["llvm"])
+    return text
+
+
 class Dispatcher(_core.Dispatcher):
     """A jitted function: call it like the original; compiled per argument types."""
 
     def __init__(self, py_func, options):
         functools.update_wrapper(self, py_func)
+        if _created is not None:
+            _created.append(self)
 
     def __repr__(self):
         return f"CPUDispatcher({self.py_func!r})"
@@ -69,24 +85,62 @@ class Dispatcher(_core.Dispatcher):
         want = tuple(str(t) for t in signature)
         return [s for s in specs if tuple(s["args"]) == want]
 
-    def inspect_types(self, file=None, signature=None, pretty=False, **kwargs):
-        """Prints the source with the type of every variable, per specialization."""
-        import inspect
+    def inspect_types(self, file=None, signature=None, pretty=False, style="default", **kwargs):
+        """Prints the source with the type of every variable, per specialization (or for
+        `signature`, a tuple of argument types). With `pretty=True` returns an object that
+        shows as coloured text in a terminal and as an HTML table in a notebook."""
+        from . import _introspect
 
+        if pretty:
+            if file is not None:
+                raise ValueError("`file` must be None if `pretty=True`")
+            from .annotate import PrettyTypes
+
+            return PrettyTypes(self, signature=signature, style=style)
         file = file or sys.stdout
-        lines, first = inspect.getsourcelines(self.py_func)
         for s in self._select(signature):
-            print(f"{self.__name__} ({', '.join(s['args'])}) -> {s['ret']}", file=file)
-            print("-" * 80, file=file)
-            by_line = {}
-            for line, var, ty in s["annotations"]:
-                by_line.setdefault(line, []).append(f"{var} = {ty}")
-            for k, text in enumerate(lines):
-                lineno = first + k
-                print(f"# {lineno:4d}  {text.rstrip()}", file=file)
-                for note in by_line.get(lineno, []):
-                    print(f"#         #   {note}", file=file)
-            print("=" * 80, file=file)
+            _introspect.annotated_source(self.py_func, self.__name__, s["args"], s["ret"], s["annotations"], file=file)
+
+    def inspect_asm(self, signature=None):
+        """Host assembly, per signature (or of one signature): generated from the optimized
+        LLVM IR on first request, so compiling never pays for it."""
+        specs = self._select(signature)
+        texts = {tuple(_type_object(a) for a in s["args"]): _assembly(s) for s in specs}
+        if signature is not None:
+            return next(iter(texts.values()), None)
+        return texts
+
+    def inspect_cfg(self, signature=None, show_wrapper=None, level="ir", **kwargs):
+        """The control-flow graph, per signature (or of one signature): an object with
+        `.dot` (Graphviz source), `.text`, and `.display()` / `_repr_svg_()` when Graphviz is
+        installed. `level="ir"` is rumbo's typed IR; `level="llvm"` the optimized LLVM
+        function (`show_wrapper="python"`: its uniform-ABI wrapper)."""
+        from ._introspect import CFG
+
+        def cfg(s):
+            if level == "llvm":
+                fn = s["symbol"] + ("$wrap" if show_wrapper == "python" else "")
+                return CFG.from_llvm(s["llvm"], fn)
+            return CFG.from_ir(s["ir"], f"{self.__name__}({', '.join(s['args'])})")
+
+        graphs = {tuple(_type_object(a) for a in s["args"]): cfg(s) for s in self._select(signature)}
+        if signature is not None:
+            return next(iter(graphs.values()), None)
+        return graphs
+
+    def annotate_html(self, path=None, signature=None):
+        """A self-contained HTML page: each line with its variables' types, coloured by cost,
+        loops marked vectorized or not (LLVM's remarks), LLVM IR and assembly per line.
+        Returns the HTML; also writes it to `path` when given."""
+        from .annotate import write_report
+
+        return write_report([self], path, signature=signature)
+
+    def get_annotation_info(self, signature=None):
+        """The data behind `annotate_html()`, per signature: lines, types, costs, loops."""
+        from .annotate import specialization_info
+
+        return {tuple(_type_object(a) for a in s["args"]): specialization_info(self, s) for s in self._select(signature)}
 
     def inspect_llvm(self, signature=None):
         """The optimized LLVM IR, per signature (or of one signature)."""

@@ -390,6 +390,14 @@ impl JitSession {
     }
 }
 
+/// The version of the LLVM linked in, `(major, minor, patch)`.
+pub fn llvm_version() -> (u32, u32, u32) {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: three valid out-pointers.
+    unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
+    (major, minor, patch)
+}
+
 /// Loads libmvec for the lifetime of the process (the loop vectorizer is pointed at it by
 /// [`parse_llvm_options`]). Returns the vector library's name, or `None` (not x86-64, or
 /// libmvec missing).

@@ -161,14 +161,25 @@ fn recipe(symbol: &str) -> PyResult<Arc<Recipe>> {
         .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(format!("no compiled specialization `{symbol}`")))
 }
 
-/// The source line of a block: its first instruction's, else its terminator's.
+/// The source line of a block: the line most of its instructions come from (constants and
+/// free names, which make no code, do not count; the first such line wins a tie), else its
+/// terminator's. A `for` body block starts with the loop variable's assignment on the `for`
+/// line but is mostly the body's first statement.
 fn block_line(func: &Function, b: Block) -> u32 {
     let data = func.block(b);
-    data.insts
-        .iter()
-        .map(|v| func.value(*v).span.line)
-        .find(|l| *l > 0)
-        .unwrap_or(data.term_span.line)
+    let mut counts: Vec<(u32, usize)> = vec![];
+    for v in &data.insts {
+        let vd = func.value(*v);
+        if matches!(vd.kind, ValueKind::Inst(Inst::Const(_) | Inst::Global(_))) || vd.span.line == 0 {
+            continue;
+        }
+        match counts.iter_mut().find(|(l, _)| *l == vd.span.line) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((vd.span.line, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    counts.iter().find(|(_, n)| *n == best).map_or(data.term_span.line, |(l, _)| *l)
 }
 
 /// Loop headers of the IR (targets of back edges in a depth-first walk), in block order.
@@ -303,11 +314,18 @@ fn assembly_of_ir(py: Python<'_>, ir: &str) -> PyResult<String> {
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("generating assembly failed: {e}")))
 }
 
+/// `_core.llvm_version()`: the linked LLVM's `(major, minor, patch)`.
+#[pyfunction]
+fn llvm_version() -> (u32, u32, u32) {
+    rumbo_jit::llvm_version()
+}
+
 /// Adds this module's functions to `_core`.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_dump_flags, m)?)?;
     m.add_function(wrap_pyfunction!(dump_flags, m)?)?;
     m.add_function(wrap_pyfunction!(render_report, m)?)?;
     m.add_function(wrap_pyfunction!(assembly_of_ir, m)?)?;
+    m.add_function(wrap_pyfunction!(llvm_version, m)?)?;
     Ok(())
 }

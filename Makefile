@@ -36,7 +36,7 @@ build-release:
 
 demo: llvm venv
 	$(MAKE) build PROFILE=release
-	$(VPY) examples/scalar_demo.py
+	$(VPY) examples/softmax.py
 
 test-rust: llvm
 	cargo test --workspace --quiet

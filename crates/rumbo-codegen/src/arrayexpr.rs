@@ -158,14 +158,22 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.opts.numpy_errors = true;
         // Fast path: every array leaf is C-contiguous with the output's shape:
         // one flat loop with constant strides (vectorizable).
-        let all_c_full = arrays.iter().all(|(k, _, ln)| *ln == n && matches!(leaves[*k].t, Type::Array { layout: Layout::C, .. }));
-        let result = if all_c_full {
+        // Leaves of other layouts take the flat loop too when their strides turn
+        // out to be C-contiguous at run time (e.g. an 'A' array that is contiguous).
+        let all_full_rank = arrays.iter().all(|(_, _, ln)| *ln == n);
+        let result = if all_full_rank {
             let mut same = self.ctx.bool_type().const_int(1, false);
-            for (_, arr, _) in &arrays {
+            for (k, arr, _) in &arrays {
                 for d in 0..n {
                     let dim = self.shape_at(*arr, d as u32)?;
                     let eq = self.b.build_int_compare(IntPredicate::EQ, dim, out_dims[d], "same").map_err(e)?;
                     same = self.b.build_and(same, eq, "same").map_err(e)?;
+                }
+                if let Type::Array { layout, dtype, .. } = &leaves[*k].t {
+                    if *layout != Layout::C {
+                        let contiguous = self.is_c_contiguous_at_run_time(*arr, n, dtype_size(dtype))?;
+                        same = self.b.build_and(same, contiguous, "same").map_err(e)?;
+                    }
                 }
             }
             let flat_bb = self.ctx.append_basic_block(self.llfn, "ew.flat");
@@ -205,6 +213,25 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         };
         self.opts.numpy_errors = saved;
         result
+    }
+
+    /// Whether an array's strides are those of a C array of its shape (extents
+    /// of 1 may have any stride, as NumPy allows).
+    fn is_c_contiguous_at_run_time(&self, arr: StructValue<'ctx>, n: usize, itemsize: u64) -> R<IntValue<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let mut expected = i64t.const_int(itemsize, false);
+        let mut ok = self.ctx.bool_type().const_int(1, false);
+        let strides = self.b.build_extract_value(arr, 6, "strides").map_err(e)?.into_array_value();
+        for d in (0..n).rev() {
+            let st = self.b.build_extract_value(strides, d as u32, "st").map_err(e)?.into_int_value();
+            let dim = self.shape_at(arr, d as u32)?;
+            let eq = self.b.build_int_compare(IntPredicate::EQ, st, expected, "eq").map_err(e)?;
+            let le1 = self.b.build_int_compare(IntPredicate::SLE, dim, i64t.const_int(1, false), "le1").map_err(e)?;
+            let good = self.b.build_or(eq, le1, "good").map_err(e)?;
+            ok = self.b.build_and(ok, good, "ok").map_err(e)?;
+            expected = self.b.build_int_mul(expected, dim, "next").map_err(e)?;
+        }
+        Ok(ok)
     }
 
     /// Nested loops over the output's axes; leaves broadcast with zero strides.

@@ -210,8 +210,12 @@ impl Dispatcher {
                     FastArg::Array => {
                         // SAFETY: obj is borrowed from the live argument tuple.
                         let bound = unsafe { Bound::from_borrowed_ptr(py, obj) };
-                        if crate::values::ndarray_type(&bound).as_ref() != Some(&spec.arg_types[i]) {
-                            continue 'spec;
+                        match crate::values::ndarray_type(&bound) {
+                            Some(actual) if actual == spec.arg_types[i] => {}
+                            // A declared 'A' layout takes any layout (explicit signatures).
+                            Some(actual) if self.compile_disabled.load(Ordering::Relaxed)
+                                && conversion_cost(&actual, &spec.arg_types[i]).is_some() => {}
+                            _ => continue 'spec,
                         }
                         let words = crate::values::array_words(&bound, &spec.arg_types[i]);
                         let need = words.len().div_ceil(2);

@@ -219,6 +219,11 @@ pub(crate) fn conversion_cost(from: &Type, to: &Type) -> Option<u32> {
                 3
             }
         }
+        // Any layout passes as 'A'; a writable array passes where read-only is declared.
+        (
+            Type::Array { dtype: d1, ndim: n1, layout: l1, readonly: r1 },
+            Type::Array { dtype: d2, ndim: n2, layout: l2, readonly: r2 },
+        ) if d1 == d2 && n1 == n2 && (l1 == l2 || *l2 == rumbo_types::Layout::A) && (!r1 || *r2) => 1,
         _ => return None,
     })
 }
@@ -239,8 +244,9 @@ pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>, start
     let mut slot: Slot = [0; 16];
     match t {
         Type::Array { .. } => {
-            if ndarray_type(obj).as_ref() != Some(t) {
-                return Err(PyTypeError::new_err(format!("expected {t}")));
+            match ndarray_type(obj) {
+                Some(actual) if conversion_cost(&actual, t).is_some() => {}
+                _ => return Err(PyTypeError::new_err(format!("expected {t}"))),
             }
             let words = array_words(obj, t);
             starts.push(out.len());

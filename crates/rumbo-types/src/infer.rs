@@ -213,6 +213,9 @@ fn convertible(from: &Type, to: &Type) -> bool {
     match (from, to) {
         _ if from == to => true,
         (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
+        (Type::Array { dtype: d1, ndim: n1, layout: l1, readonly: r1 }, Type::Array { dtype: d2, ndim: n2, layout: l2, readonly: r2 }) => {
+            d1 == d2 && n1 == n2 && (l1 == l2 || *l2 == Layout::A) && (!r1 || *r2)
+        }
         _ => from.is_number() && to.is_number() && !(from.is_complex() && !to.is_complex()),
     }
 }

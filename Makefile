@@ -10,7 +10,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Tests build in debug with assertions; `make bench`/`make demo` in release.
 PROFILE ?= dev
 
-.PHONY: demo test test-rust test-python bench llvm venv build build-release clean
+.PHONY: demo test test-rust test-python test-browser bench llvm venv build build-release clean
 
 llvm:
 	@if [ ! -x $(LLVM_SYS_191_PREFIX)/bin/llvm-config ] || [ ! -f $(LLVM_SYS_191_PREFIX)/lib/libPolly.a ]; then \
@@ -45,6 +45,14 @@ test-python: build
 	$(VPY) -m pytest -q -x -p no:cacheprovider tests
 
 test: test-rust test-python
+
+# The annotation report in headless Chromium, CFG rendering with Graphviz. Not part of `test`:
+# installing Debian's chromium takes ~40 s and ~350 MB, so `test` skips these two checks when
+# the programs are missing; this target installs them (as root) and runs the introspection tests.
+test-browser: build
+	@command -v chromium >/dev/null && command -v dot >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz >/dev/null; }
+	RUMBO_BROWSER_TESTS=1 $(VPY) -m pytest -q -p no:cacheprovider tests/test_introspection.py
 
 bench: llvm venv
 	$(MAKE) build PROFILE=release

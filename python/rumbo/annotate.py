@@ -7,7 +7,8 @@ a click on a line shows the LLVM IR and assembly attributed to it.
 
 The data comes from `_core.render_report`, which builds the specialization's module again
 with line-table debug info (codegen emits no debug locations yet: every instruction gets the
-line of its rumbo IR block, so the per-line views are per basic block) and collects the
+line most of its rumbo IR block's statements are on, so the per-line views are per basic
+block) and collects the
 remarks of the loop vectorizer, the SLP vectorizer and the unroller."""
 
 import html
@@ -450,9 +451,9 @@ vector math library: {_e(vector or 'none')}</p>
 <p class="legend">{legend}</p>
 <p class="note">Click a line (or press Enter on it) for its LLVM IR, assembly and remarks.
 Loop verdicts are LLVM's own optimization remarks. Code is attributed to source lines by
-basic block: rumbo does not emit per-instruction debug locations yet, so each line shows
-the code of the blocks that begin at it, and lines in the middle of a block show none.
-The whole module is below each function.</p>
+basic block: rumbo does not emit per-instruction debug locations yet, so all the code of a
+block of straight-line statements shows under the line most of them are on, and the other
+lines of that block show none. The whole module is below each function.</p>
 </header>
 <main>
 {body}

@@ -220,12 +220,18 @@ fn callee_name(symbol: &str) -> &str {
 }
 
 /// What each line costs, from the typed IR: (line, kind, detail) with kind `call` (a call of
-/// another compiled function), `alloc` (a library call that returns a new array), `parallel`
-/// (a `prange` loop) or `raise`.
+/// another compiled function), `alloc` (a library call or an array expression that returns a
+/// new array), `parallel` (a `prange` loop) or `raise`.
 fn line_costs(func: &Function, typed: &TypedFunction) -> Vec<(u32, &'static str, String)> {
     let mut out = vec![];
     for (i, vd) in func.values.iter().enumerate() {
         let v = Value(i as u32);
+        if let ValueKind::Inst(Inst::Binary { .. } | Inst::Unary { .. }) = &vd.kind {
+            if typed.types[i].as_ref().is_some_and(|t| t.is_array()) {
+                out.push((vd.span.line, "alloc", "array expression allocates its result".to_string()));
+            }
+            continue;
+        }
         let ValueKind::Inst(Inst::Call { func: callee, .. }) = &vd.kind else { continue };
         if let Some(Inst::Global(n)) | Some(Inst::GetAttr { attr: n, .. }) = func.inst(*callee) {
             if n == "prange" {
@@ -233,13 +239,12 @@ fn line_costs(func: &Function, typed: &TypedFunction) -> Vec<(u32, &'static str,
                 continue;
             }
         }
-        match typed.calls.get(&v) {
-            Some(t) => match &t.kind {
+        if let Some(t) = typed.calls.get(&v) {
+            match &t.kind {
                 CallKind::Dispatcher { symbol } => out.push((vd.span.line, "call", format!("calls compiled function {}", callee_name(symbol)))),
                 CallKind::Builtin(name) if t.ret.is_array() => out.push((vd.span.line, "alloc", format!("{name} allocates a new array"))),
                 _ => {}
-            },
-            None => {}
+            }
         }
     }
     for b in func.block_ids().filter(|b| typed.reachable.contains(b)) {

@@ -52,6 +52,26 @@ def array_method(*names):
     return register
 
 
+# id(stub) -> (stub, primitive name): functions codegen implements (rumbo.gemm, ...)
+_PRIMITIVES = {}
+
+
+def primitive(name):
+    """Marks a Python function as standing for the compiler primitive `name`
+    (the Python body runs when the caller is not compiled)."""
+
+    def register(func):
+        _PRIMITIVES[id(func)] = (func, name)
+        return func
+
+    return register
+
+
+def _primitive_name(obj):
+    entry = _PRIMITIVES.get(id(obj))
+    return entry[1] if entry is not None and entry[0] is obj else None
+
+
 def _lookup(obj):
     _load_library()
     entry = _IMPLEMENTATIONS.get(id(obj))

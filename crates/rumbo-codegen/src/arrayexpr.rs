@@ -21,6 +21,7 @@ pub(crate) fn is_elementwise(func: &Function, typed: &TypedFunction, v: Value) -
         return false;
     }
     match func.inst(v) {
+        Some(Inst::Binary { op: BinOp::MatMult, .. }) => false,
         Some(Inst::Binary { .. } | Inst::Unary { .. } | Inst::Compare { .. }) => true,
         Some(Inst::Call { .. }) => matches!(
             typed.calls.get(&v).map(|c| &c.kind),

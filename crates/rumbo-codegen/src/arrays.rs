@@ -516,3 +516,68 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.make_view(arr, ret, data, &pairs)
     }
 }
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    /// Element strides (row, column) and data pointer of a 1-D or 2-D array.
+    fn blas_operand(&self, v: BasicValueEnum<'ctx>, t: &Type) -> R<(PointerValue<'ctx>, Vec<IntValue<'ctx>>, Vec<IntValue<'ctx>>)> {
+        let Type::Array { dtype, ndim, .. } = t else { return Err("internal: blas operand".into()) };
+        let arr = v.into_struct_value();
+        let size = self.ctx.i64_type().const_int(dtype_size(dtype), false);
+        let mut dims = vec![];
+        let mut strides = vec![];
+        for k in 0..*ndim as u32 {
+            dims.push(self.shape_at(arr, k)?);
+            let st = self.stored_stride(arr, k)?;
+            strides.push(self.b.build_int_signed_div(st, size, "est").map_err(e)?);
+        }
+        Ok((self.field(arr, F_DATA, "data")?.into_pointer_value(), dims, strides))
+    }
+
+    /// The BLAS primitives of rumbo/np/linalg.py: gemm(a, b, out), gemv(a, x, out), dot(x, y).
+    pub(crate) fn blas_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let i32t = self.ctx.i32_type();
+        let ptr = self.ctx.ptr_type(inkwell::AddressSpace::default());
+        let Type::Array { dtype, .. } = &ats[0] else { return Err("internal: blas".into()) };
+        let kind = i32t.const_int(if **dtype == rumbo_types::F32 { 1 } else { 0 }, false);
+        let ops = vals.iter().zip(ats).map(|(v, t)| self.blas_operand(*v, t)).collect::<R<Vec<_>>>()?;
+        match name {
+            "rumbo.gemm" => {
+                let f = self.declare("rumbo_blas_gemm", self.ctx.void_type().fn_type(
+                    &[i32t.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), i64t.into()],
+                    false,
+                ));
+                let (a, b, c) = (&ops[0], &ops[1], &ops[2]);
+                let args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![
+                    kind.into(), a.1[0].into(), b.1[1].into(), a.1[1].into(),
+                    a.0.into(), a.2[0].into(), a.2[1].into(),
+                    b.0.into(), b.2[0].into(), b.2[1].into(),
+                    c.0.into(), c.2[0].into(), c.2[1].into(),
+                ];
+                self.b.build_call(f, &args, "").map_err(e)?;
+                Ok(llvm_type(self.ctx, ret).const_zero())
+            }
+            "rumbo.gemv" => {
+                let f = self.declare("rumbo_blas_gemv", self.ctx.void_type().fn_type(
+                    &[i32t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into(), i64t.into()],
+                    false,
+                ));
+                let (a, x, y) = (&ops[0], &ops[1], &ops[2]);
+                let args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![
+                    kind.into(), a.1[0].into(), a.1[1].into(), a.0.into(), a.2[0].into(), a.2[1].into(),
+                    x.0.into(), x.2[0].into(), y.0.into(), y.2[0].into(),
+                ];
+                self.b.build_call(f, &args, "").map_err(e)?;
+                Ok(llvm_type(self.ctx, ret).const_zero())
+            }
+            _ => {
+                let f64t = self.ctx.f64_type();
+                let f = self.declare("rumbo_blas_dot", f64t.fn_type(&[i32t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into(), i64t.into()], false));
+                let (x, y) = (&ops[0], &ops[1]);
+                let args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![kind.into(), x.1[0].into(), x.0.into(), x.2[0].into(), y.0.into(), y.2[0].into()];
+                let r = self.b.build_call(f, &args, "dot").map_err(e)?.try_as_basic_value().basic().unwrap();
+                self.cast(r, &rumbo_types::F64, ret)
+            }
+        }
+    }
+}

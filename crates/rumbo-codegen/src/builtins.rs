@@ -70,7 +70,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     pub(crate) fn call(&mut self, v: Value, func: Value, args: &[Value], kwargs: &[(String, Value)]) -> R<BasicValueEnum<'ctx>> {
-        let target = self.typed.calls.get(&v).ok_or("internal: call without a target")?.clone();
         // Method calls take their receiver from the attribute lookup.
         let mut raw: Vec<Value> = vec![];
         if let Some(Inst::GetAttr { value, .. }) = self.func.inst(func) {
@@ -79,6 +78,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
         }
         raw.extend_from_slice(args);
+        self.call_with(v, &raw, kwargs)
+    }
+
+    /// Emits the call typing resolved for `v`, with `raw` as its positional arguments.
+    pub(crate) fn call_with(&mut self, v: Value, raw: &[Value], kwargs: &[(String, Value)]) -> R<BasicValueEnum<'ctx>> {
+        let target = self.typed.calls.get(&v).ok_or("internal: call without a target")?.clone();
         let mut vals = vec![];
         if let Some(binding) = &target.binding {
             for (src, t) in binding.iter().zip(&target.arg_types) {
@@ -225,6 +230,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.build_struct(ret, &[start, stop, step])
             }
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
+            "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
             "array.reshape" => self.reshape(vals, ats, ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {

@@ -173,6 +173,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             return self.build_struct(res_t, &items);
         }
+        if op == BinOp::MatMult {
+            // `a @ b` is resolved by typing to the library's matmul.
+            return self.call_with(v, &[lhs, rhs], &[]);
+        }
         let (operand_t, _) = binary_op(op, lt, rt)?;
         let a = self.cast(self.val(lhs), lt, &operand_t)?;
         let b = self.cast(self.val(rhs), rt, &operand_t)?;

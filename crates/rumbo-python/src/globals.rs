@@ -116,6 +116,11 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     }
     // Library functions rumbo implements in Python (rumbo/np): their compiled versions.
     if obj.is_callable() {
+        let extending = PyModule::import(py, "rumbo.extending")?;
+        let primitive = extending.getattr("_primitive_name")?.call1((obj,))?;
+        if !primitive.is_none() {
+            return Ok(GlobalValue::Function(primitive.extract()?));
+        }
         let implementation = PyModule::import(py, "rumbo.extending")?.getattr("_lookup")?.call1((obj,))?;
         if !implementation.is_none() {
             return classify(&implementation, callees);

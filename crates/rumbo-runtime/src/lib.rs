@@ -5,10 +5,12 @@
 //! Architecture invariant: no LLVM, no PyO3. The Python bindings hand the
 //! addresses from [`symbols`] to the JIT.
 
+mod blas;
 mod exc;
 mod nrt;
 mod numbers;
 
+pub use blas::{blas_status, set_blas};
 pub use exc::ExcRecord;
 pub use nrt::{rumbo_nrt_decref, stats as nrt_stats, MemInfo};
 
@@ -16,5 +18,6 @@ pub use nrt::{rumbo_nrt_decref, stats as nrt_stats, MemInfo};
 pub fn symbols() -> Vec<(&'static str, usize)> {
     let mut all = numbers::symbols();
     all.extend(nrt::symbols());
+    all.extend(blas::symbols());
     all
 }

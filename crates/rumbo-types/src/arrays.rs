@@ -177,3 +177,31 @@ pub(crate) fn type_reshape(array: &Type, args: &[Type]) -> Result<(Vec<Type>, Ty
     };
     Ok((arg_types, Type::Array { dtype: dtype.clone(), ndim: dims.len() as u8, layout: Layout::C, readonly: *readonly }))
 }
+
+/// The BLAS primitives rumbo/np/linalg.py builds np.dot, @ and norm from.
+pub(crate) fn type_blas(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type), String> {
+    let dims: Vec<(Type, u8)> = args
+        .iter()
+        .map(|a| match a {
+            Type::Array { dtype, ndim, .. } => Ok(((**dtype).clone(), *ndim)),
+            other => Err(format!("{name} takes arrays, not {other}")),
+        })
+        .collect::<Result<_, _>>()?;
+    let dtype = dims[0].0.clone();
+    if !matches!(dtype, Type::Float { .. }) || dims.iter().any(|(d, _)| *d != dtype) {
+        return Err(format!(
+            "np.dot/@ need float32 or float64 arrays of one dtype, got {}; convert with .astype()",
+            args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(" and ")
+        ));
+    }
+    let want: &[u8] = match name {
+        "rumbo.gemm" => &[2, 2, 2],
+        "rumbo.gemv" => &[2, 1, 1],
+        _ => &[1, 1],
+    };
+    if dims.len() != want.len() || dims.iter().zip(want).any(|((_, n), w)| n != w) {
+        return Err(format!("{name}: wrong dimensions"));
+    }
+    let ret = if name == "rumbo.dot" { dtype } else { Type::NoneType };
+    Ok((args.to_vec(), ret))
+}

@@ -108,6 +108,8 @@ struct Inferer<'a> {
     /// Values converted from their computed type to a declared local's type.
     def_casts: HashMap<Value, Type>,
     reachable: HashSet<Block>,
+    /// Per block parameter: `Some(c)` while every incoming value is the constant c, `None` once not.
+    param_consts: HashMap<Value, Option<GlobalValue>>,
     changed: bool,
 }
 
@@ -134,6 +136,7 @@ pub fn infer_types(
         locals,
         def_casts: HashMap::new(),
         reachable: HashSet::from([Function::ENTRY]),
+        param_consts: HashMap::new(),
         changed: true,
     };
     for (p, t) in func.block(Function::ENTRY).params.iter().zip(args) {
@@ -348,6 +351,7 @@ impl<'a> Inferer<'a> {
                 for call in live {
                     let params = &self.func.block(call.block).params;
                     for (p, a) in params.iter().zip(&call.args) {
+                        self.merge_param_const(*p, *a);
                         let Some(at) = self.ty(*a).cloned() else { continue };
                         let declared = self.func.value(*p).var.as_ref().and_then(|n| self.locals.get(n));
                         let new = match (declared, self.ty(*p)) {
@@ -373,6 +377,29 @@ impl<'a> Inferer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A block parameter is a compile-time constant while every live edge passes
+    /// the same constant (so `if a.ndim == 1 and b.ndim == 1:` prunes too).
+    fn merge_param_const(&mut self, p: Value, a: Value) {
+        let incoming = self.consts.get(&a).cloned();
+        let state = self.param_consts.get(&p).cloned();
+        let next = match (state, incoming) {
+            (None, Some(g)) => Some(Some(g)),
+            (Some(Some(old)), Some(g)) if old == g => return,
+            (Some(None), _) => return,
+            _ => Some(None),
+        };
+        match &next {
+            Some(Some(g)) => {
+                self.consts.insert(p, g.clone());
+            }
+            _ => {
+                self.consts.remove(&p);
+            }
+        }
+        self.param_consts.insert(p, next.flatten());
+        self.changed = true;
     }
 
     /// A value assigned to a variable declared in `locals=` takes the declared type.
@@ -445,6 +472,19 @@ impl<'a> Inferer<'a> {
             Inst::Undef(_) => return Ok(None),
             Inst::Binary { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
+                if *op == BinOp::MatMult && (l.is_array() || r.is_array()) {
+                    let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get("@array.__matmul__").cloned() else {
+                        return Err(self.err(v, "`@` needs rumbo's NumPy library (import numpy)"));
+                    };
+                    return match self.type_call(v, &Type::Dispatcher(id), &[l.clone(), r.clone()], &[])? {
+                        Some(target) => {
+                            let ret = target.ret.clone();
+                            self.calls.insert(v, target);
+                            Ok(Some(ret))
+                        }
+                        None => Ok(None),
+                    };
+                }
                 if let Some(r2) = crate::ufuncs::array_binary(*op, &l, &r) {
                     r2.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1
                 } else if let (BinOp::Add, Type::Tuple(a), Type::Tuple(b)) = (op, &l, &r) {
@@ -467,6 +507,7 @@ impl<'a> Inferer<'a> {
             }
             Inst::Compare { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
+                self.consts.remove(&v);
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
                     return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
                 }
@@ -486,6 +527,7 @@ impl<'a> Inferer<'a> {
             }
             Inst::Truth(x) => {
                 let o = t(self, x);
+                self.consts.remove(&v);
                 match self.consts.get(x) {
                     Some(GlobalValue::Bool(b)) => {
                         self.consts.insert(v, GlobalValue::Bool(*b));
@@ -666,6 +708,10 @@ impl<'a> Inferer<'a> {
                     return Err(wrap(self, format!("np.{}() keyword arguments (out=, where=) are not supported yet", &name[6..])));
                 }
                 let (arg_types, ret) = crate::ufuncs::type_ufunc_args(&name[6..], args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name.starts_with("rumbo.") => {
+                let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
             }
             Type::Function(name) if name == "numpy.empty" => {

@@ -119,7 +119,6 @@ pub(crate) struct Compiled<'a> {
 /// After a specialization is compiled: keeps its [`Recipe`] and prints the dumps asked for.
 pub(crate) fn after_compile(py: Python<'_>, d: &Dispatcher, c: Compiled<'_>, flags: DumpFlags) -> PyResult<()> {
     let spec = c.spec;
-    if std::env::var_os("RUMBO_TMP_NO_RECIPE").is_some() { return Ok(()); }
     let recipe = Recipe { src: c.src.clone(), typed: c.typed, opts: c.opts, opt_level: c.opt_level, name: d.name.clone() };
     RECIPES.lock().unwrap_or_else(|e| e.into_inner()).insert(spec.symbol.clone(), Arc::new(recipe));
     if flags.0 == 0 {

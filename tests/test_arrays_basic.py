@@ -1157,10 +1157,11 @@ def multi_dim_iteration(a):
     return s
 
 
-@pytest.mark.numba_departure("Numba iterates over the rows of a 2-D array; rumbo does not yet")
-def test_iterating_over_a_2d_array_is_not_supported_yet():
-    with pytest.raises(errors.TypingError):
-        njit(multi_dim_iteration)(np.ones((2, 3)))
+def test_iterating_over_a_2d_array_yields_rows():
+    a = np.arange(6.0).reshape(2, 3)
+    assert njit(multi_dim_iteration)(a) == multi_dim_iteration(a)
+    f = np.asfortranarray(a)
+    assert njit(multi_dim_iteration)(f) == multi_dim_iteration(f)
 
 
 # ---------------------------------------------------------------------------

@@ -267,7 +267,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
         }
         let mut idx: Vec<IntValue<'ctx>> = vec![];
-        self.nest(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+        self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
             let mut ptrs = vec![None; leaves.len()];
             for (k, arr, _) in arrays {
                 let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
@@ -288,24 +288,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             // SAFETY of the GEP: within the output's shape.
             let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
             em.store_element(p, x, out_dtype)
-        })
-    }
-
-    fn nest(
-        &mut self,
-        d: usize,
-        dims: &[IntValue<'ctx>],
-        idx: &mut Vec<IntValue<'ctx>>,
-        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> R<()>,
-    ) -> R<()> {
-        if d == dims.len() {
-            return body(self, idx);
-        }
-        self.counted_loop(dims[d], &mut |em: &mut Self, i: IntValue<'ctx>| {
-            idx.push(i);
-            let r = em.nest(d + 1, dims, idx, body);
-            idx.pop();
-            r
         })
     }
 

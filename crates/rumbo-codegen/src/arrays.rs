@@ -225,11 +225,76 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     pub(crate) fn array_setitem(&mut self, arr_v: Value, index_v: Value, item: Value) -> R<()> {
-        let (p, _, elem_t) = self.index_array(arr_v, index_v)?;
-        let v = self.cast(self.val(item), self.ty(item), &elem_t)?;
-        let v = if elem_t == Type::Bool { self.b.build_int_z_extend(v.into_int_value(), self.ctx.i8_type(), "byte").map_err(e)?.into() } else { v };
-        self.b.build_store(p, v).map_err(e)?;
-        Ok(())
+        let (p, dims, target_t) = self.index_array(arr_v, index_v)?;
+        let Type::Array { dtype, .. } = self.ty(arr_v).clone() else { return Err("internal: setitem".into()) };
+        let item_t = self.ty(item).clone();
+        if !target_t.is_array() {
+            let v = self.cast(self.val(item), &item_t, &dtype)?;
+            return self.store_element(p, v, &dtype);
+        }
+        // A selection: store the scalar, or the broadcast source array, into every element.
+        let kept: Vec<(IntValue<'ctx>, IntValue<'ctx>)> = dims
+            .into_iter()
+            .filter_map(|d| match d {
+                Dim::Kept { len, stride } => Some((len, stride)),
+                Dim::Fixed => None,
+            })
+            .collect();
+        let n = kept.len();
+        let i64t = self.ctx.i64_type();
+        let source = match &item_t {
+            Type::Array { dtype: sd, ndim, .. } => {
+                let src = self.val(item).into_struct_value();
+                let sn = *ndim as usize;
+                let one = i64t.const_int(1, false);
+                let mut eff = vec![i64t.const_zero(); n];
+                let mut bad = self.ctx.bool_type().const_zero();
+                for d in 0..sn {
+                    let od = n - sn + d;
+                    let dim = self.shape_at(src, d as u32)?;
+                    let st = self.stored_stride(src, d as u32)?;
+                    let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                    let eq = self.b.build_int_compare(IntPredicate::EQ, dim, kept[od].0, "eq").map_err(e)?;
+                    let ok = self.b.build_or(is1, eq, "ok").map_err(e)?;
+                    bad = self.b.build_or(bad, self.b.build_not(ok, "bad").map_err(e)?, "bad").map_err(e)?;
+                    eff[od] = self.b.build_select(is1, i64t.const_zero(), st, "eff").map_err(e)?.into_int_value();
+                }
+                self.raise_if(bad, BuiltinExc::ValueError, "could not broadcast input array into the selection's shape")?;
+                Some((self.field(src, F_DATA, "src")?.into_pointer_value(), eff, (**sd).clone()))
+            }
+            _ => None,
+        };
+        let scalar = match &source {
+            None => Some(self.cast(self.val(item), &item_t, &dtype)?),
+            Some(_) => None,
+        };
+        let dims_only: Vec<IntValue<'ctx>> = kept.iter().map(|(l, _)| *l).collect();
+        let mut idx = vec![];
+        self.nest_indices(0, &dims_only, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let mut off = i64t.const_zero();
+            for (d, i) in idx.iter().enumerate() {
+                let part = em.b.build_int_mul(*i, kept[d].1, "part").map_err(e)?;
+                off = em.b.build_int_add(off, part, "off").map_err(e)?;
+            }
+            // SAFETY of the GEP: inside the selection.
+            let dst = unsafe { em.b.build_gep(em.ctx.i8_type(), p, &[off], "dst") }.map_err(e)?;
+            let v = match (&source, scalar) {
+                (_, Some(s)) => s,
+                (Some((data, eff, sd)), None) => {
+                    let mut soff = i64t.const_zero();
+                    for (d, i) in idx.iter().enumerate() {
+                        let part = em.b.build_int_mul(*i, eff[d], "spart").map_err(e)?;
+                        soff = em.b.build_int_add(soff, part, "soff").map_err(e)?;
+                    }
+                    // SAFETY of the GEP: inside the broadcast source.
+                    let sp = unsafe { em.b.build_gep(em.ctx.i8_type(), *data, &[soff], "sp") }.map_err(e)?;
+                    let x = em.load_element(sp, sd)?;
+                    em.cast(x, sd, &dtype)?
+                }
+                _ => unreachable!(),
+            };
+            em.store_element(dst, v, &dtype)
+        })
     }
 
     pub(crate) fn array_attr(&mut self, arr_v: Value, attr: &str, t: &Type) -> R<BasicValueEnum<'ctx>> {
@@ -362,8 +427,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     pub(crate) fn array_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
-        let Type::Array { dtype, .. } = arr_t else { return Err("internal: next of non-array".into()) };
-        let ast = array_struct(self.ctx, 1);
+        let Type::Array { dtype, ndim, .. } = arr_t else { return Err("internal: next of non-array".into()) };
+        let ast = array_struct(self.ctx, *ndim as u32);
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[ast.into(), i64t.into()], false);
         let slot = self.val(it_v).into_pointer_value();
@@ -380,11 +445,21 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
         // SAFETY of the GEP: index < len when the element is used.
         let p = unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[off], "p") }.map_err(e)?;
-        let nonempty = self.b.build_int_compare(IntPredicate::SGT, len, i64t.const_zero(), "nonempty").map_err(e)?;
-        let item = self.load_element_if(p, dtype, nonempty)?;
         let next = self.b.build_int_add(idx, i64t.const_int(1, false), "next").map_err(e)?;
         self.b.build_store(idx_p, next).map_err(e)?;
-        self.build_struct(&Type::Tuple(vec![(**dtype).clone(), Type::Bool]), &[item, valid.into()])
+        let item_t = rumbo_types::array_getitem(arr_t, &I64)?.0;
+        let item = if *ndim == 1 {
+            let nonempty = self.b.build_int_compare(IntPredicate::SGT, len, i64t.const_zero(), "nonempty").map_err(e)?;
+            self.load_element_if(p, dtype, nonempty)?
+        } else {
+            // The row view (its reference is taken where the iterator's result is defined).
+            let mut dims = vec![];
+            for k in 1..*ndim as u32 {
+                dims.push((self.shape_at(arr, k)?, self.stored_stride(arr, k)?));
+            }
+            self.make_view(arr, &item_t, p, &dims)?
+        };
+        self.build_struct(&Type::Tuple(vec![item_t, Type::Bool]), &[item, valid.into()])
     }
 
     /// Loads an element only when `ok` (an empty array has no element 0 to read).
@@ -406,6 +481,25 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    /// Nested counted loops over `dims`, calling `body` with the indices.
+    pub(crate) fn nest_indices(
+        &mut self,
+        d: usize,
+        dims: &[IntValue<'ctx>],
+        idx: &mut Vec<IntValue<'ctx>>,
+        body: &mut dyn FnMut(&mut Self, &[IntValue<'ctx>]) -> R<()>,
+    ) -> R<()> {
+        if d == dims.len() {
+            return body(self, idx);
+        }
+        self.counted_loop(dims[d], &mut |em: &mut Self, i: IntValue<'ctx>| {
+            idx.push(i);
+            let r = em.nest_indices(d + 1, dims, idx, body);
+            idx.pop();
+            r
+        })
+    }
+
     /// A new C-contiguous array of type `t` with the given extents, in NRT memory.
     pub(crate) fn allocate_array(&mut self, t: &Type, dims: &[IntValue<'ctx>]) -> R<BasicValueEnum<'ctx>> {
         let Type::Array { dtype, .. } = t else { return Err("internal: allocate non-array".into()) };

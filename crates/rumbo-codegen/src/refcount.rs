@@ -109,6 +109,7 @@ pub(crate) fn borrows_on_def(inst: &Inst) -> bool {
             | Inst::TupleGet { .. }
             | Inst::Unpack { .. }
             | Inst::GetIter(_)
+            | Inst::IterNext(_)
             | Inst::Binary { .. }
     )
 }

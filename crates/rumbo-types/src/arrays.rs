@@ -49,18 +49,26 @@ pub fn array_getitem(array: &Type, index: &Type) -> Result<(Type, Vec<IndexKind>
 
 /// Checks `array[index] = value` and returns the index kinds.
 pub(crate) fn array_setitem(array: &Type, index: &Type, value: &Type) -> Result<Vec<IndexKind>, String> {
-    let Type::Array { dtype, ndim, readonly, .. } = array else { return Err("not an array".into()) };
+    let Type::Array { dtype, readonly, .. } = array else { return Err("not an array".into()) };
     if *readonly {
         return Err("the array is read-only".into());
     }
-    let kinds = classify_index(index)?;
-    if kinds.len() != *ndim as usize || kinds.iter().any(|k| *k != IndexKind::Int) {
-        return Err("assigning to a slice of an array is not supported yet; index every dimension with an integer".into());
-    }
-    if !value.is_number() {
-        return Err(format!("cannot store {value} into an array of {dtype}"));
-    }
-    if value.is_complex() && !dtype.is_complex() {
+    let (target, kinds) = array_getitem(array, index)?;
+    let value_dtype = match value {
+        Type::Array { dtype: d, ndim, .. } => {
+            let target_ndim = match &target {
+                Type::Array { ndim, .. } => *ndim,
+                _ => 0,
+            };
+            if *ndim > target_ndim {
+                return Err(format!("cannot assign a {ndim}-d array into a {target_ndim}-d selection"));
+            }
+            (**d).clone()
+        }
+        v if v.is_number() => v.clone(),
+        other => return Err(format!("cannot store {other} into an array of {dtype}")),
+    };
+    if value_dtype.is_complex() && !dtype.is_complex() {
         return Err(format!("cannot store {value} into an array of {dtype} without losing the imaginary part"));
     }
     Ok(kinds)
@@ -104,7 +112,8 @@ pub fn dtype_size(t: &Type) -> u64 {
 pub(crate) fn array_iter_item(array: &Type) -> Result<Type, String> {
     match array {
         Type::Array { dtype, ndim: 1, .. } => Ok((**dtype).clone()),
-        Type::Array { .. } => Err("iterating over a multi-dimensional array is not supported yet; index it".into()),
+        // Rows (sub-arrays along the first axis), as views.
+        Type::Array { .. } => Ok(array_getitem(array, &I64)?.0),
         _ => Err("not an array".into()),
     }
 }

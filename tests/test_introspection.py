@@ -101,10 +101,13 @@ def fresh(func, **options):
 # ---------------------------------------------------------------------------
 
 
+#: The environment without dump flags, for subprocesses whose output is checked.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("RUMBO_DUMP", "NUMBA_DUMP", "RUMBO_DEBUG", "NUMBA_DEBUG"))}
+
+
 def _flags_in_subprocess(env):
     code = "import rumbo, json; from rumbo import _core, config; print(json.dumps([config.DUMP_IR, config.DUMP_CFG, _core.dump_flags()]))"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RUMBO_DUMP", "NUMBA_DUMP"))}
-    out = subprocess.run([PYTHON, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
+    out = subprocess.run([PYTHON, "-c", code], env={**CLEAN_ENV, **env}, capture_output=True, text=True, check=True)
     import json
 
     return json.loads(out.stdout)
@@ -126,7 +129,8 @@ def test_setting_a_config_attribute_reaches_the_compiler(flags):
     assert not _core.dump_flags()["DUMP_ASSEMBLY"]
 
 
-def test_no_output_when_flags_are_off(capsys):
+def test_no_output_when_flags_are_off(flags, capsys):
+    flags(**{name: False for name in config._DUMP_FLAGS})
     assert fresh(scalar_add)(1.0, 2.0) == 3.0
     assert capsys.readouterr().out == ""
 
@@ -350,7 +354,7 @@ def _run_script(tmp_path, argv_prefix, name="prog.py"):
     out = tmp_path / "report.html"
     done = subprocess.run(
         [*argv_prefix, "annotate", str(script), "-o", str(out), "16"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, env=CLEAN_ENV,
     )
     return done, out
 
@@ -374,7 +378,7 @@ def test_console_script_and_numba_spelling(tmp_path):
     assert out.exists()
     other = tmp_path / "numba-style.html"
     done = subprocess.run([exe, "--annotate-html", str(other), str(tmp_path / "prog.py"), "4"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=CLEAN_ENV)
     assert done.returncode == 0, done.stderr
     assert "total(" in other.read_text()
 
@@ -492,7 +496,8 @@ def test_report_in_headless_chromium(chromium, tmp_path):
 
 
 def test_system_report():
-    done = subprocess.run([PYTHON, "-m", "rumbo", "-s"], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([PYTHON, "-m", "rumbo", "-s"], capture_output=True, text=True, timeout=60, check=True,
+                          env=CLEAN_ENV)
     out = done.stdout
     triple, cpu, features, vector = _core.host_info()
     for needle in (

@@ -151,7 +151,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 if let Some(from) = self.typed.def_casts.get(&v) {
                     out = self.cast(out, from, self.ty(v))?;
                 }
-                let borrowed = (crate::refcount::borrows_on_def(inst) && !crate::arrayexpr::is_elementwise(self.func, self.typed, v))
+                let borrowed = (crate::refcount::borrows_on_def(inst)
+                    && !crate::arrayexpr::is_elementwise(self.func, self.typed, v)
+                    && !crate::refcount::is_library_call(self.typed, self.func, v))
                     || crate::refcount::call_returns_view(self.typed, v);
                 if borrowed {
                     self.incref(out, self.ty(v))?;
@@ -176,9 +178,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::Undef(_) => Ok(llvm_type(self.ctx, t).const_zero()),
             Inst::Binary { op, lhs, rhs } => self.binary(v, *op, *lhs, *rhs),
             Inst::Unary { op, operand } => self.unary(*op, *operand, t),
+            Inst::Compare { .. } | Inst::Truth(_) if self.typed.consts.contains_key(&v) => self.const_value(v, t),
             Inst::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs),
             Inst::Truth(x) => Ok(self.truth(self.val(*x), self.ty(*x))?.into()),
             Inst::Call { func, args, kwargs } => self.call(v, *func, args, kwargs),
+            Inst::GetItem { value, index } if self.typed.calls.contains_key(&v) => self.call_with(v, &[*value, *index], &[]),
+            Inst::SetItem { value, index, item } if self.typed.calls.contains_key(&v) => {
+                self.call_with(v, &[*value, *index, *item], &[])?;
+                Ok(llvm_type(self.ctx, t).const_zero())
+            }
             Inst::GetItem { value, index } if self.ty(*value).is_array() => self.array_getitem(*value, *index),
             Inst::GetItem { value, index } => self.tuple_getitem(v, *value, *index),
             Inst::SetItem { value, index, item } => {

@@ -119,6 +119,11 @@ pub(crate) fn call_returns_view(typed: &TypedFunction, v: Value) -> bool {
     matches!(typed.calls.get(&v).map(|c| &c.kind), Some(rumbo_types::CallKind::Builtin(n)) if n == "array.reshape")
 }
 
+/// Instructions typing turned into calls (a[mask], a @ b): their result is owned.
+pub(crate) fn is_library_call(typed: &TypedFunction, func: &Function, v: Value) -> bool {
+    typed.calls.contains_key(&v) && !matches!(func.inst(v), Some(Inst::Call { .. }))
+}
+
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// The MemInfo pointers a value of type `t` holds.
     fn meminfos(&self, v: BasicValueEnum<'ctx>, t: &Type, out: &mut Vec<PointerValue<'ctx>>) -> R<()> {

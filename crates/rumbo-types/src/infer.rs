@@ -194,6 +194,14 @@ pub fn infer_types(
 /// Compares two compile-time numbers (integers and booleans).
 fn fold_compare(op: rumbo_syntax::CmpOp, a: Option<&GlobalValue>, b: Option<&GlobalValue>) -> Option<bool> {
     use rumbo_syntax::CmpOp::*;
+    // dtype classes (`a.dtype == np.float64`) compare by the type they stand for.
+    if let (Some(GlobalValue::NumberClass(x)), Some(GlobalValue::NumberClass(y))) = (a, b) {
+        return match op {
+            Eq | Is => Some(x == y),
+            NotEq | IsNot => Some(x != y),
+            _ => None,
+        };
+    }
     let num = |g: &GlobalValue| match g {
         GlobalValue::Int(i) => Some(*i),
         GlobalValue::Bool(b) => Some(*b as i128),
@@ -473,17 +481,7 @@ impl<'a> Inferer<'a> {
             Inst::Binary { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
                 if *op == BinOp::MatMult && (l.is_array() || r.is_array()) {
-                    let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get("@array.__matmul__").cloned() else {
-                        return Err(self.err(v, "`@` needs rumbo's NumPy library (import numpy)"));
-                    };
-                    return match self.type_call(v, &Type::Dispatcher(id), &[l.clone(), r.clone()], &[])? {
-                        Some(target) => {
-                            let ret = target.ret.clone();
-                            self.calls.insert(v, target);
-                            Ok(Some(ret))
-                        }
-                        None => Ok(None),
-                    };
+                    return self.library_call(v, "__matmul__", &[l.clone(), r.clone()]);
                 }
                 if let Some(r2) = crate::ufuncs::array_binary(*op, &l, &r) {
                     r2.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1
@@ -513,6 +511,9 @@ impl<'a> Inferer<'a> {
                 }
                 if let Some(b) = fold_compare(*op, self.consts.get(lhs), self.consts.get(rhs)) {
                     self.consts.insert(v, GlobalValue::Bool(b));
+                    if matches!(l, Type::NumberClass(_)) {
+                        return Ok(Some(Type::Bool));
+                    }
                 }
                 // `x is None` is decided by the types (so `if axis is None:` prunes).
                 if matches!(op, rumbo_syntax::CmpOp::Is | rumbo_syntax::CmpOp::IsNot)
@@ -559,6 +560,9 @@ impl<'a> Inferer<'a> {
             Inst::GetAttr { value, attr } => self.type_getattr(v, *value, attr)?,
             Inst::GetItem { value, index } => {
                 let (c, i) = (t(self, value), t(self, index));
+                if c.is_array() && i.is_array() {
+                    return self.library_call(v, "__getitem_array__", &[c, i]);
+                }
                 if c.is_array() {
                     return Ok(Some(crate::arrays::array_getitem(&c, &i).map_err(|m| {
                         self.err(v, format!("{m}")).with_note(format!("indexing {c} with {i}"))
@@ -581,6 +585,10 @@ impl<'a> Inferer<'a> {
             }
             Inst::SetItem { value, index, item } => {
                 let (c, i, x) = (t(self, value), t(self, index), t(self, item));
+                if c.is_array() && i.is_array() {
+                    self.library_call(v, "__setitem_array__", &[c, i, x])?;
+                    return Ok(Some(Type::NoneType));
+                }
                 if c.is_array() {
                     crate::arrays::array_setitem(&c, &i, &x)
                         .map_err(|m| self.err(v, m).with_note(format!("storing {x} into {c} at {i}")))?;
@@ -631,6 +639,21 @@ impl<'a> Inferer<'a> {
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
         }))
+    }
+
+    /// Types `v` as a call of the library's array method `name` (rumbo/np) with `args`.
+    fn library_call(&mut self, v: Value, name: &str, args: &[Type]) -> Result<Option<Type>, Diagnostic> {
+        let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get(&format!("@array.{name}")).cloned() else {
+            return Err(self.err(v, format!("this array operation needs rumbo's NumPy library ({name}); import numpy")));
+        };
+        match self.type_call(v, &Type::Dispatcher(id), args, &[])? {
+            Some(target) => {
+                let ret = target.ret.clone();
+                self.calls.insert(v, target);
+                Ok(Some(ret))
+            }
+            None => Ok(None),
+        }
     }
 
     /// The dotted source path of a module value (`np`, `np.linalg`), for lookups.

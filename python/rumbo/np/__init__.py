@@ -2,3 +2,6 @@
 
 from . import reductions  # noqa: F401
 from . import linalg  # noqa: F401,E402
+from . import creation  # noqa: F401,E402
+from . import methods  # noqa: F401,E402
+from . import indexing  # noqa: F401,E402

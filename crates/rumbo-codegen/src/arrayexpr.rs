@@ -80,6 +80,31 @@ pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Va
     fused
 }
 
+pub(crate) fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<String> {
+    let fused = fused_values(func, typed);
+    let mut out = vec![];
+    for (i, vd) in func.values.iter().enumerate() {
+        let v = Value(i as u32);
+        if !typed.reachable.iter().any(|b| func.block(*b).insts.contains(&v)) || !is_elementwise(func, typed, v) || fused.contains(&v) {
+            continue;
+        }
+        // Count the operations evaluated inside this root's loop.
+        let mut stack = vec![v];
+        let mut ops = 0;
+        while let Some(x) = stack.pop() {
+            ops += 1;
+            stack.extend(operands(func, x).into_iter().filter(|c| fused.contains(c)));
+        }
+        out.push(format!(
+            "line {}: array expression of {} operation{} fused into one loop, one result array, no temporaries",
+            vd.span.line,
+            ops,
+            if ops == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
 /// An expression tree of one fused loop.
 enum Node {
     Leaf(usize),

@@ -46,6 +46,12 @@ pub struct ExcRecord {
     pub message_len: u64,
 }
 
+/// One line per array expression: which operations were fused into one loop
+/// (for RUMBO_DEBUG_ARRAY_OPT_STATS and the annotation report).
+pub fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<String> {
+    arrayexpr::fusion_report(func, typed)
+}
+
 /// Name of the uniform-ABI wrapper of the native entry `symbol`.
 pub fn wrapper_name(symbol: &str) -> String {
     format!("{symbol}$wrap")

@@ -303,6 +303,7 @@ pub(crate) fn compile_specialization(
     ));
     d.add_specialization(spec.clone());
     // 5. dumps asked for by rumbo.config, and what reports need to render this again
+    let fusion = rumbo_codegen::fusion_report(&src.ir, &typed);
     let compiled = crate::dumps::Compiled {
         spec: &spec,
         src: &src,
@@ -311,7 +312,7 @@ pub(crate) fn compile_specialization(
         opt_level: d.options.opt_level,
         llvm: out.llvm,
         assembly: out.assembly,
-        fusion: vec![], // array-expression fusion reports its work here (DEBUG_ARRAY_OPT_STATS)
+        fusion,
     };
     crate::dumps::after_compile(py, d, compiled, dump_flags)?;
     Ok(spec)

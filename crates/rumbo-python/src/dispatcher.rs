@@ -208,25 +208,14 @@ impl Dispatcher {
                 starts[i] = used;
                 match want {
                     FastArg::Array => {
-                        // SAFETY: obj is borrowed from the live argument tuple.
-                        let bound = unsafe { Bound::from_borrowed_ptr(py, obj) };
-                        match crate::values::ndarray_type(&bound) {
-                            Some(actual) if actual == spec.arg_types[i] => {}
-                            // A declared 'A' layout takes any layout (explicit signatures).
-                            Some(actual) if self.compile_disabled.load(Ordering::Relaxed)
-                                && conversion_cost(&actual, &spec.arg_types[i]).is_some() => {}
-                            _ => continue 'spec,
+                        let any_layout = self.compile_disabled.load(Ordering::Relaxed);
+                        if !crate::values::ndarray_matches(py, obj, &spec.arg_types[i], any_layout) {
+                            continue 'spec;
                         }
-                        let words = crate::values::array_words(&bound, &spec.arg_types[i]);
-                        let need = words.len().div_ceil(2);
-                        if used + need > slots.len() {
-                            return Ok(None);
+                        match crate::values::write_array_struct(obj, &spec.arg_types[i], &mut slots[used..]) {
+                            Some(k) => used += k,
+                            None => return Ok(None),
                         }
-                        for (k, w) in words.iter().enumerate() {
-                            let slot = &mut slots[used + k / 2];
-                            slot[(k % 2) * 8..(k % 2) * 8 + 8].copy_from_slice(&w.to_ne_bytes());
-                        }
-                        used += need;
                     }
                     FastArg::Exact(ty) => {
                         // SAFETY: obj is a live object.

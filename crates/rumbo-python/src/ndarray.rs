@@ -90,14 +90,10 @@ pub(crate) fn box_array(py: Python<'_>, t: &Type, words: &[u64]) -> PyResult<Py<
     let (meminfo, parent, data) = (words[0] as usize, words[1] as usize, words[4] as usize);
     let shape: Vec<isize> = words[5..5 + n].iter().map(|w| *w as isize).collect();
     let strides: Vec<isize> = words[5 + n..5 + 2 * n].iter().map(|w| *w as isize).collect();
-    if meminfo == 0 && parent != 0 {
+    if meminfo == 0 && parent != 0 && crate::values::same_array(parent, dtype, &words[4..], n) {
+        // The argument itself, unchanged: hand back the same object, as Numba does.
         // SAFETY: parent is the ndarray this array came from, alive for the call.
-        let parent_obj = unsafe { Bound::from_borrowed_ptr(py, parent as *mut ffi::PyObject) };
-        if let Some(pt) = crate::values::ndarray_type(&parent_obj) {
-            if &pt == t && crate::values::array_words(&parent_obj, &pt)[4..] == words[4..] {
-                return Ok(parent_obj.unbind());
-            }
-        }
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, parent as *mut ffi::PyObject) }.unbind());
     }
     let table = array_api(py)?;
     // SAFETY: the API table entries have the documented C signatures.

@@ -119,6 +119,89 @@ pub(crate) fn ndarray_type(obj: &Bound<'_, PyAny>) -> Option<Type> {
     Some(Type::Array { dtype: Box::new(dtype), ndim: nd as u8, layout, readonly: flags & NPY_WRITEABLE == 0 })
 }
 
+/// Whether `obj` is exactly an ndarray of array type `t` (or, with
+/// `any_layout`, of any layout passable as `t`), read in place without allocating.
+pub(crate) fn ndarray_matches(py: Python<'_>, obj: *mut pyo3::ffi::PyObject, t: &Type, any_layout: bool) -> bool {
+    let Type::Array { dtype, ndim, layout, readonly } = t else { return false };
+    let Some(nd_t) = ndarray_type_ptr(py) else { return false };
+    // SAFETY: obj is a live object.
+    if unsafe { pyo3::ffi::Py_TYPE(obj) } as usize != nd_t {
+        return false;
+    }
+    let base = obj as *const u8;
+    let nd: i32 = read_at(base, ARR_ND);
+    let flags: i32 = read_at(base, ARR_FLAGS);
+    let descr: *const u8 = read_at(base, ARR_DESCR);
+    if nd != *ndim as i32 || read_at::<u8>(descr, DESCR_BYTEORDER) == b'>' {
+        return false;
+    }
+    if type_num_dtype(read_at(descr, DESCR_TYPE_NUM)).as_ref() != Some(&**dtype) {
+        return false;
+    }
+    let actual_layout = if flags & NPY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if flags & NPY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    let actual_readonly = flags & NPY_WRITEABLE == 0;
+    let layout_ok = actual_layout == *layout || (any_layout && *layout == Layout::A);
+    let readonly_ok = actual_readonly == *readonly || (any_layout && *readonly);
+    layout_ok && readonly_ok
+}
+
+/// Writes Numba's array struct of the ndarray `obj` (checked by
+/// `ndarray_matches`) into consecutive 16-byte slots; returns the slots used.
+pub(crate) fn write_array_struct(obj: *mut pyo3::ffi::PyObject, t: &Type, out: &mut [Slot]) -> Option<usize> {
+    let Type::Array { dtype, ndim, .. } = t else { return None };
+    let n = *ndim as usize;
+    let words = 5 + 2 * n;
+    let used = words.div_ceil(2);
+    if used > out.len() {
+        return None;
+    }
+    let base = obj as *const u8;
+    let dims: *const i64 = read_at(base, ARR_DIMS);
+    let strides: *const i64 = read_at(base, ARR_STRIDES);
+    let mut put = |k: usize, w: u64| {
+        let slot = &mut out[k / 2];
+        slot[(k % 2) * 8..(k % 2) * 8 + 8].copy_from_slice(&w.to_ne_bytes());
+    };
+    let mut nitems: i64 = 1;
+    for k in 0..n {
+        // SAFETY: dims and strides hold `nd` entries.
+        let (d, st) = unsafe { (*dims.add(k), *strides.add(k)) };
+        nitems *= d;
+        put(5 + k, d as u64);
+        put(5 + n + k, st as u64);
+    }
+    put(0, 0);
+    put(1, obj as u64);
+    put(2, nitems as u64);
+    put(3, rumbo_types::dtype_size(dtype));
+    put(4, read_at::<*const u8>(base, ARR_DATA) as u64);
+    Some(used)
+}
+
+/// Whether the ndarray at `obj` has exactly this dtype, data pointer, shape and
+/// strides (`rest` = data, shape[n], strides[n]); reads its fields in place.
+pub(crate) fn same_array(obj: usize, dtype: &Type, rest: &[u64], n: usize) -> bool {
+    let base = obj as *const u8;
+    let nd: i32 = read_at(base, ARR_ND);
+    if nd as usize != n || read_at::<*const u8>(base, ARR_DATA) as u64 != rest[0] {
+        return false;
+    }
+    let descr: *const u8 = read_at(base, ARR_DESCR);
+    if type_num_dtype(read_at(descr, DESCR_TYPE_NUM)).as_ref() != Some(dtype) {
+        return false;
+    }
+    let dims: *const i64 = read_at(base, ARR_DIMS);
+    let strides: *const i64 = read_at(base, ARR_STRIDES);
+    // SAFETY: dims and strides hold `nd` entries.
+    (0..n).all(|k| unsafe { *dims.add(k) as u64 == rest[1 + k] && *strides.add(k) as u64 == rest[1 + n + k] })
+}
+
 /// Numba's array struct for an ndarray: meminfo (none: Python owns the memory),
 /// parent, nitems, itemsize, data, shape, strides — as 64-bit words.
 pub(crate) fn array_words(obj: &Bound<'_, PyAny>, t: &Type) -> Vec<u64> {

@@ -434,7 +434,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Declares (once) a function of this module by name.
     pub(crate) fn declare(&self, name: &str, ty: inkwell::types::FunctionType<'ctx>) -> FunctionValue<'ctx> {
-        self.module.get_function(name).unwrap_or_else(|| self.module.add_function(name, ty, Some(Linkage::External)))
+        match self.module.get_function(name) {
+            Some(f) => {
+                // One symbol, one signature: a mismatch here would abort inside LLVM.
+                assert_eq!(f.get_type(), ty, "internal: {name} declared with two signatures");
+                f
+            }
+            None => self.module.add_function(name, ty, Some(Linkage::External)),
+        }
     }
 
     // ---- ranges ------------------------------------------------------------

@@ -249,8 +249,25 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
             }
             BinOp::Pow => {
-                let f = self.runtime_fn("rumbo_int_pow", 2, it.into())?;
-                self.call_native(f, t, &[x.into(), y.into()])?
+                // The runtime computes in int64 (wrapping); narrower types truncate back.
+                let i64t = self.ctx.i64_type();
+                let widen = |b: &inkwell::builder::Builder<'ctx>, v: IntValue<'ctx>| -> R<IntValue<'ctx>> {
+                    if it.get_bit_width() == 64 {
+                        Ok(v)
+                    } else if signed {
+                        b.build_int_s_extend(v, i64t, "w").map_err(e)
+                    } else {
+                        b.build_int_z_extend(v, i64t, "w").map_err(e)
+                    }
+                };
+                let (xw, yw) = (widen(&self.b, x)?, widen(&self.b, y)?);
+                let f = self.runtime_fn("rumbo_int_pow", 2, i64t.into())?;
+                let r = self.call_native(f, &rumbo_types::I64, &[xw.into(), yw.into()])?.into_int_value();
+                if it.get_bit_width() == 64 {
+                    r.into()
+                } else {
+                    self.b.build_int_truncate(r, it, "pow").map_err(e)?.into()
+                }
             }
             BinOp::LShift | BinOp::RShift => {
                 if signed && !self.opts.numpy_errors {

@@ -106,7 +106,8 @@ extern "C" fn rumbo_float_floordiv(x: f64, y: f64) -> f64 {
 unsafe extern "C" fn rumbo_complex_div(a: f64, b: f64, c: f64, d: f64, out: *mut [f64; 2]) {
     let (re, im) = if c.abs() >= d.abs() {
         if c == 0.0 && d == 0.0 {
-            (f64::NAN, f64::NAN)
+            // Only reached under NumPy's error model: each part over zero, as NumPy does.
+            (a / c, b / c)
         } else {
             let ratio = d / c;
             let denom = c + d * ratio;

@@ -888,3 +888,16 @@ def dead_loop_after_return(x, y):
 
 def test_unreachable_loop_after_return_compiles():
     assert dead_loop_after_return(1, 2) == 1
+
+
+@njit
+def prints(x, n):
+    print("x is", x, n, x > 1, (x, n), None)
+    return n
+
+
+def test_print_uses_python_formatting(capsys):
+    prints(2.5, 3)
+    prints.py_func(2.5, 3)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == out[1] == "x is 2.5 3 True (2.5, 3) None"

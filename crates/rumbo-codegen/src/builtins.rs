@@ -229,6 +229,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 };
                 self.build_struct(ret, &[start, stop, step])
             }
+            "print" => self.print(vals, ats, ret),
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
             "array.reshape" => self.reshape(vals, ats, ret),
@@ -242,6 +243,80 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             },
             other => Err(format!("internal: builtin {other}")),
         }
+    }
+
+    /// `print(...)`: each value as a tagged 16-byte slot for the runtime's printer
+    /// (which prints through Python's own print, holding the GIL for that moment).
+    fn print(&mut self, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let i32t = self.ctx.i32_type();
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        // Flatten tuples into their items, printed in parentheses by the runtime.
+        let mut items: Vec<(u64, Option<BasicValueEnum<'ctx>>, Type)> = vec![];
+        for (v, t) in vals.iter().zip(ats) {
+            match t {
+                Type::Tuple(ts) => {
+                    items.push((7, None, Type::NoneType));
+                    for (i, it) in ts.iter().enumerate() {
+                        let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item").map_err(e)?;
+                        items.push((0, Some(x), it.clone()));
+                    }
+                    items.push((8, None, Type::NoneType));
+                }
+                _ => items.push((0, Some(*v), t.clone())),
+            }
+        }
+        let n = items.len().max(1) as u32;
+        let kinds = self.alloca(i32t.array_type(n).into(), "print.kinds")?;
+        let slots = self.alloca(self.ctx.i8_type().array_type(16 * n).into(), "print.slots")?;
+        for (k, (marker, v, t)) in items.iter().enumerate() {
+            let kk = i64t.const_int(k as u64, false);
+            // SAFETY of the GEPs: k < n.
+            let kp = unsafe { self.b.build_in_bounds_gep(i32t.array_type(n), kinds, &[i64t.const_zero(), kk], "kp") }.map_err(e)?;
+            let off = i64t.const_int(16 * k as u64, false);
+            let sp = unsafe { self.b.build_in_bounds_gep(self.ctx.i8_type(), slots, &[off], "sp") }.map_err(e)?;
+            let code: u64 = match (marker, t) {
+                (7 | 8, _) => *marker,
+                (_, Type::Bool) => 0,
+                (_, Type::Int { signed: false, .. }) => 2,
+                (_, Type::Int { .. }) => 1,
+                (_, Type::Float { .. }) => 3,
+                (_, Type::Complex { .. }) => 4,
+                (_, Type::StrLiteral(_)) => 5,
+                _ => 6,
+            };
+            self.b.build_store(kp, i32t.const_int(code, false)).map_err(e)?;
+            let Some(v) = v else { continue };
+            match t {
+                Type::Bool => {
+                    let x = self.b.build_int_z_extend(v.into_int_value(), i64t, "b").map_err(e)?;
+                    self.b.build_store(sp, x).map_err(e)?;
+                }
+                Type::Int { .. } => {
+                    let x = self.cast(*v, t, if code == 2 { &rumbo_types::U64 } else { &I64 })?;
+                    self.b.build_store(sp, x).map_err(e)?;
+                }
+                Type::Float { .. } => {
+                    let x = self.cast(*v, t, &F64)?;
+                    self.b.build_store(sp, x).map_err(e)?;
+                }
+                Type::Complex { .. } => {
+                    let x = self.cast(*v, t, &rumbo_types::C128)?;
+                    self.b.build_store(sp, x).map_err(e)?;
+                }
+                Type::StrLiteral(text) => {
+                    let g = self.b.build_global_string_ptr(text, "print.str").map_err(e)?;
+                    self.b.build_store(sp, g.as_pointer_value()).map_err(e)?;
+                    // SAFETY of the GEP: within the 16-byte slot.
+                    let lp = unsafe { self.b.build_in_bounds_gep(self.ctx.i8_type(), sp, &[i64t.const_int(8, false)], "lp") }.map_err(e)?;
+                    self.b.build_store(lp, i64t.const_int(text.len() as u64, false)).map_err(e)?;
+                }
+                _ => {}
+            }
+        }
+        let f = self.declare("rumbo_print", self.ctx.void_type().fn_type(&[i64t.into(), ptr.into(), ptr.into()], false));
+        self.b.build_call(f, &[i64t.const_int(items.len() as u64, false).into(), kinds.into(), slots.into()], "").map_err(e)?;
+        Ok(llvm_type(self.ctx, ret).const_zero())
     }
 
     /// `int(x)` of a float: truncation, with Python's errors for NaN and infinity.

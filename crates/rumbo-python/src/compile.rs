@@ -230,7 +230,9 @@ pub(crate) fn compile_specialization(
     let d = slf.get();
     let session = JitSession::global();
     RUNTIME_SYMBOLS.call_once(|| {
-        let _ = session.define_symbols(&rumbo_runtime::symbols());
+        let mut symbols = rumbo_runtime::symbols();
+        symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
+        let _ = session.define_symbols(&symbols);
     });
 
     let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// NumPy functions compiled by codegen itself (the rest are library code in rumbo/np).
 const NUMPY_PRIMITIVES: &[&str] = &["empty", "where", "clip"];
 
-const BUILTINS: &[&str] = &["abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
+const BUILTINS: &[&str] = &["print", "abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
 
 /// Looks `name` up as Python would from inside `func`.
 fn lookup<'py>(func: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {

@@ -19,6 +19,53 @@ fn host_info() -> (String, String, String, Option<String>) {
     (h.triple, h.cpu, h.features, h.vector_library)
 }
 
+/// `print(...)` from compiled code: values arrive as tagged 16-byte slots and
+/// are printed by Python's own print (so formatting is Python's), with the GIL
+/// taken for that moment (compiled code may run without it).
+///
+/// # Safety
+/// `kinds` and `slots` hold `n` entries written by codegen's print.
+pub(crate) unsafe extern "C" fn rumbo_print(n: i64, kinds: *const i32, slots: *const [u8; 16]) {
+    Python::attach(|py| {
+        let mut items: Vec<Py<PyAny>> = vec![];
+        let mut open: Vec<Vec<Py<PyAny>>> = vec![];
+        for k in 0..n.max(0) as usize {
+            let s = &*slots.add(k);
+            let word = |i: usize| u64::from_ne_bytes(s[8 * i..8 * i + 8].try_into().unwrap());
+            let obj: Option<Py<PyAny>> = match *kinds.add(k) {
+                0 => Some(pyo3::types::PyBool::new(py, word(0) != 0).to_owned().into_any().unbind()),
+                1 => (word(0) as i64).into_pyobject(py).ok().map(|o| o.into_any().unbind()),
+                2 => word(0).into_pyobject(py).ok().map(|o| o.into_any().unbind()),
+                3 => f64::from_bits(word(0)).into_pyobject(py).ok().map(|o| o.into_any().unbind()),
+                4 => Some(pyo3::types::PyComplex::from_doubles(py, f64::from_bits(word(0)), f64::from_bits(word(1))).into_any().unbind()),
+                5 => {
+                    let bytes = std::slice::from_raw_parts(word(0) as *const u8, word(1) as usize);
+                    Some(pyo3::types::PyString::new(py, &String::from_utf8_lossy(bytes)).into_any().unbind())
+                }
+                7 => {
+                    open.push(std::mem::take(&mut items));
+                    None
+                }
+                8 => {
+                    let inner = std::mem::replace(&mut items, open.pop().unwrap_or_default());
+                    pyo3::types::PyTuple::new(py, inner).ok().map(|t| t.into_any().unbind())
+                }
+                _ => Some(py.None()),
+            };
+            if let Some(o) = obj {
+                items.push(o);
+            }
+        }
+        let printed = py
+            .import("builtins")
+            .and_then(|b| b.getattr("print"))
+            .and_then(|p| pyo3::types::PyTuple::new(py, items).and_then(|t| p.call1(t)));
+        if let Err(err) = printed {
+            err.print(py);
+        }
+    })
+}
+
 /// Registers the CBLAS routines compiled code calls for np.dot and @.
 #[pyfunction]
 fn set_blas(routines: Vec<(String, usize)>, ilp64: bool) {

@@ -216,6 +216,19 @@ pub(crate) fn type_math_call(name: &str, args: &[Type], kwargs: &[(String, Type)
 
 /// Types a call of a Python builtin function.
 pub(crate) fn type_builtin_call(name: &str, args: &[Type], kwargs: &[(String, Type)]) -> Result<CallTarget, String> {
+    if name == "print" {
+        for a in args {
+            let ok = a.is_number() || matches!(a, Type::StrLiteral(_) | Type::NoneType)
+                || matches!(a, Type::Tuple(items) if items.iter().all(|i| i.is_number()));
+            if !ok {
+                return Err(format!("print() of {a} is not supported in compiled code yet"));
+            }
+        }
+        if let Some((k, _)) = kwargs.first() {
+            return Err(format!("print() keyword argument '{k}' is not supported in compiled code"));
+        }
+        return Ok(target(name, args.to_vec(), Type::NoneType));
+    }
     if !kwargs.is_empty() {
         return Err(format!("{name}() takes no keyword arguments in compiled code"));
     }

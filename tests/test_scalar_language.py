@@ -901,3 +901,17 @@ def test_print_uses_python_formatting(capsys):
     prints.py_func(2.5, 3)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == out[1] == "x is 2.5 3 True (2.5, 3) None"
+
+
+@njit
+def tuple_loop(a, b, c):
+    t = 0.0
+    for x in (a, b, c):
+        t += x
+    for k in (1, 2, 3):
+        t *= k
+    return t
+
+
+def test_iterating_over_homogeneous_tuples():
+    assert tuple_loop(1.0, 2.0, 3.5) == tuple_loop.py_func(1.0, 2.0, 3.5)

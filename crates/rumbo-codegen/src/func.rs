@@ -6,6 +6,7 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::module::{Linkage, Module};
+use inkwell::types::BasicType;
 use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PhiValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
@@ -205,6 +206,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::Unpack { value, .. } => Ok(self.val(*value)),
             Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Flat(_)) => self.flat_iter(*x),
+            Inst::GetIter(x) if matches!(self.ty(*x), Type::Tuple(_)) => self.tuple_iter(*x),
             Inst::GetIter(x) => self.range_iter(*x),
             Inst::IterNext(it) => match self.ty(*it) {
                 Type::ArrayIter(a) => {
@@ -214,6 +216,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 Type::FlatIter(a) => {
                     let a = (**a).clone();
                     self.flat_next(*it, &a)
+                }
+                Type::TupleIter(t) => {
+                    let t = (**t).clone();
+                    self.tuple_next(*it, &t)
                 }
                 _ => self.range_next(*it),
             },
@@ -442,6 +448,49 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             None => self.module.add_function(name, ty, Some(Linkage::External)),
         }
+    }
+
+    // ---- tuples ------------------------------------------------------------
+
+    /// Iterating a homogeneous tuple: `{[n x T] items, i64 index}` on the stack.
+    fn tuple_iter(&mut self, tuple: Value) -> R<BasicValueEnum<'ctx>> {
+        let Type::Tuple(items) = self.ty(tuple).clone() else { return Err("internal: tuple iter".into()) };
+        let et = llvm_type(self.ctx, &items[0]);
+        let st = self.ctx.struct_type(&[et.array_type(items.len() as u32).into(), self.ctx.i64_type().into()], false);
+        let slot = self.alloca(st.into(), "tuple.iter")?;
+        let agg = self.val(tuple).into_struct_value();
+        let arr_p = self.b.build_struct_gep(st, slot, 0, "items").map_err(e)?;
+        for i in 0..items.len() {
+            let x = self.b.build_extract_value(agg, i as u32, "item").map_err(e)?;
+            let i64t = self.ctx.i64_type();
+            // SAFETY of the GEP: i < n.
+            let p = unsafe { self.b.build_in_bounds_gep(et.array_type(items.len() as u32), arr_p, &[i64t.const_zero(), i64t.const_int(i as u64, false)], "p") }.map_err(e)?;
+            self.b.build_store(p, x).map_err(e)?;
+        }
+        let idx_p = self.b.build_struct_gep(st, slot, 1, "idx").map_err(e)?;
+        self.b.build_store(idx_p, self.ctx.i64_type().const_zero()).map_err(e)?;
+        Ok(slot.into())
+    }
+
+    fn tuple_next(&mut self, it: Value, tuple_t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let Type::Tuple(items) = tuple_t else { return Err("internal: tuple next".into()) };
+        let i64t = self.ctx.i64_type();
+        let et = llvm_type(self.ctx, &items[0]);
+        let arr_t = et.array_type(items.len() as u32);
+        let st = self.ctx.struct_type(&[arr_t.into(), i64t.into()], false);
+        let slot = self.val(it).into_pointer_value();
+        let arr_p = self.b.build_struct_gep(st, slot, 0, "items").map_err(e)?;
+        let idx_p = self.b.build_struct_gep(st, slot, 1, "idx.p").map_err(e)?;
+        let idx = self.b.build_load(i64t, idx_p, "idx").map_err(e)?.into_int_value();
+        let n = i64t.const_int(items.len() as u64, false);
+        let valid = self.b.build_int_compare(IntPredicate::ULT, idx, n, "valid").map_err(e)?;
+        let safe = self.b.build_select(valid, idx, i64t.const_zero(), "safe").map_err(e)?.into_int_value();
+        // SAFETY of the GEP: safe < n.
+        let p = unsafe { self.b.build_in_bounds_gep(arr_t, arr_p, &[i64t.const_zero(), safe], "p") }.map_err(e)?;
+        let item = self.b.build_load(et, p, "item").map_err(e)?;
+        let next = self.b.build_int_add(idx, i64t.const_int(1, false), "next").map_err(e)?;
+        self.b.build_store(idx_p, next).map_err(e)?;
+        self.build_struct(&Type::Tuple(vec![items[0].clone(), Type::Bool]), &[item, valid.into()])
     }
 
     // ---- ranges ------------------------------------------------------------

@@ -625,6 +625,13 @@ impl<'a> Inferer<'a> {
                     Type::ArrayIter(Box::new(a))
                 }
                 Type::Flat(a) => Type::FlatIter(a),
+                Type::Tuple(items) if !items.is_empty() && items.iter().all(|i| i == &items[0]) => {
+                    Type::TupleIter(Box::new(Type::Tuple(items)))
+                }
+                Type::Tuple(_) => {
+                    return Err(self.err(v, "iterating over a tuple needs items of one type (or a non-empty tuple)")
+                        .with_hint("index the tuple, or make its items one type"))
+                }
                 other => {
                     return Err(self.err(v, format!("cannot iterate over {other}")).with_hint("loop over range(...)"))
                 }
@@ -632,6 +639,10 @@ impl<'a> Inferer<'a> {
             Inst::IterNext(x) => match t(self, x) {
                 Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
                 Type::ArrayIter(a) => Type::Tuple(vec![crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?, Type::Bool]),
+                Type::TupleIter(t) => match *t {
+                    Type::Tuple(items) => Type::Tuple(vec![items[0].clone(), Type::Bool]),
+                    _ => return Err(self.err(v, "internal: tuple iterator")),
+                },
                 Type::FlatIter(a) => match *a {
                     Type::Array { dtype, .. } => Type::Tuple(vec![*dtype, Type::Bool]),
                     _ => return Err(self.err(v, "internal: flat of a non-array")),

@@ -24,6 +24,8 @@ pub enum Type {
     RangeIter,
     /// An iterator over the first axis of an array.
     ArrayIter(Box<Type>),
+    /// An iterator over a tuple whose items all have one type.
+    TupleIter(Box<Type>),
     /// `a.flat`: every element of an array in C order (iterable).
     Flat(Box<Type>),
     /// The iterator of `a.flat`.
@@ -133,6 +135,7 @@ impl fmt::Display for Type {
             Type::RangeIter => write!(f, "range_iter64"),
             Type::ArrayIter(a) => write!(f, "iter({a})"),
             Type::Flat(a) => write!(f, "flat({a})"),
+            Type::TupleIter(t) => write!(f, "iter({t})"),
             Type::FlatIter(a) => write!(f, "flatiter({a})"),
             Type::Slice => write!(f, "slice<a:b:c>"),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s:?})"),

@@ -463,22 +463,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "positive" => return Ok(args[0]),
             "square" => return self.arith(BinOp::Mult, args[0], args[0], t),
             "absolute" | "abs" | "fabs" => {
-                let x = args[0];
-                return match t {
-                    Type::Int { signed: true, .. } => {
-                        let iv = x.into_int_value();
-                        let neg = self.b.build_int_compare(IntPredicate::SLT, iv, iv.get_type().const_zero(), "neg").map_err(e)?;
-                        let n = self.b.build_int_neg(iv, "n").map_err(e)?;
-                        Ok(self.b.build_select(neg, n, iv, "abs").map_err(e)?)
-                    }
-                    Type::Float { .. } => self.call_intrinsic("llvm.fabs", &[x]),
-                    Type::Complex { .. } => {
-                        let (re, im) = self.complex_parts(x)?;
-                        let f = self.libm("hypot", ret, 2);
-                        self.call_fn(f, &[re.into(), im.into()])
-                    }
-                    _ => Ok(x),
-                };
+                if matches!(t, Type::Bool) {
+                    return Ok(args[0]);
+                }
+                return self.builtin_call("abs", args, std::slice::from_ref(t), ret);
             }
             "sign" => {
                 return match t {

@@ -131,7 +131,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
     }
 
-    fn builtin_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn builtin_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
         match name {
             "abs" => {
                 let x = vals[0];

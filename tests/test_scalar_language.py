@@ -915,3 +915,17 @@ def tuple_loop(a, b, c):
 
 def test_iterating_over_homogeneous_tuples():
     assert tuple_loop(1.0, 2.0, 3.5) == tuple_loop.py_func(1.0, 2.0, 3.5)
+
+
+@njit
+def kind_of(x):
+    if isinstance(x, tuple):
+        return len(x) * 1.0
+    elif isinstance(x, (int, float)):
+        return x * 2.0
+    return -1.0
+
+
+def test_isinstance_is_decided_at_compile_time():
+    for x in ((1, 2), 3, 2.5, 1 + 2j):
+        assert kind_of(x) == kind_of.py_func(x)

@@ -180,6 +180,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::Binary { op, lhs, rhs } => self.binary(v, *op, *lhs, *rhs),
             Inst::Unary { op, operand } => self.unary(*op, *operand, t),
             Inst::Compare { .. } | Inst::Truth(_) if self.typed.consts.contains_key(&v) => self.const_value(v, t),
+            Inst::Call { .. } if self.typed.consts.contains_key(&v) => self.const_value(v, t),
             Inst::Compare { op, lhs, rhs } => self.compare(*op, *lhs, *rhs),
             Inst::Truth(x) => Ok(self.truth(self.val(*x), self.ty(*x))?.into()),
             Inst::Call { func, args, kwargs } => self.call(v, *func, args, kwargs),

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// NumPy functions compiled by codegen itself (the rest are library code in rumbo/np).
 const NUMPY_PRIMITIVES: &[&str] = &["empty", "where", "clip"];
 
-const BUILTINS: &[&str] = &["print", "abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
+const BUILTINS: &[&str] = &["print", "isinstance", "tuple", "abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
 
 /// Looks `name` up as Python would from inside `func`.
 fn lookup<'py>(func: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -101,6 +101,9 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
             if obj.is(&np.getattr(*name)?) {
                 return Ok(GlobalValue::Function(format!("numpy.{name}")));
             }
+        }
+        if obj.is(&np.getattr("ndarray")?) {
+            return Ok(GlobalValue::Function("numpy.ndarray".into()));
         }
         if obj.get_type().name()?.to_string() == "ufunc" {
             let name: String = obj.getattr("__name__")?.extract()?;

@@ -191,6 +191,37 @@ pub fn infer_types(
     })
 }
 
+/// `isinstance(x, cls)` from the type of `x`; `cls` is a class or a tuple of classes.
+fn isinstance_of(x: &Type, classes: &Type) -> Result<bool, String> {
+    let one = |c: &Type| -> Result<bool, String> {
+        Ok(match c {
+            Type::Function(name) => match name.as_str() {
+                "int" => x.is_int(),
+                "float" => x.is_float(),
+                "bool" => *x == Type::Bool,
+                "complex" => x.is_complex(),
+                "tuple" => matches!(x, Type::Tuple(_)),
+                "numpy.ndarray" => x.is_array(),
+                other => return Err(format!("isinstance() with {other} is not supported in compiled code")),
+            },
+            Type::NumberClass(t) => **t == *x,
+            Type::ExceptionClass(_) => false,
+            other => return Err(format!("isinstance() needs a class or a tuple of classes, not {other}")),
+        })
+    };
+    match classes {
+        Type::Tuple(items) => {
+            for c in items {
+                if one(c)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        c => one(c),
+    }
+}
+
 /// Compares two compile-time numbers (integers and booleans).
 fn fold_compare(op: rumbo_syntax::CmpOp, a: Option<&GlobalValue>, b: Option<&GlobalValue>) -> Option<bool> {
     use rumbo_syntax::CmpOp::*;
@@ -547,6 +578,17 @@ impl<'a> Inferer<'a> {
                 let ft = t(self, func);
                 let ats: Vec<Type> = args.iter().map(|a| t(self, a)).collect();
                 let kts: Vec<(String, Type)> = kwargs.iter().map(|(k, a)| (k.clone(), t(self, a))).collect();
+                if ft == Type::Function("isinstance".into()) {
+                    // Decided by the types at compile time (so it prunes branches).
+                    let [x, classes] = ats.as_slice() else {
+                        return Err(self.err(v, "isinstance() takes 2 arguments"));
+                    };
+                    let answer = isinstance_of(x, classes).map_err(|m| self.err(v, m))?;
+                    self.consts.insert(v, GlobalValue::Bool(answer));
+                    let target = CallTarget { kind: CallKind::Builtin("isinstance".into()), arg_types: ats.clone(), ret: Type::Bool, binding: None };
+                    self.calls.insert(v, target);
+                    return Ok(Some(Type::Bool));
+                }
                 let target = self.type_call(v, &ft, &ats, &kts)?;
                 match target {
                     Some(target) => {

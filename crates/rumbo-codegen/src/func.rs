@@ -496,9 +496,23 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     // ---- ranges ------------------------------------------------------------
 
+    /// `range(stop)` / `range(start, stop)`: step 1, known at compile time.
+    fn unit_step_range(&self, range: Value) -> bool {
+        matches!(self.typed.calls.get(&range), Some(c) if c.kind == rumbo_types::CallKind::Builtin("range".into()) && c.arg_types.len() <= 2)
+    }
+
     /// A range iterator is `{cur, remaining, step}` on the stack; the count is
-    /// computed once, as CPython does, so extreme bounds never overflow.
+    /// computed once, as CPython does, so extreme bounds never overflow. With a
+    /// step of 1 it is `{cur, stop, 1}` and `cur < stop` (the form loop analyses
+    /// and bounds-check elimination understand best).
     fn range_iter(&mut self, range: Value) -> R<BasicValueEnum<'ctx>> {
+        if self.unit_step_range(range) {
+            let i64t = self.ctx.i64_type();
+            let st = self.ctx.struct_type(&[i64t.into(); 3], false);
+            let slot = self.alloca(st.into(), "range.iter")?;
+            self.b.build_store(slot, self.val(range)).map_err(e)?;
+            return Ok(slot.into());
+        }
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.alloca(st.into(), "range.iter")?;
@@ -532,6 +546,19 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.val(it).into_pointer_value();
+        if let Some(Inst::GetIter(range)) = self.func.inst(it) {
+            if self.unit_step_range(*range) {
+                let cur_p = self.b.build_struct_gep(st, slot, 0, "cur.p").map_err(e)?;
+                let stop_p = self.b.build_struct_gep(st, slot, 1, "stop.p").map_err(e)?;
+                let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
+                let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
+                let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
+                let next = self.b.build_int_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                self.b.build_store(cur_p, next).map_err(e)?;
+                let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
+                return self.build_struct(&t, &[cur.into(), valid.into()]);
+            }
+        }
         let field = |i: u32, name: &str| self.b.build_struct_gep(st, slot, i, name).map_err(e);
         let (cur_p, left_p, step_p) = (field(0, "cur.p")?, field(1, "left.p")?, field(2, "step.p")?);
         let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();

@@ -205,6 +205,11 @@ def median(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
+def geomean(xs: list[float]) -> float | None:
+    xs = [x for x in xs if is_num(x) and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
 def summary(xs: list[float]) -> dict:
     return {"n": len(xs), "median": median(xs), "min": min(xs), "max": max(xs),
             "samples": [round(x, 6) for x in xs]}
@@ -227,10 +232,11 @@ def _last_error_line(text: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def _run(args: list[str], timeout: float) -> tuple[str, str | None]:
-    """Run the venv interpreter with `args` in a fresh process.  Returns
-    (stdout, None) on success, (stdout so far, one-line reason) on failure."""
-    env = dict(os.environ)
+def _run(args: list[str], timeout: float, env: dict | None = None) -> tuple[str, str | None]:
+    """Run the venv interpreter with `args` in a fresh process (`env`: extra
+    environment variables).  Returns (stdout, None) on success, (stdout so
+    far, one-line reason) on failure."""
+    env = {**os.environ, **(env or {})}
     env.pop("PYTHONSTARTUP", None)
     try:
         p = subprocess.run([PYTHON, *args], capture_output=True, text=True,
@@ -260,13 +266,13 @@ def run_python(args: list[str], timeout: float = 120.0) -> str:
     return out
 
 
-def run_worker(script: str, spec: dict, timeout: float = 120.0) -> dict:
+def run_worker(script: str, spec: dict, timeout: float = 120.0, env: dict | None = None) -> dict:
     """Run bench/<script> with a JSON spec as argv[1] in a fresh process.  The
     worker prints `@@RESULT {json}` lines, each a cumulative result; the last
     one is returned.  If the worker died after printing a partial result, the
     dict is returned with the failure reason under "_error"; if it printed
     nothing, WorkerError is raised."""
-    out, err = _run([os.path.join(BENCH_DIR, script), json.dumps(spec)], timeout)
+    out, err = _run([os.path.join(BENCH_DIR, script), json.dumps(spec)], timeout, env)
     for line in reversed(out.splitlines()):
         if line.startswith(RESULT_MARK):
             result = json.loads(line[len(RESULT_MARK):])
@@ -274,6 +280,64 @@ def run_worker(script: str, spec: dict, timeout: float = 120.0) -> dict:
                 result["_error"] = err
             return result
     raise WorkerError(err or "worker printed no result")
+
+
+# --------------------------------------------------------------------------
+# The rumbo build under measurement.
+
+
+def elf_has_debug_info(path: str) -> bool | None:
+    """True if the ELF file has a .debug_info section (a debug build; release
+    builds are stripped), None if it cannot be read as 64-bit ELF."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if head[:4] != b"\x7fELF" or head[4] != 2:
+                return None
+            endian = "<" if head[5] == 1 else ">"
+            shoff, = struct.unpack_from(endian + "Q", head, 0x28)
+            shentsize, shnum, shstrndx = struct.unpack_from(endian + "HHH", head, 0x3A)
+            f.seek(shoff + shstrndx * shentsize)
+            sh = f.read(shentsize)
+            str_off, str_size = struct.unpack_from(endian + "QQ", sh, 0x18)
+            f.seek(str_off)
+            names = f.read(str_size)
+    except (OSError, struct.error, IndexError):
+        return None
+    return b".debug_info\0" in names
+
+
+def pin_rumbo() -> dict:
+    """Copy the installed rumbo package (its Python files and the built
+    extension) into the scratch directory and put that copy first on every
+    child's PYTHONPATH.  Other developers rebuild rumbo (often in debug) while
+    benchmarks run; with the copy, one run measures one build throughout.
+    Returns a description of the build (path, release/debug, mtime)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("rumbo")
+    if spec is None or not spec.submodule_search_locations:
+        return {"build": "not installed"}
+    src = list(spec.submodule_search_locations)[0]
+    dest_root = os.path.join(scratch_dir(), "pinned")
+    dest = os.path.join(dest_root, "rumbo")
+    shutil.rmtree(dest_root, ignore_errors=True)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.tmp"))
+    info: dict = {"source": src, "build": "unknown (extension not found)"}
+    sos = sorted(n for n in os.listdir(dest) if n.startswith("_core") and n.endswith(".so"))
+    if sos:
+        so = os.path.join(dest, sos[0])
+        dbg = elf_has_debug_info(so)
+        info["build"] = {True: "debug (has debug info)", False: "release (stripped)",
+                         None: "unknown"}[dbg]
+        info["extension_mtime"] = time.strftime(
+            "%Y-%m-%dT%H:%M:%S", time.localtime(os.path.getmtime(os.path.join(src, sos[0]))))
+        info["extension_mb"] = round(os.path.getsize(so) / 2**20, 1)
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = dest_root + (os.pathsep + old if old else "")
+    return info
 
 
 # --------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def bench_call_overhead(cfg: dict) -> list[Row]:
 
     rows = []
     labels = [("int", "f(1)", ""), ("float", "f(1.0)", ""),
-              ("array", "f(np.zeros(1))", " (arrays: later milestone)")]
+              ("array", "f(np.zeros(1))", "")]
     for name, call, note in labels:
         raw = Row("call overhead `def f(x): return x`", f"{call} raw", "ns")
         net = Row("call overhead `def f(x): return x`",

@@ -1,10 +1,12 @@
 """Run the rumbo benchmarks: every bench/bench_*.py module's run(args).
 
-    .venv/bin/python bench/run.py [--quick] [--only NAME] [--scale X]
+    .venv/bin/python bench/run.py [--quick] [--only NAME] [--scale X] [--kernel NAME]
 
-Writes bench/results/latest.md (Markdown table) and bench/results/latest.json.
+Writes bench/results/latest.md (Markdown table) and bench/results/latest.json
+(bench_kernels also writes kernels.md, kernels.json and kernels.png).
 This process never imports numba or rumbo: all measurements run in fresh
-subprocesses (see _harness.py).
+subprocesses (see _harness.py), which import a copy of rumbo taken when the
+run starts (_harness.pin_rumbo), so a concurrent rebuild cannot mix builds.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from importlib import metadata
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH_DIR)
 
-from _harness import NA, Row, log, markdown_table  # noqa: E402
+from _harness import NA, Row, log, markdown_table, pin_rumbo  # noqa: E402
 
 RESULTS_DIR = os.path.join(BENCH_DIR, "results")
 
@@ -42,6 +44,10 @@ def parse_args(argv=None):
                    help="run only bench_NAME.py (repeatable; 'scalar' or 'bench_scalar')")
     p.add_argument("--scale", type=float, default=1.0, metavar="X",
                    help="multiply problem sizes by X (default 1.0)")
+    p.add_argument("--kernel", metavar="NAME", action="append",
+                   help="bench_kernels: run only this kernel (repeatable)")
+    p.add_argument("--no-parallel", action="store_true",
+                   help="bench_kernels: skip the parallel=True variants")
     p.add_argument("--out", default=RESULTS_DIR, help="results directory (default bench/results)")
     return p.parse_args(argv)
 
@@ -79,15 +85,19 @@ def environment() -> dict:
     }
 
 
-def write_results(rows: list[Row], env: dict, args, elapsed: float, out_dir: str) -> None:
+def write_results(rows: list[Row], env: dict, args, elapsed: float, out_dir: str,
+                  sections: list[tuple[str, str]] = ()) -> None:
     os.makedirs(out_dir, exist_ok=True)
     mode = ("quick" if args.quick else "full") + f", scale {args.scale:g}"
+    build = env.get("rumbo_build", {}).get("build", "?")
+    load = env.get("loadavg", {})
     md = [
         "# rumbo benchmarks",
         "",
         f"{env['date']} · commit `{env['commit'] or '?'}` · Python {env['python']} · "
-        f"numpy {env['numpy']} · numba {env['numba']} · rumbo {env['rumbo']}",
-        f"{env['cpu']} ({env['cpus']} CPUs) · {mode} · took {elapsed:.0f} s",
+        f"numpy {env['numpy']} · numba {env['numba']} · rumbo {env['rumbo']} ({build} build)",
+        f"{env['cpu']} ({env['cpus']} CPUs) · {mode} · took {elapsed:.0f} s · "
+        f"load average {load.get('start', '?')} at start, {load.get('end', '?')} at end",
         "",
         "Lower is better everywhere. Every number is from fresh subprocesses that import "
         "only one JIT; see bench/README.md for the method. "
@@ -95,8 +105,10 @@ def write_results(rows: list[Row], env: dict, args, elapsed: float, out_dir: str
         "",
         markdown_table(rows),
     ]
+    for title, text in sections:
+        md += ["", f"## {title}", "", text]
     data = {"environment": env, "mode": {"quick": args.quick, "scale": args.scale,
-                                         "only": args.only},
+                                         "only": args.only, "kernel": args.kernel},
             "elapsed_s": round(elapsed, 1), "rows": [r.to_json() for r in rows]}
     # Write to .tmp files and rename, so an interrupted run leaves the old results.
     for name, text in (("latest.md", "\n".join(md)),
@@ -120,19 +132,34 @@ def main(argv=None) -> int:
         names = wanted
     t0 = time.perf_counter()
     env = environment()
+    env["rumbo_build"] = pin_rumbo()
+    env["loadavg"] = {"start": round(os.getloadavg()[0], 2)}
+    log(f"rumbo build: {env['rumbo_build'].get('build')} "
+        f"(extension built {env['rumbo_build'].get('extension_mtime', '?')}), pinned for this run")
+    if not env["rumbo_build"].get("build", "").startswith("release"):
+        log("WARNING: the installed rumbo is not a release build; run `make build PROFILE=release`")
     rows: list[Row] = []
+    sections: list[tuple[str, str]] = []
     for name in names:
         log(f"== bench_{name}")
         mod = importlib.import_module(available[name])
         try:
             rows += mod.run(args)
+            # A module may add a section of its own below the table.
+            if callable(getattr(mod, "markdown_section", None)):
+                sec = mod.markdown_section()
+                if sec:
+                    sections.append(sec)
         except Exception as e:  # a broken module must not lose the others' rows
             log(f"bench_{name} failed: {type(e).__name__}: {e}")
             rows.append(Row(f"bench_{name}", "module failed", "", numba=NA(f"{type(e).__name__}: {e}"),
                             rumbo=NA(f"{type(e).__name__}: {e}")))
     elapsed = time.perf_counter() - t0
-    write_results(rows, env, args, elapsed, args.out)
+    env["loadavg"]["end"] = round(os.getloadavg()[0], 2)
+    write_results(rows, env, args, elapsed, args.out, sections)
     print(markdown_table(rows))
+    for title, text in sections:
+        print(f"\n## {title}\n\n{text}")
     log(f"wrote {os.path.relpath(args.out)}/latest.md and latest.json ({elapsed:.0f} s)")
     return 0
 

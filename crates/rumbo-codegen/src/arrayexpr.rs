@@ -31,6 +31,11 @@ pub(crate) fn is_elementwise(func: &Function, typed: &TypedFunction, v: Value) -
     }
 }
 
+/// `np.sum(expr)` that typing marked for fusion with its argument.
+pub(crate) fn is_fused_reduction(typed: &TypedFunction, v: Value) -> bool {
+    matches!(typed.calls.get(&v).map(|c| &c.kind), Some(CallKind::Builtin(n)) if n == "numpy.sum_fused")
+}
+
 fn operands(func: &Function, v: Value) -> Vec<Value> {
     match func.inst(v) {
         Some(Inst::Call { args, .. }) => args.clone(),
@@ -58,7 +63,7 @@ pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Va
         let insts = &func.block(b).insts;
         let pos: HashMap<Value, usize> = insts.iter().enumerate().map(|(i, v)| (*v, i)).collect();
         for (i, &u) in insts.iter().enumerate() {
-            if !is_elementwise(func, typed, u) {
+            if !is_elementwise(func, typed, u) && !is_fused_reduction(typed, u) {
                 continue;
             }
             for c in operands(func, u) {
@@ -239,6 +244,150 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         };
         self.opts.numpy_errors = saved;
         result
+    }
+
+    /// `np.sum(expr)`: the expression evaluated element by element into an
+    /// accumulator (reassociation allowed, as NumPy's own sum reorders), no array made.
+    pub(crate) fn emit_fused_sum(&mut self, v: Value, arg: Value) -> R<BasicValueEnum<'ctx>> {
+        let ret = self.ty(v).clone();
+        let mut leaves = vec![];
+        let tree = if self.fused.contains(&arg) {
+            self.expr_tree(arg, &mut leaves, &mut HashMap::new())
+        } else {
+            leaves.push(Leaf { t: self.ty(arg).clone(), value: self.val(arg) });
+            Node::Leaf(0)
+        };
+        let Type::Array { ndim, .. } = self.ty(arg).clone() else { return Err("internal: sum of non-array".into()) };
+        let n = ndim as usize;
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        let arrays: Vec<(usize, StructValue<'ctx>, usize)> = leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| match &l.t {
+                Type::Array { ndim, .. } => Some((k, l.value.into_struct_value(), *ndim as usize)),
+                _ => None,
+            })
+            .collect();
+        let mut dims = vec![one; n];
+        for (_, arr, ln) in &arrays {
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                dims[od] = self.b.build_select(is1, dims[od], dim, "bdim").map_err(e)?.into_int_value();
+            }
+        }
+        let mut bad = self.ctx.bool_type().const_zero();
+        for (_, arr, ln) in &arrays {
+            for d in 0..*ln {
+                let dim = self.shape_at(*arr, d as u32)?;
+                let ok1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "ok1").map_err(e)?;
+                let ok2 = self.b.build_int_compare(IntPredicate::EQ, dim, dims[n - ln + d], "ok2").map_err(e)?;
+                let ok = self.b.build_or(ok1, ok2, "ok").map_err(e)?;
+                bad = self.b.build_or(bad, self.b.build_not(ok, "bad").map_err(e)?, "bad").map_err(e)?;
+            }
+        }
+        self.raise_if(bad, BuiltinExc::ValueError, "operands could not be broadcast together")?;
+        let acc_t = crate::types::llvm_type(self.ctx, &ret);
+        let acc = self.alloca(acc_t, "sum.acc")?;
+        self.b.build_store(acc, acc_t.const_zero()).map_err(e)?;
+        let saved = (self.opts.numpy_errors, self.opts.fastmath);
+        self.opts.numpy_errors = true;
+        let mut eff: HashMap<usize, Vec<IntValue<'ctx>>> = HashMap::new();
+        for (k, arr, ln) in &arrays {
+            let mut st = vec![i64t.const_zero(); n];
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let stride = self.stride_at(*arr, &leaves[*k].t, d as u32)?;
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                st[od] = self.b.build_select(is1, i64t.const_zero(), stride, "eff").map_err(e)?.into_int_value();
+            }
+            eff.insert(*k, st);
+        }
+        // One flat loop (vectorizable) when every array operand has the full shape
+        // with C strides; nested loops with broadcast strides otherwise.
+        let mut flat = self.ctx.bool_type().const_int((arrays.iter().all(|(_, _, ln)| *ln == n)) as u64, false);
+        if arrays.iter().all(|(_, _, ln)| *ln == n) {
+            for (k, arr, _) in &arrays {
+                for d in 0..n {
+                    let dim = self.shape_at(*arr, d as u32)?;
+                    let eq = self.b.build_int_compare(IntPredicate::EQ, dim, dims[d], "same").map_err(e)?;
+                    flat = self.b.build_and(flat, eq, "flat").map_err(e)?;
+                }
+                if let Type::Array { layout, dtype, .. } = &leaves[*k].t {
+                    if *layout != Layout::C {
+                        let c = self.is_c_contiguous_at_run_time(*arr, n, dtype_size(dtype))?;
+                        flat = self.b.build_and(flat, c, "flat").map_err(e)?;
+                    }
+                }
+            }
+        }
+        let flat_bb = self.ctx.append_basic_block(self.llfn, "sum.flat");
+        let nested_bb = self.ctx.append_basic_block(self.llfn, "sum.nested");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "sum.done");
+        self.b.build_conditional_branch(flat, flat_bb, nested_bb).map_err(e)?;
+        self.b.position_at_end(flat_bb);
+        let mut total = one;
+        for d in &dims {
+            total = self.b.build_int_mul(total, *d, "total").map_err(e)?;
+        }
+        let r_flat = self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
+            let mut ptrs = vec![None; leaves.len()];
+            for (k, arr, _) in &arrays {
+                let Type::Array { dtype, .. } = &leaves[*k].t else { continue };
+                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
+                let off = em.b.build_int_mul(i, i64t.const_int(dtype_size(dtype), false), "off").map_err(e)?;
+                // SAFETY of the GEP: i < nitems (same shape, C strides).
+                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
+            }
+            let x = em.eval_node(&tree, &leaves, &ptrs)?;
+            let xt = em.node_type(&tree, &leaves);
+            let x = em.cast(x, &xt, &ret)?;
+            let cur = em.b.build_load(acc_t, acc, "acc").map_err(e)?;
+            em.opts.fastmath = true;
+            let sum = em.arith(BinOp::Add, cur, x, &ret)?;
+            em.opts.fastmath = saved.1;
+            em.b.build_store(acc, sum).map_err(e)?;
+            Ok(())
+        });
+        if let Err(err) = r_flat {
+            self.opts.numpy_errors = saved.0;
+            self.opts.fastmath = saved.1;
+            return Err(err);
+        }
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(nested_bb);
+        let mut idx = vec![];
+        let r = self.nest_indices(0, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let mut ptrs = vec![None; leaves.len()];
+            for (k, arr, _) in &arrays {
+                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
+                let mut off = i64t.const_zero();
+                for (d, i) in idx.iter().enumerate() {
+                    let part = em.b.build_int_mul(*i, eff[k][d], "part").map_err(e)?;
+                    off = em.b.build_int_add(off, part, "off").map_err(e)?;
+                }
+                // SAFETY of the GEP: within the broadcast shape.
+                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
+            }
+            let x = em.eval_node(&tree, &leaves, &ptrs)?;
+            let xt = em.node_type(&tree, &leaves);
+            let x = em.cast(x, &xt, &ret)?;
+            let cur = em.b.build_load(acc_t, acc, "acc").map_err(e)?;
+            em.opts.fastmath = true; // reassociation only: NumPy's sum reorders too
+            let sum = em.arith(BinOp::Add, cur, x, &ret)?;
+            em.opts.fastmath = saved.1;
+            em.b.build_store(acc, sum).map_err(e)?;
+            Ok(())
+        });
+        self.opts.numpy_errors = saved.0;
+        self.opts.fastmath = saved.1;
+        r?;
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        self.b.build_load(acc_t, acc, "sum").map_err(e)
     }
 
     /// Whether an array's strides are those of a C array of its shape (extents

@@ -35,7 +35,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// The byte stride of axis `k`; a constant for the contiguous axis of C/F
     /// arrays, so that loops over them vectorize.
-    fn stride_at(&self, arr: StructValue<'ctx>, t: &Type, k: u32) -> R<IntValue<'ctx>> {
+    pub(crate) fn stride_at(&self, arr: StructValue<'ctx>, t: &Type, k: u32) -> R<IntValue<'ctx>> {
         let Type::Array { dtype, ndim, layout, .. } = t else { return Err("internal: stride of non-array".into()) };
         let contiguous_axis = match layout {
             Layout::C => Some(*ndim as u32 - 1),

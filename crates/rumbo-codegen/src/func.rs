@@ -146,6 +146,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
                     self.emit_elementwise(v)?
+                } else if crate::arrayexpr::is_fused_reduction(self.typed, v) {
+                    let Inst::Call { args, .. } = inst else { return Err("internal: fused sum".into()) };
+                    self.emit_fused_sum(v, args[0])?
                 } else {
                     self.emit_inst(v, inst)?
                 };

@@ -12,7 +12,14 @@ pub struct MemInfo {
     refcount: AtomicI64,
     pub data: *mut u8,
     pub size: usize,
+    /// Allocated with posix_memalign and advised for huge pages (large arrays).
+    huge: bool,
 }
+
+/// Arrays from this size on get 2 MiB alignment and MADV_HUGEPAGE: touching
+/// fresh memory then faults once per 2 MiB instead of per 4 KiB (NumPy does the same).
+const HUGE_FROM: usize = 4 << 20;
+const HUGE_ALIGN: usize = 2 << 20;
 
 const ALIGN: usize = 64;
 
@@ -34,13 +41,26 @@ pub(crate) extern "C" fn rumbo_nrt_allocate(size: i64) -> *mut MemInfo {
     if size > isize::MAX as usize / 2 {
         return std::ptr::null_mut();
     }
-    // SAFETY: the layout has a non-zero size.
-    let data = unsafe { alloc(data_layout(size)) };
+    let huge = size >= HUGE_FROM;
+    let data = if huge {
+        let mut p: *mut libc::c_void = std::ptr::null_mut();
+        // SAFETY: posix_memalign with a power-of-two alignment; madvise on the block it returned.
+        unsafe {
+            if libc::posix_memalign(&mut p, HUGE_ALIGN, size) != 0 {
+                return std::ptr::null_mut();
+            }
+            libc::madvise(p, size, libc::MADV_HUGEPAGE);
+        }
+        p as *mut u8
+    } else {
+        // SAFETY: the layout has a non-zero size.
+        unsafe { alloc(data_layout(size)) }
+    };
     if data.is_null() {
         return std::ptr::null_mut();
     }
     ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size }))
+    Box::into_raw(Box::new(MemInfo { refcount: AtomicI64::new(1), data, size, huge }))
 }
 
 /// # Safety
@@ -58,7 +78,11 @@ pub unsafe extern "C" fn rumbo_nrt_decref(mi: *mut MemInfo) {
     if m.refcount.fetch_sub(1, Ordering::Release) == 1 {
         std::sync::atomic::fence(Ordering::Acquire);
         let m = Box::from_raw(mi);
-        dealloc(m.data, data_layout(m.size));
+        if m.huge {
+            libc::free(m.data as *mut libc::c_void);
+        } else {
+            dealloc(m.data, data_layout(m.size));
+        }
         FREES.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -589,6 +589,11 @@ impl<'a> Inferer<'a> {
                     self.calls.insert(v, target);
                     return Ok(Some(Type::Bool));
                 }
+                if let Some(target) = self.fused_sum(&ft, args, &ats, &kts) {
+                    let ret = target.ret.clone();
+                    self.calls.insert(v, target);
+                    return Ok(Some(ret));
+                }
                 let target = self.type_call(v, &ft, &ats, &kts)?;
                 match target {
                     Some(target) => {
@@ -692,6 +697,36 @@ impl<'a> Inferer<'a> {
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
         }))
+    }
+
+    /// `np.sum(expr)` of an array expression (operators/ufuncs on arrays): a
+    /// reduction codegen fuses with the expression, so the expression's array is
+    /// never made. Other sums go to the library's implementation.
+    fn fused_sum(&self, ft: &Type, args: &[Value], ats: &[Type], kwargs: &[(String, Type)]) -> Option<CallTarget> {
+        let Type::Dispatcher(id) = ft else { return None };
+        let is_sum = matches!(self.globals.get("@array.sum"), Some(GlobalValue::Dispatcher { id: s, .. }) if s == id);
+        if !is_sum || args.len() != 1 || !kwargs.is_empty() {
+            return None;
+        }
+        let Type::Array { dtype, .. } = &ats[0] else { return None };
+        let elementwise = match self.func.inst(args[0]) {
+            Some(Inst::Binary { op, .. }) => *op != BinOp::MatMult,
+            Some(Inst::Unary { .. } | Inst::Compare { .. }) => true,
+            Some(Inst::Call { .. }) => matches!(
+                self.calls.get(&args[0]).map(|c| &c.kind),
+                Some(CallKind::Builtin(n)) if n.starts_with("numpy.") && crate::ufuncs::ufunc_kind(&n[6..]).is_some()
+            ),
+            _ => false,
+        };
+        if !elementwise {
+            return None;
+        }
+        let ret = match &**dtype {
+            Type::Bool | Type::Int { signed: true, .. } => I64,
+            Type::Int { .. } => U64,
+            other => other.clone(),
+        };
+        Some(CallTarget { kind: CallKind::Builtin("numpy.sum_fused".into()), arg_types: ats.to_vec(), ret, binding: None })
     }
 
     /// Types `v` as a call of the library's array method `name` (rumbo/np) with `args`.

@@ -73,7 +73,7 @@ pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Va
                 }
                 // Nothing between may write memory the fused expression reads.
                 let clean = insts[ci + 1..i].iter().all(|x| {
-                    !matches!(func.inst(*x), Some(Inst::SetItem { .. }))
+                    !matches!(func.inst(*x), Some(Inst::SetItem { .. } | Inst::Inplace { .. }))
                         && !(matches!(func.inst(*x), Some(Inst::Call { .. })) && !is_elementwise(func, typed, *x))
                 });
                 if clean {
@@ -390,6 +390,54 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.b.build_load(acc_t, acc, "sum").map_err(e)
     }
 
+    /// `a op= b` on an array: the result computed as an expression, then written
+    /// into `a` (whose shape it must have); the value is `a` itself.
+    pub(crate) fn emit_inplace(&mut self, v: Value, target: Value) -> R<BasicValueEnum<'ctx>> {
+        let tmp = self.emit_elementwise(v)?;
+        let dst_t = self.ty(target).clone();
+        let Type::Array { dtype, ndim, .. } = &dst_t else { return Err("internal: inplace".into()) };
+        let dst = self.val(target).into_struct_value();
+        let src = tmp.into_struct_value();
+        let i64t = self.ctx.i64_type();
+        let mut bad = self.ctx.bool_type().const_zero();
+        let mut dims = vec![];
+        for d in 0..*ndim as u32 {
+            let a = self.shape_at(dst, d)?;
+            let b = self.shape_at(src, d)?;
+            let ne = self.b.build_int_compare(IntPredicate::NE, a, b, "ne").map_err(e)?;
+            bad = self.b.build_or(bad, ne, "bad").map_err(e)?;
+            dims.push(a);
+        }
+        self.raise_if(bad, BuiltinExc::ValueError, "non-broadcastable output operand: the result's shape differs from the array's")?;
+        let size = i64t.const_int(dtype_size(dtype), false);
+        let dst_data = self.b.build_extract_value(dst, 4, "dd").map_err(e)?.into_pointer_value();
+        let src_data = self.b.build_extract_value(src, 4, "sd").map_err(e)?.into_pointer_value();
+        let dst_strides = self.b.build_extract_value(dst, 6, "ds").map_err(e)?.into_array_value();
+        let n = *ndim as usize;
+        let mut src_strides = vec![size; n];
+        for k in (0..n.saturating_sub(1)).rev() {
+            src_strides[k] = self.b.build_int_mul(src_strides[k + 1], dims[k + 1], "ss").map_err(e)?;
+        }
+        let mut idx = vec![];
+        let dtype = (**dtype).clone();
+        self.nest_indices(0, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let (mut doff, mut soff) = (i64t.const_zero(), i64t.const_zero());
+            for (d, i) in idx.iter().enumerate() {
+                let ds = em.b.build_extract_value(dst_strides, d as u32, "dst.st").map_err(e)?.into_int_value();
+                doff = em.b.build_int_add(doff, em.b.build_int_mul(*i, ds, "dp").map_err(e)?, "doff").map_err(e)?;
+                soff = em.b.build_int_add(soff, em.b.build_int_mul(*i, src_strides[d], "sp").map_err(e)?, "soff").map_err(e)?;
+            }
+            // SAFETY of the GEPs: both arrays have the shape `dims`.
+            let sp = unsafe { em.b.build_gep(em.ctx.i8_type(), src_data, &[soff], "s") }.map_err(e)?;
+            let dp = unsafe { em.b.build_gep(em.ctx.i8_type(), dst_data, &[doff], "d") }.map_err(e)?;
+            let x = em.load_element(sp, &dtype)?;
+            em.store_element(dp, x, &dtype)
+        })?;
+        let tmp_t = Type::Array { dtype: Box::new(dtype), ndim: *ndim, layout: Layout::C, readonly: false };
+        self.decref(tmp, &tmp_t)?;
+        Ok(dst.into())
+    }
+
     /// Whether an array's strides are those of a C array of its shape (extents
     /// of 1 may have any stride, as NumPy allows).
     fn is_c_contiguous_at_run_time(&self, arr: StructValue<'ctx>, n: usize, itemsize: u64) -> R<IntValue<'ctx>> {
@@ -519,7 +567,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let ir_ts: Vec<Type> = operands(self.func, v).iter().map(|o| self.ty(*o).clone()).collect();
         let res_t = self.node_type(node, leaves);
         match self.func.inst(v) {
-            Some(Inst::Binary { op, .. }) => {
+            Some(Inst::Binary { op, .. } | Inst::Inplace { op, .. }) => {
                 let (operand, _) = array_binary(*op, &ir_ts[0], &ir_ts[1]).ok_or("internal: binary")??;
                 let a = self.cast(vals[0], &kid_ts[0], &operand)?;
                 let b = self.cast(vals[1], &kid_ts[1], &operand)?;

@@ -181,6 +181,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             },
             Inst::Undef(_) => Ok(llvm_type(self.ctx, t).const_zero()),
             Inst::Binary { op, lhs, rhs } => self.binary(v, *op, *lhs, *rhs),
+            Inst::Inplace { target, .. } if self.ty(*target).is_array() => self.emit_inplace(v, *target),
+            Inst::Inplace { op, target, rhs } => self.binary(v, *op, *target, *rhs),
             Inst::Unary { op, operand } => self.unary(*op, *operand, t),
             Inst::Compare { .. } | Inst::Truth(_) if self.typed.consts.contains_key(&v) => self.const_value(v, t),
             Inst::Call { .. } if self.typed.consts.contains_key(&v) => self.const_value(v, t),

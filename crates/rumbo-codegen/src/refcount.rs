@@ -111,6 +111,7 @@ pub(crate) fn borrows_on_def(inst: &Inst) -> bool {
             | Inst::GetIter(_)
             | Inst::IterNext(_)
             | Inst::Binary { .. }
+            | Inst::Inplace { .. }
     )
 }
 

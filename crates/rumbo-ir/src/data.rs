@@ -26,6 +26,9 @@ pub enum Inst {
     /// A local read before any assignment on some path (typing rejects its use).
     Undef(String),
     Binary { op: BinOp, lhs: Value, rhs: Value },
+    /// `target op= rhs` on a variable: in place for arrays (NumPy's `a += b`
+    /// writes into `a`), the same as `Binary` for numbers.
+    Inplace { op: BinOp, target: Value, rhs: Value },
     Unary { op: UnaryOp, operand: Value },
     Compare { op: CmpOp, lhs: Value, rhs: Value },
     /// `bool(x)`, as used by conditions.
@@ -51,6 +54,7 @@ impl Inst {
         match self {
             Inst::Const(_) | Inst::Global(_) | Inst::Undef(_) => vec![],
             Inst::Binary { lhs, rhs, .. } | Inst::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
+            Inst::Inplace { target, rhs, .. } => vec![*target, *rhs],
             Inst::Unary { operand, .. } => vec![*operand],
             Inst::Truth(v) | Inst::GetIter(v) | Inst::IterNext(v) => vec![*v],
             Inst::Call { func, args, kwargs } => {
@@ -69,7 +73,7 @@ impl Inst {
 
     /// True when the instruction has an effect beyond its value.
     pub fn has_side_effects(&self) -> bool {
-        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. })
+        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. })
     }
 }
 

@@ -290,7 +290,7 @@ impl Lowerer {
                 ExprKind::Name(_) => {
                     let old = self.lower_expr(target)?;
                     let rhs = self.lower_expr(value)?;
-                    let new = self.emit(Inst::Binary { op: *op, lhs: old, rhs }, span);
+                    let new = self.emit(Inst::Inplace { op: *op, target: old, rhs }, span);
                     self.assign(target, new)?;
                 }
                 ExprKind::Subscript { value: obj, index } => {
@@ -712,7 +712,7 @@ fn remove_trivial_params(func: &mut Function) {
 fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
     match inst {
         Inst::Const(_) | Inst::Global(_) | Inst::Undef(_) => {}
-        Inst::Binary { lhs, rhs, .. } | Inst::Compare { lhs, rhs, .. } => {
+        Inst::Binary { lhs, rhs, .. } | Inst::Compare { lhs, rhs, .. } | Inst::Inplace { target: lhs, rhs, .. } => {
             r(lhs);
             r(rhs);
         }

@@ -31,6 +31,7 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         Inst::Global(n) => format!("global {n}"),
         Inst::Undef(n) => format!("undef {n}"),
         Inst::Binary { op, lhs, rhs } => format!("binary {} {}, {}", op.symbol(), v(lhs), v(rhs)),
+        Inst::Inplace { op, target, rhs } => format!("inplace {}= {}, {}", op.symbol(), v(target), v(rhs)),
         Inst::Unary { op, operand } => format!("unary {} {}", op.symbol().trim(), v(operand)),
         Inst::Compare { op, lhs, rhs } => format!("compare {} {}, {}", op.symbol(), v(lhs), v(rhs)),
         Inst::Truth(x) => format!("truth {}", v(x)),

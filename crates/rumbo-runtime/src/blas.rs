@@ -67,8 +67,11 @@ unsafe fn gemm<T: Real>(
 ) {
     let f = blas.load(Ordering::Relaxed);
     let fits = |x: i64| ILP64.load(Ordering::Relaxed) || x <= i32::MAX as i64;
-    if f != 0 && a_cs == 1 && b_cs == 1 && c_cs == 1 && m > 0 && n > 0 && k > 0 && [m, n, k, a_rs, b_rs, c_rs].iter().all(|x| fits(*x)) {
-        let (lda, ldb, ldc) = (a_rs.max(k), b_rs.max(n), c_rs.max(n));
+    // BLAS needs row-major operands with unit column stride and leading dimensions
+    // at least the row length; anything else (reversed or broadcast rows) loops.
+    let blas_ok = a_cs == 1 && b_cs == 1 && c_cs == 1 && a_rs >= k && b_rs >= n && c_rs >= n;
+    if f != 0 && blas_ok && m > 0 && n > 0 && k > 0 && [m, n, k, a_rs, b_rs, c_rs].iter().all(|x| fits(*x)) {
+        let (lda, ldb, ldc) = (a_rs, b_rs, c_rs);
         if ILP64.load(Ordering::Relaxed) {
             let g: Gemm64<T> = std::mem::transmute(f);
             g(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, T::ONE, a, lda, b, ldb, T::default(), c, ldc);
@@ -94,8 +97,8 @@ unsafe fn gemm<T: Real>(
 unsafe fn gemv<T: Real>(blas: &AtomicUsize, m: i64, n: i64, a: *const T, a_rs: i64, a_cs: i64, x: *const T, incx: i64, y: *mut T, incy: i64) {
     let f = blas.load(Ordering::Relaxed);
     let fits = |v: i64| ILP64.load(Ordering::Relaxed) || v.abs() <= i32::MAX as i64;
-    if f != 0 && a_cs == 1 && incx > 0 && incy > 0 && m > 0 && n > 0 && [m, n, a_rs, incx, incy].iter().all(|v| fits(*v)) {
-        let lda = a_rs.max(n);
+    if f != 0 && a_cs == 1 && a_rs >= n && incx > 0 && incy > 0 && m > 0 && n > 0 && [m, n, a_rs, incx, incy].iter().all(|v| fits(*v)) {
+        let lda = a_rs;
         if ILP64.load(Ordering::Relaxed) {
             let g: Gemv64<T> = std::mem::transmute(f);
             g(ROW_MAJOR, NO_TRANS, m, n, T::ONE, a, lda, x, incx, T::default(), y, incy);

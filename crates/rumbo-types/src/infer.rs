@@ -509,7 +509,28 @@ impl<'a> Inferer<'a> {
                 ty
             }
             Inst::Undef(_) => return Ok(None),
-            Inst::Binary { op, lhs, rhs } => {
+            Inst::Inplace { op, target, rhs } if t(self, target).is_array() => {
+                let (l, r) = (t(self, target), t(self, rhs));
+                let (_, res) = crate::ufuncs::array_binary(*op, &l, &r)
+                    .expect("array operand")
+                    .map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?;
+                let (Type::Array { dtype: ld, readonly, .. }, Type::Array { dtype: rd, .. }) = (&l, &res) else { unreachable!() };
+                if *readonly {
+                    return Err(self.err(v, format!("cannot modify {l} in place: it is read-only")));
+                }
+                let rank = |t: &Type| match t {
+                    Type::Bool => 0,
+                    Type::Int { .. } => 1,
+                    Type::Float { .. } => 2,
+                    _ => 3,
+                };
+                if rank(rd) > rank(ld) {
+                    return Err(self.err(v, format!("cannot cast the {} result from {rd} to {ld} in place (NumPy's same_kind rule)", op.symbol()))
+                        .with_hint("write `a = a op b` to make a new array, or convert a first with .astype()"));
+                }
+                l
+            }
+            Inst::Binary { op, lhs, rhs } | Inst::Inplace { op, target: lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
                 if *op == BinOp::MatMult && (l.is_array() || r.is_array()) {
                     return self.library_call(v, "__matmul__", &[l.clone(), r.clone()]);

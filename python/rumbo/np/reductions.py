@@ -246,7 +246,7 @@ def _flat_copy(a):
 # multiple of 8 (complex128: NumPy's complex variant, blocks of 64 elements
 # summed with 4 accumulators); blocks of at most 128 elements are summed with
 # 8 accumulators in NumPy's order. `frames` (64 x 3 int64: lo, n, state) and
-# `vals` (64 partial sums) are the explicit stack, allocated once per call of
+# `vals` (64 partial sums, then 8 accumulators) are the explicit stack, allocated once per call of
 # a public function. Indices into blocks are uint64 so that loads need no
 # negative-index wrap-around (which keeps the block loop vectorizable).
 #
@@ -363,7 +363,17 @@ def _pairwise(v, nz, m, buf, frames, vals):
                     r6 += d.real * d.real + d.imag * d.imag
                     d = w[i + np.uint64(7)] - m
                     r7 += d.real * d.real + d.imag * d.imag
-                s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+                # through memory: the stores make the 8 accumulators one
+                # vector for LLVM's SLP vectorizer (contiguous loads above)
+                vals[64] = r0
+                vals[65] = r1
+                vals[66] = r2
+                vals[67] = r3
+                vals[68] = r4
+                vals[69] = r5
+                vals[70] = r6
+                vals[71] = r7
+                s = ((vals[64] + vals[65]) + (vals[66] + vals[67])) + ((vals[68] + vals[69]) + (vals[70] + vals[71]))
                 for t in range(np.uint64(8) * q, un):
                     d = w[base + np.uint64(t)] - m
                     s += d.real * d.real + d.imag * d.imag
@@ -385,7 +395,11 @@ def _pairwise(v, nz, m, buf, frames, vals):
                     r1 += w[i + np.uint64(1)]
                     r2 += w[i + np.uint64(2)]
                     r3 += w[i + np.uint64(3)]
-                s = (r0 + r1) + (r2 + r3)
+                vals[64] = r0
+                vals[65] = r1
+                vals[66] = r2
+                vals[67] = r3
+                s = (vals[64] + vals[65]) + (vals[66] + vals[67])
                 for t in range(np.uint64(4) * q, un):
                     s += w[base + np.uint64(t)]
         else:
@@ -413,7 +427,17 @@ def _pairwise(v, nz, m, buf, frames, vals):
                     r5 += w[i + np.uint64(5)]
                     r6 += w[i + np.uint64(6)]
                     r7 += w[i + np.uint64(7)]
-                s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+                # through memory: the stores make the 8 accumulators one
+                # vector for LLVM's SLP vectorizer (contiguous loads above)
+                vals[64] = r0
+                vals[65] = r1
+                vals[66] = r2
+                vals[67] = r3
+                vals[68] = r4
+                vals[69] = r5
+                vals[70] = r6
+                vals[71] = r7
+                s = ((vals[64] + vals[65]) + (vals[66] + vals[67])) + ((vals[68] + vals[69]) + (vals[70] + vals[71]))
                 for t in range(np.uint64(8) * q, un):
                     s += w[base + np.uint64(t)]
         vals[vsp] = s
@@ -428,7 +452,7 @@ def _sum_flat(a, zero, m):
     if a.size == 0:
         return zero
     frames = np.empty((64, 3), np.int64)
-    vals = _full(64, nz)
+    vals = _full(72, nz)
     if a.ndim == 1:
         return zero + _pairwise(a, nz, m, None, frames, vals)
     if a.ndim == 2 or a.ndim == 3:
@@ -470,7 +494,7 @@ def _sum_axis(a, axis, zero):
     out = _full(_out_shape(a, k), zero)
     flat = out.reshape(out.size)
     frames = np.empty((64, 3), np.int64)
-    vals = _full(64, -zero)
+    vals = _full(72, -zero)
     for p in range(flat.shape[0]):
         flat[p] = _sum_lane(_lane(a, k, p), zero, None, True, frames, vals)
     return out
@@ -536,7 +560,7 @@ def array_mean(a, axis=None):
         out = _full(_out_shape(a, k), mz)
         flat = out.reshape(out.size)
         frames = np.empty((64, 3), np.int64)
-        vals = _full(64, -mz)
+        vals = _full(72, -mz)
         for p in range(flat.shape[0]):
             flat[p] = _sum_lane(_lane(a, k, p), mz, None, True, frames, vals)
     if a.dtype == np.complex128:
@@ -568,8 +592,8 @@ def array_var(a, axis=None, ddof=0):
     flat = out.reshape(out.size)
     pairwise = k == _inner_axis(a.shape, a.strides)
     frames = np.empty((64, 3), np.int64)
-    vals = _full(64, -mz)
-    vvals = _full(64, -vz)
+    vals = _full(72, -mz)
+    vvals = _full(72, -vz)
     for p in range(flat.shape[0]):
         v = _lane(a, k, p)
         s = _sum_lane(v, mz, None, pairwise, frames, vals)
@@ -596,9 +620,11 @@ def array_std(a, axis=None, ddof=0):
 # ---------------------------------------------------------------------------
 
 @_lib
-def _extreme(v, mx):
+def _extreme(v, mx, index, cand, where):
     """(value, index) of the first min (max when mx is True; mx None: min,
-    a compile-time choice) of the non-empty 1-D v, or of its first NaN."""
+    a compile-time choice) of the non-empty 1-D v, or of its first NaN.
+    index None: the index is not tracked (min/max). cand, where: scratch for
+    8 values of v's dtype and 8 int64."""
     n = v.shape[0]
     m = v[0]
     best = 0
@@ -634,7 +660,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m0 = x if b else m0
-            i0 = i if b else i0
+            if index is not None:
+                i0 = i if b else i0
             nan = nan or x != x
             x = v[np.uint64(i + 1)]
             if mx is None:
@@ -645,7 +672,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m1 = x if b else m1
-            i1 = i + 1 if b else i1
+            if index is not None:
+                i1 = i + 1 if b else i1
             nan = nan or x != x
             x = v[np.uint64(i + 2)]
             if mx is None:
@@ -656,7 +684,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m2 = x if b else m2
-            i2 = i + 2 if b else i2
+            if index is not None:
+                i2 = i + 2 if b else i2
             nan = nan or x != x
             x = v[np.uint64(i + 3)]
             if mx is None:
@@ -667,7 +696,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m3 = x if b else m3
-            i3 = i + 3 if b else i3
+            if index is not None:
+                i3 = i + 3 if b else i3
             nan = nan or x != x
             x = v[np.uint64(i + 4)]
             if mx is None:
@@ -678,7 +708,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m4 = x if b else m4
-            i4 = i + 4 if b else i4
+            if index is not None:
+                i4 = i + 4 if b else i4
             nan = nan or x != x
             x = v[np.uint64(i + 5)]
             if mx is None:
@@ -689,7 +720,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m5 = x if b else m5
-            i5 = i + 5 if b else i5
+            if index is not None:
+                i5 = i + 5 if b else i5
             nan = nan or x != x
             x = v[np.uint64(i + 6)]
             if mx is None:
@@ -700,7 +732,8 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m6 = x if b else m6
-            i6 = i + 6 if b else i6
+            if index is not None:
+                i6 = i + 6 if b else i6
             nan = nan or x != x
             x = v[np.uint64(i + 7)]
             if mx is None:
@@ -711,31 +744,31 @@ def _extreme(v, mx):
                 r = x
             b = p.real < r.real or (p.real == r.real and p.imag < r.imag)
             m7 = x if b else m7
-            i7 = i + 7 if b else i7
+            if index is not None:
+                i7 = i + 7 if b else i7
             nan = nan or x != x
-        # the first of the 8 candidates' extremes (ties: the lowest index)
+        # the first of the 8 candidates' extremes (ties: the lowest index),
+        # through memory: the stores make the 8 candidates one vector for
+        # LLVM's SLP vectorizer
+        cand[0] = m0
+        cand[1] = m1
+        cand[2] = m2
+        cand[3] = m3
+        cand[4] = m4
+        cand[5] = m5
+        cand[6] = m6
+        cand[7] = m7
+        where[0] = i0
+        where[1] = i1
+        where[2] = i2
+        where[3] = i3
+        where[4] = i4
+        where[5] = i5
+        where[6] = i6
+        where[7] = i7
         for k in range(1, 8):
-            if k == 1:
-                x = m1
-                xi = i1
-            elif k == 2:
-                x = m2
-                xi = i2
-            elif k == 3:
-                x = m3
-                xi = i3
-            elif k == 4:
-                x = m4
-                xi = i4
-            elif k == 5:
-                x = m5
-                xi = i5
-            elif k == 6:
-                x = m6
-                xi = i6
-            else:
-                x = m7
-                xi = i7
+            x = cand[k]
+            xi = where[k]
             if mx is None:
                 p = x
                 r = m0
@@ -773,18 +806,20 @@ def _extreme(v, mx):
 
 
 @_lib
-def _extreme_flat(a, mx):
+def _extreme_flat(a, mx, index):
     """(value, C-order index) of the first min (max) or NaN of the non-empty a."""
     if a.ndim == 1:
-        return _extreme(a, mx)
+        return _extreme(a, mx, index, np.empty(8, a.dtype), np.empty(8, np.int64))
     if (a.ndim == 2 or a.ndim == 3) and a.shape[a.ndim - 1] >= 16:
         # row by row (C order): the rows' first extremes, the first of those
         width = a.shape[a.ndim - 1]
-        m, best = _extreme(_row(a, 0), mx)
+        cand = np.empty(8, a.dtype)
+        where = np.empty(8, np.int64)
+        m, best = _extreme(_row(a, 0), mx, index, cand, where)
         if m != m:
             return m, best
         for r in range(1, a.size // width):
-            x, xi = _extreme(_row(a, r), mx)
+            x, xi = _extreme(_row(a, r), mx, index, cand, where)
             if x != x:
                 return x, r * width + xi
             if mx is None:
@@ -851,8 +886,10 @@ def _extreme_axis(a, axis, mx, index):
     else:
         out = np.empty(_out_shape(a, k), a.dtype)
     flat = out.reshape(out.size)
+    cand = np.empty(8, a.dtype)
+    where = np.empty(8, np.int64)
     for p in range(flat.shape[0]):
-        m, best = _extreme(_lane(a, k, p), mx)
+        m, best = _extreme(_lane(a, k, p), mx, index, cand, where)
         if index is not None:
             flat[p] = best
         else:
@@ -869,7 +906,7 @@ def array_min(a, axis=None):
             _norm_axis(axis, a.ndim)
         if a.size == 0:
             _no_identity(False)
-        return _extreme_flat(a, None)[0]
+        return _extreme_flat(a, None, None)[0]
     return _extreme_axis(a, axis, None, None)
 
 
@@ -882,7 +919,7 @@ def array_max(a, axis=None):
             _norm_axis(axis, a.ndim)
         if a.size == 0:
             _no_identity(True)
-        return _extreme_flat(a, True)[0]
+        return _extreme_flat(a, True, None)[0]
     return _extreme_axis(a, axis, True, None)
 
 
@@ -895,7 +932,7 @@ def array_argmin(a, axis=None):
             _norm_axis(axis, a.ndim)
         if a.size == 0:
             _empty_sequence(False)
-        return _extreme_flat(a, None)[1]
+        return _extreme_flat(a, None, True)[1]
     return _extreme_axis(a, axis, None, True)
 
 
@@ -908,7 +945,7 @@ def array_argmax(a, axis=None):
             _norm_axis(axis, a.ndim)
         if a.size == 0:
             _empty_sequence(True)
-        return _extreme_flat(a, True)[1]
+        return _extreme_flat(a, True, True)[1]
     return _extreme_axis(a, axis, True, True)
 
 

@@ -69,7 +69,7 @@ b1(v3, v14):
     branch v6, b2(), b3()
 b2():
     v7 = const 1
-    v8 = binary + v3, v7  # i
+    v8 = inplace += v3, v7  # i
     v9 = const 3
     v10 = binary % v8, v9
     v11 = const 0
@@ -95,7 +95,7 @@ b8():
 b9():
     jump b10()
 b10():
-    v18 = binary + v14, v8  # s
+    v18 = inplace += v14, v8  # s
     jump b1(v8, v18)
 }
 "#,
@@ -155,7 +155,7 @@ b2():
     branch v12, b5(), b6()
 b3():
     v18 = const 1000
-    v19 = binary + v16, v18  # total
+    v19 = inplace += v16, v18  # total
     jump b4(v19)
 b4(v20):
     return v20
@@ -173,7 +173,7 @@ b8():
 b9():
     jump b10()
 b10():
-    v17 = binary + v16, v9  # total
+    v17 = inplace += v16, v9  # total
     jump b1(v17)
 }
 "#,
@@ -465,7 +465,7 @@ b9():
 b10():
     jump b11()
 b11():
-    v21 = binary + v19, v0  # c
+    v21 = inplace += v19, v0  # c
     jump b5(v21)
 }
 "#,

@@ -140,6 +140,86 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Node::Op(v, kids)
     }
 
+    /// The array leaves of an expression: (leaf index, array struct, ndim).
+    fn array_leaves(leaves: &[Leaf<'ctx>]) -> Vec<(usize, StructValue<'ctx>, usize)> {
+        leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| match &l.t {
+                Type::Array { ndim, .. } => Some((k, l.value.into_struct_value(), *ndim as usize)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The broadcast shape of `n` axes (leaves align to the right); ValueError
+    /// when an extent is neither 1 nor the common one.
+    fn broadcast_shape(&mut self, arrays: &[(usize, StructValue<'ctx>, usize)], n: usize) -> R<Vec<IntValue<'ctx>>> {
+        let one = self.ctx.i64_type().const_int(1, false);
+        let mut dims = vec![one; n];
+        for (_, arr, ln) in arrays {
+            for d in 0..*ln {
+                let od = n - ln + d;
+                let dim = self.shape_at(*arr, d as u32)?;
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                dims[od] = self.b.build_select(is1, dims[od], dim, "bdim").map_err(e)?.into_int_value();
+            }
+        }
+        let mut bad = self.ctx.bool_type().const_zero();
+        for (_, arr, ln) in arrays {
+            for d in 0..*ln {
+                let dim = self.shape_at(*arr, d as u32)?;
+                let ok1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "ok1").map_err(e)?;
+                let ok2 = self.b.build_int_compare(IntPredicate::EQ, dim, dims[n - ln + d], "ok2").map_err(e)?;
+                let ok = self.b.build_or(ok1, ok2, "ok").map_err(e)?;
+                bad = self.b.build_or(bad, self.b.build_not(ok, "bad").map_err(e)?, "bad").map_err(e)?;
+            }
+        }
+        self.raise_if(bad, BuiltinExc::ValueError, "operands could not be broadcast together")?;
+        Ok(dims)
+    }
+
+    /// Whether one flat loop with constant strides can walk every leaf: all have
+    /// the full shape with C strides ('A'/'F' leaves checked at run time).
+    fn flat_condition(&mut self, leaves: &[Leaf<'ctx>], arrays: &[(usize, StructValue<'ctx>, usize)], dims: &[IntValue<'ctx>]) -> R<IntValue<'ctx>> {
+        let n = dims.len();
+        if !arrays.iter().all(|(_, _, ln)| *ln == n) {
+            return Ok(self.ctx.bool_type().const_zero());
+        }
+        let mut flat = self.ctx.bool_type().const_int(1, false);
+        for (k, arr, _) in arrays {
+            for (d, want) in dims.iter().enumerate() {
+                let dim = self.shape_at(*arr, d as u32)?;
+                let eq = self.b.build_int_compare(IntPredicate::EQ, dim, *want, "same").map_err(e)?;
+                flat = self.b.build_and(flat, eq, "flat").map_err(e)?;
+            }
+            if let Type::Array { layout, dtype, .. } = &leaves[*k].t {
+                if *layout != Layout::C {
+                    let c = self.is_c_contiguous_at_run_time(*arr, n, dtype_size(dtype))?;
+                    flat = self.b.build_and(flat, c, "flat").map_err(e)?;
+                }
+            }
+        }
+        Ok(flat)
+    }
+
+    /// Element pointers of the array leaves at flat index `i` (C strides).
+    fn flat_leaf_ptrs(&self, leaves: &[Leaf<'ctx>], i: IntValue<'ctx>) -> R<Vec<Option<PointerValue<'ctx>>>> {
+        let i64t = self.ctx.i64_type();
+        leaves
+            .iter()
+            .map(|l| match &l.t {
+                Type::Array { dtype, .. } => {
+                    let data = self.b.build_extract_value(l.value.into_struct_value(), 4, "d").map_err(e)?.into_pointer_value();
+                    let off = self.b.build_int_mul(i, i64t.const_int(dtype_size(dtype), false), "off").map_err(e)?;
+                    // SAFETY of the GEP: i < nitems of every leaf (same shape, C strides).
+                    Ok(Some(unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[off], "p") }.map_err(e)?))
+                }
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
     /// Materializes the array expression rooted at `v` into a new array.
     pub(crate) fn emit_elementwise(&mut self, v: Value) -> R<BasicValueEnum<'ctx>> {
         let out_t = self.ty(v).clone();
@@ -148,38 +228,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let mut leaves = vec![];
         let tree = self.expr_tree(v, &mut leaves, &mut HashMap::new());
         let i64t = self.ctx.i64_type();
-        let one = i64t.const_int(1, false);
-        // Broadcast shape: each leaf's axes align to the right.
-        let mut out_dims = vec![one; n];
-        let arrays: Vec<(usize, StructValue<'ctx>, usize)> = leaves
-            .iter()
-            .enumerate()
-            .filter_map(|(k, l)| match &l.t {
-                Type::Array { ndim, .. } => Some((k, l.value.into_struct_value(), *ndim as usize)),
-                _ => None,
-            })
-            .collect();
-        for (_, arr, ln) in &arrays {
-            for d in 0..*ln {
-                let od = n - ln + d;
-                let dim = self.shape_at(*arr, d as u32)?;
-                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
-                out_dims[od] = self.b.build_select(is1, out_dims[od], dim, "bdim").map_err(e)?.into_int_value();
-            }
-        }
-        let mut bad = self.ctx.bool_type().const_zero();
-        for (_, arr, ln) in &arrays {
-            for d in 0..*ln {
-                let od = n - ln + d;
-                let dim = self.shape_at(*arr, d as u32)?;
-                let ok1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "ok1").map_err(e)?;
-                let ok2 = self.b.build_int_compare(IntPredicate::EQ, dim, out_dims[od], "ok2").map_err(e)?;
-                let ok = self.b.build_or(ok1, ok2, "ok").map_err(e)?;
-                let not_ok = self.b.build_not(ok, "bad").map_err(e)?;
-                bad = self.b.build_or(bad, not_ok, "bad").map_err(e)?;
-            }
-        }
-        self.raise_if(bad, BuiltinExc::ValueError, "operands could not be broadcast together")?;
+        let arrays = Self::array_leaves(&leaves);
+        let out_dims = self.broadcast_shape(&arrays, n)?;
         let out = self.allocate_array(&out_t, &out_dims)?;
         let out_s = out.into_struct_value();
         let Type::Array { dtype: out_dtype, .. } = &out_t else { unreachable!() };
@@ -187,26 +237,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let out_size = i64t.const_int(dtype_size(out_dtype), false);
         let saved = self.opts.numpy_errors;
         self.opts.numpy_errors = true;
-        // Fast path: every array leaf is C-contiguous with the output's shape:
-        // one flat loop with constant strides (vectorizable).
-        // Leaves of other layouts take the flat loop too when their strides turn
-        // out to be C-contiguous at run time (e.g. an 'A' array that is contiguous).
+        // Fast path: one flat loop with constant strides (vectorizable) when the
+        // leaves allow it; nested loops with broadcast strides otherwise.
         let all_full_rank = arrays.iter().all(|(_, _, ln)| *ln == n);
         let result = if all_full_rank {
-            let mut same = self.ctx.bool_type().const_int(1, false);
-            for (k, arr, _) in &arrays {
-                for d in 0..n {
-                    let dim = self.shape_at(*arr, d as u32)?;
-                    let eq = self.b.build_int_compare(IntPredicate::EQ, dim, out_dims[d], "same").map_err(e)?;
-                    same = self.b.build_and(same, eq, "same").map_err(e)?;
-                }
-                if let Type::Array { layout, dtype, .. } = &leaves[*k].t {
-                    if *layout != Layout::C {
-                        let contiguous = self.is_c_contiguous_at_run_time(*arr, n, dtype_size(dtype))?;
-                        same = self.b.build_and(same, contiguous, "same").map_err(e)?;
-                    }
-                }
-            }
+            let same = self.flat_condition(&leaves, &arrays, &out_dims)?;
             let flat_bb = self.ctx.append_basic_block(self.llfn, "ew.flat");
             let general_bb = self.ctx.append_basic_block(self.llfn, "ew.general");
             let done_bb = self.ctx.append_basic_block(self.llfn, "ew.done");
@@ -214,18 +249,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.position_at_end(flat_bb);
             let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
             self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-                let ptrs: Vec<Option<PointerValue<'ctx>>> = leaves
-                    .iter()
-                    .map(|l| match &l.t {
-                        Type::Array { dtype, .. } => {
-                            let data = em.b.build_extract_value(l.value.into_struct_value(), 4, "d").ok()?.into_pointer_value();
-                            let off = em.b.build_int_mul(i, i64t.const_int(dtype_size(dtype), false), "off").ok()?;
-                            // SAFETY of the GEP: i < nitems of every leaf (same shape).
-                            unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.ok()
-                        }
-                        _ => None,
-                    })
-                    .collect();
+                let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
                 let x = em.eval_node(&tree, &leaves, &ptrs)?;
                 let off = em.b.build_int_mul(i, out_size, "ooff").map_err(e)?;
                 // SAFETY of the GEP: i < nitems of the output.
@@ -261,34 +285,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let n = ndim as usize;
         let i64t = self.ctx.i64_type();
         let one = i64t.const_int(1, false);
-        let arrays: Vec<(usize, StructValue<'ctx>, usize)> = leaves
-            .iter()
-            .enumerate()
-            .filter_map(|(k, l)| match &l.t {
-                Type::Array { ndim, .. } => Some((k, l.value.into_struct_value(), *ndim as usize)),
-                _ => None,
-            })
-            .collect();
-        let mut dims = vec![one; n];
-        for (_, arr, ln) in &arrays {
-            for d in 0..*ln {
-                let od = n - ln + d;
-                let dim = self.shape_at(*arr, d as u32)?;
-                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
-                dims[od] = self.b.build_select(is1, dims[od], dim, "bdim").map_err(e)?.into_int_value();
-            }
-        }
-        let mut bad = self.ctx.bool_type().const_zero();
-        for (_, arr, ln) in &arrays {
-            for d in 0..*ln {
-                let dim = self.shape_at(*arr, d as u32)?;
-                let ok1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "ok1").map_err(e)?;
-                let ok2 = self.b.build_int_compare(IntPredicate::EQ, dim, dims[n - ln + d], "ok2").map_err(e)?;
-                let ok = self.b.build_or(ok1, ok2, "ok").map_err(e)?;
-                bad = self.b.build_or(bad, self.b.build_not(ok, "bad").map_err(e)?, "bad").map_err(e)?;
-            }
-        }
-        self.raise_if(bad, BuiltinExc::ValueError, "operands could not be broadcast together")?;
+        let arrays = Self::array_leaves(&leaves);
+        let dims = self.broadcast_shape(&arrays, n)?;
         let acc_t = crate::types::llvm_type(self.ctx, &ret);
         let acc = self.alloca(acc_t, "sum.acc")?;
         self.b.build_store(acc, acc_t.const_zero()).map_err(e)?;
@@ -306,24 +304,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             eff.insert(*k, st);
         }
-        // One flat loop (vectorizable) when every array operand has the full shape
-        // with C strides; nested loops with broadcast strides otherwise.
-        let mut flat = self.ctx.bool_type().const_int((arrays.iter().all(|(_, _, ln)| *ln == n)) as u64, false);
-        if arrays.iter().all(|(_, _, ln)| *ln == n) {
-            for (k, arr, _) in &arrays {
-                for d in 0..n {
-                    let dim = self.shape_at(*arr, d as u32)?;
-                    let eq = self.b.build_int_compare(IntPredicate::EQ, dim, dims[d], "same").map_err(e)?;
-                    flat = self.b.build_and(flat, eq, "flat").map_err(e)?;
-                }
-                if let Type::Array { layout, dtype, .. } = &leaves[*k].t {
-                    if *layout != Layout::C {
-                        let c = self.is_c_contiguous_at_run_time(*arr, n, dtype_size(dtype))?;
-                        flat = self.b.build_and(flat, c, "flat").map_err(e)?;
-                    }
-                }
-            }
-        }
+        let flat = self.flat_condition(&leaves, &arrays, &dims)?;
         let flat_bb = self.ctx.append_basic_block(self.llfn, "sum.flat");
         let nested_bb = self.ctx.append_basic_block(self.llfn, "sum.nested");
         let done_bb = self.ctx.append_basic_block(self.llfn, "sum.done");
@@ -334,14 +315,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             total = self.b.build_int_mul(total, *d, "total").map_err(e)?;
         }
         let r_flat = self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-            let mut ptrs = vec![None; leaves.len()];
-            for (k, arr, _) in &arrays {
-                let Type::Array { dtype, .. } = &leaves[*k].t else { continue };
-                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
-                let off = em.b.build_int_mul(i, i64t.const_int(dtype_size(dtype), false), "off").map_err(e)?;
-                // SAFETY of the GEP: i < nitems (same shape, C strides).
-                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
-            }
+            let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
             let x = em.eval_node(&tree, &leaves, &ptrs)?;
             let xt = em.node_type(&tree, &leaves);
             let x = em.cast(x, &xt, &ret)?;

@@ -1303,8 +1303,6 @@ def test_rounding_ufuncs(name, dtype):
     check(ROUNDING[name], -0.5)
 
 
-@rumbo_bug("np.floor/ceil/trunc of an integer array return float64 (float32 for 8/16-bit ints); "
-           "NumPy 2 keeps the integer dtype, e.g. np.floor(np.array([0, 1, 7], np.int32)) is int32")
 @pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint8], ids=["int32", "int64", "uint8"])
 @pytest.mark.parametrize("name", ["floor", "ceil", "trunc"])
 def test_rounding_ufuncs_keep_integer_dtype(name, dtype):
@@ -1330,14 +1328,9 @@ def _same_cases():
                 continue
             marks = []
             if name == "sign" and kind == "u":
-                marks.append(rumbo_bug(SIGN_UNSIGNED))
                 marks.append(pytest.mark.numba_departure("Numba's np.sign of unsigned values >= 2**(bits-1) is -1 too"))
             out.append(pytest.param(name, dt, marks=marks, id=f"{name}-{np.dtype(dt).name}"))
     return out
-
-
-SIGN_UNSIGNED = ("np.sign of an unsigned array compares as signed: values >= 2**(bits-1) give -1 wrapped "
-                 "(np.sign(np.array([255, 200, 7], np.uint8)) -> [255, 255, 1], NumPy: [1, 1, 1])")
 
 
 @pytest.mark.parametrize("name,dtype", _same_cases())
@@ -1361,7 +1354,6 @@ def test_sign_abs_negative_square_on_scalars(name):
 
 
 @pytest.mark.numba_departure("Numba's np.sign(-0.0) is -0.0 too")
-@rumbo_bug("np.sign(-0.0) is -0.0 (arrays and scalars); NumPy gives +0.0")
 def test_sign_of_negative_zero():
     check(SAME["sign"], np.array([-0.0, 0.0, -1.0]))
     check(SAME["sign"], np.array([-0.0, 0.0, -1.0], np.float32))

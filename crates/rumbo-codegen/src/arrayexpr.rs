@@ -648,8 +648,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                         let neg = self.b.build_float_compare(FloatPredicate::OLT, x, z, "neg").map_err(e)?;
                         let one = x.get_type().const_float(1.0);
                         let m1 = x.get_type().const_float(-1.0);
-                        let r = self.b.build_select(neg, m1, x, "s").map_err(e)?;
+                        // Zeros of either sign give +0.0; NaN stays NaN.
+                        let nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "nan").map_err(e)?;
+                        let zero_or_nan = self.b.build_select(nan, x, z, "z").map_err(e)?;
+                        let r = self.b.build_select(neg, m1.into(), zero_or_nan, "s").map_err(e)?;
                         Ok(self.b.build_select(pos, one.into(), r, "sign").map_err(e)?)
+                    }
+                    Type::Int { signed: false, .. } => {
+                        let x = args[0].into_int_value();
+                        let nz = self.b.build_int_compare(IntPredicate::NE, x, x.get_type().const_zero(), "nz").map_err(e)?;
+                        Ok(self.b.build_int_z_extend(nz, x.get_type(), "sign").map_err(e)?.into())
                     }
                     Type::Int { .. } => {
                         let x = args[0].into_int_value();
@@ -676,6 +684,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let better = self.compare_values(op, args[0], args[1], t)?;
                 return Ok(self.b.build_select(better, args[0], args[1], name).map_err(e)?);
             }
+            "floor" | "ceil" | "trunc" if t.is_int_like() => return Ok(args[0]),
             "floor" | "ceil" | "trunc" | "rint" => {
                 let intr = match name {
                     "floor" => "llvm.floor",

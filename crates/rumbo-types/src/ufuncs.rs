@@ -218,6 +218,8 @@ fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
     }
     let common = dtype.expect("at least one argument");
     let (operand, result) = match kind {
+        // NumPy 2 keeps integer dtypes through floor/ceil/trunc (rint still gives floats).
+        UfuncKind::Rounding if common.is_int_like() && name != "rint" => (common.clone(), common),
         UfuncKind::FloatMath | UfuncKind::Rounding => {
             let f = match &common {
                 Type::Float { .. } | Type::Complex { .. } => common.clone(),

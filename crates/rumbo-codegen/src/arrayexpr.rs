@@ -203,6 +203,64 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(flat)
     }
 
+    /// Byte strides of each array leaf along the output's `n` axes (0 where the
+    /// leaf is broadcast: a missing axis or an extent of 1).
+    fn broadcast_strides(&self, arrays: &[(usize, StructValue<'ctx>, usize)], n: usize) -> R<HashMap<usize, Vec<IntValue<'ctx>>>> {
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        let mut eff = HashMap::new();
+        for (k, arr, ln) in arrays {
+            let mut s = vec![i64t.const_zero(); n];
+            let strides = self.b.build_extract_value(*arr, 6, "strides").map_err(e)?.into_array_value();
+            for d in 0..*ln {
+                let dim = self.shape_at(*arr, d as u32)?;
+                let st = self.b.build_extract_value(strides, d as u32, "st").map_err(e)?.into_int_value();
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
+                s[n - ln + d] = self.b.build_select(is1, i64t.const_zero(), st, "eff").map_err(e)?.into_int_value();
+            }
+            eff.insert(*k, s);
+        }
+        Ok(eff)
+    }
+
+    /// Element pointers of the array leaves at the output index `idx`.
+    fn broadcast_leaf_ptrs(
+        &self,
+        n_leaves: usize,
+        arrays: &[(usize, StructValue<'ctx>, usize)],
+        eff: &HashMap<usize, Vec<IntValue<'ctx>>>,
+        idx: &[IntValue<'ctx>],
+    ) -> R<Vec<Option<PointerValue<'ctx>>>> {
+        let mut ptrs = vec![None; n_leaves];
+        for (k, arr, _) in arrays {
+            let data = self.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
+            let mut off = self.ctx.i64_type().const_zero();
+            for (d, i) in idx.iter().enumerate() {
+                let part = self.b.build_int_mul(*i, eff[k][d], "part").map_err(e)?;
+                off = self.b.build_int_add(off, part, "off").map_err(e)?;
+            }
+            // SAFETY of the GEP: indices are within the broadcast shape.
+            ptrs[*k] = Some(unsafe { self.b.build_gep(self.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
+        }
+        Ok(ptrs)
+    }
+
+    /// Adds one element of the expression to the sum's accumulator (reassociation
+    /// only: NumPy's sum reorders too).
+    fn accumulate(&mut self, tree: &Node, leaves: &[Leaf<'ctx>], ptrs: &[Option<PointerValue<'ctx>>], ret: &Type, acc: PointerValue<'ctx>) -> R<()> {
+        let x = self.eval_node(tree, leaves, ptrs)?;
+        let xt = self.node_type(tree, leaves);
+        let x = self.cast(x, &xt, ret)?;
+        let acc_t = crate::types::llvm_type(self.ctx, ret);
+        let cur = self.b.build_load(acc_t, acc, "acc").map_err(e)?;
+        let fastmath = self.opts.fastmath;
+        self.opts.fastmath = true;
+        let sum = self.arith(BinOp::Add, cur, x, ret);
+        self.opts.fastmath = fastmath;
+        self.b.build_store(acc, sum?).map_err(e)?;
+        Ok(())
+    }
+
     /// Element pointers of the array leaves at flat index `i` (C strides).
     fn flat_leaf_ptrs(&self, leaves: &[Leaf<'ctx>], i: IntValue<'ctx>) -> R<Vec<Option<PointerValue<'ctx>>>> {
         let i64t = self.ctx.i64_type();
@@ -290,20 +348,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let acc_t = crate::types::llvm_type(self.ctx, &ret);
         let acc = self.alloca(acc_t, "sum.acc")?;
         self.b.build_store(acc, acc_t.const_zero()).map_err(e)?;
-        let saved = (self.opts.numpy_errors, self.opts.fastmath);
+        let saved = self.opts.numpy_errors;
         self.opts.numpy_errors = true;
-        let mut eff: HashMap<usize, Vec<IntValue<'ctx>>> = HashMap::new();
-        for (k, arr, ln) in &arrays {
-            let mut st = vec![i64t.const_zero(); n];
-            for d in 0..*ln {
-                let od = n - ln + d;
-                let dim = self.shape_at(*arr, d as u32)?;
-                let stride = self.stride_at(*arr, &leaves[*k].t, d as u32)?;
-                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
-                st[od] = self.b.build_select(is1, i64t.const_zero(), stride, "eff").map_err(e)?.into_int_value();
-            }
-            eff.insert(*k, st);
-        }
+        let eff = self.broadcast_strides(&arrays, n)?;
         let flat = self.flat_condition(&leaves, &arrays, &dims)?;
         let flat_bb = self.ctx.append_basic_block(self.llfn, "sum.flat");
         let nested_bb = self.ctx.append_basic_block(self.llfn, "sum.nested");
@@ -316,48 +363,20 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         let r_flat = self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
             let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
-            let x = em.eval_node(&tree, &leaves, &ptrs)?;
-            let xt = em.node_type(&tree, &leaves);
-            let x = em.cast(x, &xt, &ret)?;
-            let cur = em.b.build_load(acc_t, acc, "acc").map_err(e)?;
-            em.opts.fastmath = true;
-            let sum = em.arith(BinOp::Add, cur, x, &ret)?;
-            em.opts.fastmath = saved.1;
-            em.b.build_store(acc, sum).map_err(e)?;
-            Ok(())
+            em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
         });
         if let Err(err) = r_flat {
-            self.opts.numpy_errors = saved.0;
-            self.opts.fastmath = saved.1;
+            self.opts.numpy_errors = saved;
             return Err(err);
         }
         self.b.build_unconditional_branch(done_bb).map_err(e)?;
         self.b.position_at_end(nested_bb);
         let mut idx = vec![];
         let r = self.nest_indices(0, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
-            let mut ptrs = vec![None; leaves.len()];
-            for (k, arr, _) in &arrays {
-                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
-                let mut off = i64t.const_zero();
-                for (d, i) in idx.iter().enumerate() {
-                    let part = em.b.build_int_mul(*i, eff[k][d], "part").map_err(e)?;
-                    off = em.b.build_int_add(off, part, "off").map_err(e)?;
-                }
-                // SAFETY of the GEP: within the broadcast shape.
-                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
-            }
-            let x = em.eval_node(&tree, &leaves, &ptrs)?;
-            let xt = em.node_type(&tree, &leaves);
-            let x = em.cast(x, &xt, &ret)?;
-            let cur = em.b.build_load(acc_t, acc, "acc").map_err(e)?;
-            em.opts.fastmath = true; // reassociation only: NumPy's sum reorders too
-            let sum = em.arith(BinOp::Add, cur, x, &ret)?;
-            em.opts.fastmath = saved.1;
-            em.b.build_store(acc, sum).map_err(e)?;
-            Ok(())
+            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), &arrays, &eff, idx)?;
+            em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
         });
-        self.opts.numpy_errors = saved.0;
-        self.opts.fastmath = saved.1;
+        self.opts.numpy_errors = saved;
         r?;
         self.b.build_unconditional_branch(done_bb).map_err(e)?;
         self.b.position_at_end(done_bb);
@@ -443,38 +462,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     ) -> R<()> {
         let n = out_dims.len();
         let i64t = self.ctx.i64_type();
-        let one = i64t.const_int(1, false);
-        // Effective byte strides per leaf and output axis (0 where broadcast).
-        let mut eff: HashMap<usize, Vec<IntValue<'ctx>>> = HashMap::new();
-        for (k, arr, ln) in arrays {
-            let mut s = vec![i64t.const_zero(); n];
-            for d in 0..*ln {
-                let od = n - ln + d;
-                let dim = self.shape_at(*arr, d as u32)?;
-                let strides = self.b.build_extract_value(*arr, 6, "strides").map_err(e)?.into_array_value();
-                let st = self.b.build_extract_value(strides, d as u32, "st").map_err(e)?.into_int_value();
-                let is1 = self.b.build_int_compare(IntPredicate::EQ, dim, one, "is1").map_err(e)?;
-                s[od] = self.b.build_select(is1, i64t.const_zero(), st, "eff").map_err(e)?.into_int_value();
-            }
-            eff.insert(*k, s);
-        }
+        let eff = self.broadcast_strides(arrays, n)?;
         let mut out_strides = vec![i64t.const_int(dtype_size(out_dtype), false); n];
         for d in (0..n.saturating_sub(1)).rev() {
             out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
         }
         let mut idx: Vec<IntValue<'ctx>> = vec![];
         self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
-            let mut ptrs = vec![None; leaves.len()];
-            for (k, arr, _) in arrays {
-                let data = em.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
-                let mut off = i64t.const_zero();
-                for (d, i) in idx.iter().enumerate() {
-                    let part = em.b.build_int_mul(*i, eff[k][d], "part").map_err(e)?;
-                    off = em.b.build_int_add(off, part, "off").map_err(e)?;
-                }
-                // SAFETY of the GEP: indices are within the broadcast shape.
-                ptrs[*k] = Some(unsafe { em.b.build_gep(em.ctx.i8_type(), data, &[off], "p") }.map_err(e)?);
-            }
+            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, &eff, idx)?;
             let x = em.eval_node(tree, leaves, &ptrs)?;
             let mut off = i64t.const_zero();
             for (d, i) in idx.iter().enumerate() {

@@ -100,8 +100,6 @@ struct Inferer<'a> {
     ret: Option<Type>,
     calls: HashMap<Value, CallTarget>,
     resolved: HashMap<(u32, Vec<Type>, Vec<(String, Type)>), ResolveOutcome>,
-    /// Set when a call to a function being compiled needs this function's return type.
-    recursive_symbol: Option<String>,
     func_arg_types: Vec<Type>,
     /// Declared variable types (`locals=`).
     locals: &'a HashMap<String, Type>,
@@ -131,7 +129,6 @@ pub fn infer_types(
         ret: None,
         calls: HashMap::new(),
         resolved: HashMap::new(),
-        recursive_symbol: None,
         func_arg_types: args.to_vec(),
         locals,
         def_casts: HashMap::new(),
@@ -893,7 +890,6 @@ impl<'a> Inferer<'a> {
                         CallTarget { kind: CallKind::Dispatcher { symbol }, arg_types: args, ret, binding: Some(binding) }
                     }
                     ResolveOutcome::InProgress { symbol, binding } => {
-                        self.recursive_symbol = Some(symbol.clone());
                         match &self.ret {
                             Some(r) => CallTarget {
                                 kind: CallKind::Dispatcher { symbol },

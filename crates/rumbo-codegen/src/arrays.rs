@@ -332,20 +332,23 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     pub(crate) fn flat_iter(&mut self, flat_v: Value) -> R<BasicValueEnum<'ctx>> {
         let Type::Flat(at) = self.ty(flat_v) else { return Err("internal: flat iter".into()) };
         let Type::Array { ndim, .. } = &**at else { return Err("internal: flat iter".into()) };
-        let st = self.ctx.struct_type(&[array_struct(self.ctx, *ndim as u32).into(), self.ctx.i64_type().into()], false);
-        let slot = self.alloca(st.into(), "flat.iter")?;
+        self.new_array_iter(self.val(flat_v), *ndim, "flat.iter")
+    }
+
+    /// An array iterator's state on the stack: `{array, i64 index = 0}`.
+    fn new_array_iter(&mut self, arr: BasicValueEnum<'ctx>, ndim: u8, name: &str) -> R<BasicValueEnum<'ctx>> {
+        let st = self.ctx.struct_type(&[array_struct(self.ctx, ndim as u32).into(), self.ctx.i64_type().into()], false);
+        let slot = self.alloca(st.into(), name)?;
         let mut v = st.get_undef();
-        v = self.b.build_insert_value(v, self.val(flat_v), 0, "it").map_err(e)?.into_struct_value();
+        v = self.b.build_insert_value(v, arr, 0, "it").map_err(e)?.into_struct_value();
         v = self.b.build_insert_value(v, self.ctx.i64_type().const_zero(), 1, "it").map_err(e)?.into_struct_value();
         self.b.build_store(slot, v).map_err(e)?;
         Ok(slot.into())
     }
 
-    /// The next element in C order: a C array is walked by one pointer step per
-    /// element; other layouts unravel the linear index by the shape.
-    pub(crate) fn flat_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
-        let Type::Array { dtype, ndim, layout, .. } = arr_t else { return Err("internal: flat next".into()) };
-        let ast = array_struct(self.ctx, *ndim as u32);
+    /// The array, current index and index slot of an iterator made by `new_array_iter`.
+    fn array_iter_state(&self, it_v: Value, ndim: u8) -> R<(StructValue<'ctx>, IntValue<'ctx>, PointerValue<'ctx>)> {
+        let ast = array_struct(self.ctx, ndim as u32);
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[ast.into(), i64t.into()], false);
         let slot = self.val(it_v).into_pointer_value();
@@ -353,6 +356,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let idx_p = self.b.build_struct_gep(st, slot, 1, "idx.p").map_err(e)?;
         let arr = self.b.build_load(ast, arr_p, "arr").map_err(e)?.into_struct_value();
         let idx = self.b.build_load(i64t, idx_p, "idx").map_err(e)?.into_int_value();
+        Ok((arr, idx, idx_p))
+    }
+
+    /// The next element in C order: a C array is walked by one pointer step per
+    /// element; other layouts unravel the linear index by the shape.
+    pub(crate) fn flat_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let Type::Array { dtype, ndim, layout, .. } = arr_t else { return Err("internal: flat next".into()) };
+        let i64t = self.ctx.i64_type();
+        let (arr, idx, idx_p) = self.array_iter_state(it_v, *ndim)?;
         let n = self.field(arr, F_NITEMS, "n")?.into_int_value();
         let valid = self.b.build_int_compare(IntPredicate::SLT, idx, n, "valid").map_err(e)?;
         let safe = self.b.build_select(valid, idx, i64t.const_zero(), "safe").map_err(e)?.into_int_value();
@@ -417,25 +429,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     pub(crate) fn array_iter(&mut self, arr_v: Value) -> R<BasicValueEnum<'ctx>> {
         let at = self.ty(arr_v);
         let Type::Array { ndim, .. } = at else { return Err("internal: iter of non-array".into()) };
-        let st = self.ctx.struct_type(&[array_struct(self.ctx, *ndim as u32).into(), self.ctx.i64_type().into()], false);
-        let slot = self.alloca(st.into(), "array.iter")?;
-        let mut v = st.get_undef();
-        v = self.b.build_insert_value(v, self.val(arr_v), 0, "it").map_err(e)?.into_struct_value();
-        v = self.b.build_insert_value(v, self.ctx.i64_type().const_zero(), 1, "it").map_err(e)?.into_struct_value();
-        self.b.build_store(slot, v).map_err(e)?;
-        Ok(slot.into())
+        self.new_array_iter(self.val(arr_v), *ndim, "array.iter")
     }
 
     pub(crate) fn array_next(&mut self, it_v: Value, arr_t: &Type) -> R<BasicValueEnum<'ctx>> {
         let Type::Array { dtype, ndim, .. } = arr_t else { return Err("internal: next of non-array".into()) };
-        let ast = array_struct(self.ctx, *ndim as u32);
         let i64t = self.ctx.i64_type();
-        let st = self.ctx.struct_type(&[ast.into(), i64t.into()], false);
-        let slot = self.val(it_v).into_pointer_value();
-        let arr_p = self.b.build_struct_gep(st, slot, 0, "arr.p").map_err(e)?;
-        let idx_p = self.b.build_struct_gep(st, slot, 1, "idx.p").map_err(e)?;
-        let arr = self.b.build_load(ast, arr_p, "arr").map_err(e)?.into_struct_value();
-        let idx = self.b.build_load(i64t, idx_p, "idx").map_err(e)?.into_int_value();
+        let (arr, idx, idx_p) = self.array_iter_state(it_v, *ndim)?;
         let len = self.shape_at(arr, 0)?;
         let valid = self.b.build_int_compare(IntPredicate::SLT, idx, len, "valid").map_err(e)?;
         // Load only a valid element: clamp the index so the address stays in bounds.

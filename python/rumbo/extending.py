@@ -78,6 +78,16 @@ def _lookup(obj):
     return entry[1] if entry is not None and entry[0] is obj else None
 
 
+def _user_implementation(obj):
+    """The implementation a user registered for `obj`, without loading rumbo's library
+    (cache keys: rumbo's own implementations are covered by its version stamp)."""
+    entry = _IMPLEMENTATIONS.get(id(obj))
+    if entry is None or entry[0] is not obj:
+        return None
+    module = getattr(getattr(entry[1], "py_func", None), "__module__", "") or ""
+    return None if module.startswith("rumbo.") else entry[1]
+
+
 def _array_methods():
     _load_library()
     return list(_ARRAY_METHODS.items())

@@ -2,7 +2,9 @@
 //! one specialization at a time. The order of the stages is spelled out in
 //! [`compile_specialization`].
 
+use crate::cache::CacheInfo;
 use crate::dispatcher::{Dispatcher, Specialization, WrapperFn};
+use crate::fingerprint::{canonical_symbol, specialization_key};
 use crate::globals::resolve_globals;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
@@ -19,6 +21,8 @@ use std::sync::{Arc, Once};
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
     pub(crate) nogil: bool,
+    /// `cache=True`: specializations are saved to and loaded from disk.
+    pub(crate) cache: bool,
     pub(crate) fastmath: bool,
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
@@ -67,7 +71,7 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
-        Ok(Options { boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        Ok(Options { boundscheck, cache: get_bool("cache")?, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -138,6 +142,8 @@ struct Resolver<'py> {
     self_id: u32,
     args: Vec<Type>,
     symbol: String,
+    /// The specializations the code calls (cached along with it).
+    deps: Vec<Arc<Specialization>>,
 }
 
 impl Resolver<'_> {
@@ -197,7 +203,12 @@ impl CallResolver for Resolver<'_> {
             return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name));
         }
         match Dispatcher::specialization_for(&callee, &types) {
-            Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding }),
+            Ok(spec) => {
+                if !self.deps.iter().any(|d| d.symbol == spec.symbol) {
+                    self.deps.push(spec.clone());
+                }
+                Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding })
+            }
             Err(e) => Err(format!("calling `{}`: {}", callee.get().name, e.value(self.py))),
         }
     }
@@ -206,6 +217,16 @@ impl CallResolver for Resolver<'_> {
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_SYMBOLS: Once = Once::new();
 
+/// Defines the runtime helpers compiled code calls by name (once per process).
+pub(crate) fn ensure_runtime_symbols(session: &JitSession) {
+    RUNTIME_SYMBOLS.call_once(|| {
+        let mut symbols = rumbo_runtime::symbols();
+        symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
+        let _ = session.define_symbols(&symbols);
+    });
+}
+
+/// A process-local symbol, for code without a fingerprint (never cached).
 fn symbol_for(name: &str) -> String {
     let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     format!("rumbo.{clean}.{}", NEXT_SYMBOL.fetch_add(1, Ordering::Relaxed))
@@ -220,6 +241,35 @@ impl Drop for InProgress<'_> {
     }
 }
 
+fn qualname_of(func: &Bound<'_, PyAny>) -> String {
+    func.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_default()
+}
+
+/// The specialization with `key` if this process has it (another dispatcher of the same
+/// code) or, with `cache=True`, if the cache has it.
+fn reuse(slf: &Bound<'_, Dispatcher>, key: u128, args: &[Type], dump_flags: crate::dumps::DumpFlags) -> PyResult<Option<Arc<Specialization>>> {
+    let py = slf.py();
+    let d = slf.get();
+    let symbol = canonical_symbol(&d.name, key);
+    // With dumps asked for, compile again (under a local name) so that they print.
+    let found = match crate::cache::registered(&symbol) {
+        Some(spec) if dump_flags.is_empty() && spec.cache.key == Some(key) => Some(spec),
+        _ if d.options.cache => {
+            let loaded = match crate::cache::cache_dir(py, d)? {
+                Some(dir) => crate::cache::load(py, &dir, key, &symbol),
+                None => None,
+            };
+            d.record_cache_event(args, loaded.is_some());
+            loaded
+        }
+        _ => None,
+    };
+    if let Some(spec) = &found {
+        d.add_specialization(spec.clone());
+    }
+    Ok(found)
+}
+
 /// The whole pipeline for one argument-type tuple.
 pub(crate) fn compile_specialization(
     slf: &Bound<'_, Dispatcher>,
@@ -229,18 +279,22 @@ pub(crate) fn compile_specialization(
     let py = slf.py();
     let d = slf.get();
     let session = JitSession::global();
-    RUNTIME_SYMBOLS.call_once(|| {
-        let mut symbols = rumbo_runtime::symbols();
-        symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
-        let _ = session.define_symbols(&symbols);
-    });
+    ensure_runtime_symbols(session);
+    let dump_flags = crate::dumps::DumpFlags::get();
+
+    // 0. the key: code this process already has, or a cache entry, is used as it is
+    let key = crate::fingerprint::dispatcher_fingerprint(slf)?.map(|fp| specialization_key(fp, &args, declared_ret.as_ref()));
+    if let Some(key) = key {
+        if let Some(spec) = reuse(slf, key, &args, dump_flags)? {
+            return Ok(spec);
+        }
+    }
 
     let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     // 1. syntax and IR (once per dispatcher)
     let src = source_of(py, d)?;
     let t_src = t0.elapsed();
-    let dump_flags = crate::dumps::DumpFlags::get();
     crate::dumps::after_lowering(py, d, &src, dump_flags)?;
     if args.len() != src.ir.param_names.len() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -250,7 +304,10 @@ pub(crate) fn compile_specialization(
             args.len()
         )));
     }
-    let symbol = symbol_for(&d.name);
+    // Canonical names are the same in every process; a name this process already used
+    // (same code compiled again to print its dumps) gets a local one.
+    let canonical = key.map(|k| canonical_symbol(&d.name, k)).filter(|s| !crate::cache::name_taken(s));
+    let symbol = canonical.clone().unwrap_or_else(|| symbol_for(&d.name));
     d.in_progress.lock().unwrap().push((args.clone(), symbol.clone()));
     let _guard = InProgress(d, args.clone());
 
@@ -259,7 +316,7 @@ pub(crate) fn compile_specialization(
     let globals = resolve_globals(d.py_func.bind(py), &src.ir, &mut callees)?;
 
     // 3. types
-    let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone() };
+    let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone(), deps: vec![] };
     let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
 
@@ -267,8 +324,8 @@ pub(crate) fn compile_specialization(
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck };
     let dumps: DumpRequest = dump_flags.request();
-    let out = session
-        .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
+    let (out, object) = session
+        .compile_object(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
     let addr = session.lookup(&wrapper_name(&symbol)).map_err(|e| internal_error(py, "linking failed", e.to_string()))?;
     if timings {
@@ -302,8 +359,24 @@ pub(crate) fn compile_specialization(
         out.optimized.unwrap_or_default(),
         ir_text,
         annotations,
-    ));
+    )
+    .with_cache(CacheInfo {
+        key: canonical.is_some().then_some(key).flatten(),
+        object: Some(Arc::new(object)),
+        deps: std::mem::take(&mut resolver.deps),
+        loaded: false,
+        qualname: qualname_of(d.py_func.bind(py)),
+        source: src.file.filename.clone(),
+    }));
+    if canonical.is_some() {
+        crate::cache::register(&spec);
+    }
     d.add_specialization(spec.clone());
+    if d.options.cache && canonical.is_some() {
+        if let Some(dir) = crate::cache::cache_dir(py, d)? {
+            crate::cache::save(py, &dir, &spec);
+        }
+    }
     // 5. dumps asked for by rumbo.config, and what reports need to render this again
     let fusion = rumbo_codegen::fusion_report(&src.ir, &typed);
     let compiled = crate::dumps::Compiled {

@@ -2,6 +2,7 @@
 //! argument types (a pointer-compare fast path for scalar arguments), unbox
 //! into leaf slots, call the compiled wrapper, and box the result.
 
+use crate::cache::CacheInfo;
 use crate::compile::{compile_specialization, Options, Source};
 use crate::exceptions::to_pyerr;
 use crate::values::{box_value, conversion_cost, typeof_value, unbox, Slot};
@@ -13,7 +14,8 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use rumbo_runtime::ExcRecord;
 use rumbo_types::Type;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// `i32 wrapper(ptr args, ptr ret, ptr exc)`, the uniform ABI.
 pub(crate) type WrapperFn = unsafe extern "C" fn(*const *mut u8, *mut u8, *mut *const ExcRecord) -> i32;
@@ -32,6 +34,8 @@ pub(crate) struct Specialization {
     pub(crate) ir: String,
     /// (line, variable, type) for inspect_types().
     pub(crate) annotations: Vec<(u32, String, String)>,
+    /// Key, object file and callees, for `cache=True`.
+    pub(crate) cache: CacheInfo,
 }
 
 impl Specialization {
@@ -48,7 +52,12 @@ impl Specialization {
         let arg_leaves = arg_types.iter().map(|t| rumbo_types::abi_leaves(t).len()).sum();
         let ret_leaves = rumbo_types::abi_slot_count(&ret);
         let fast_args = arg_types.iter().map(fast_arg_of).collect::<Option<Vec<_>>>();
-        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations }
+        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations, cache: CacheInfo::default() }
+    }
+
+    pub(crate) fn with_cache(mut self, cache: CacheInfo) -> Self {
+        self.cache = cache;
+        self
     }
 }
 
@@ -93,6 +102,10 @@ pub struct Dispatcher {
     /// Argument types being compiled right now (recursion guard).
     pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
     compile_disabled: AtomicBool,
+    /// Where `cache=True` entries go (`_cache.locate`), found on first use.
+    pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
+    /// (argument types, loaded from the cache?) per cache lookup, for `stats`.
+    cache_events: Mutex<Vec<(Vec<Type>, bool)>>,
 }
 
 struct SendPtr<T>(T);
@@ -107,6 +120,19 @@ impl Dispatcher {
             v.push(spec.clone());
             v
         });
+    }
+
+    pub(crate) fn record_cache_event(&self, args: &[Type], hit: bool) {
+        self.cache_events.lock().unwrap().push((args.to_vec(), hit));
+    }
+
+    /// The compiled signatures when they are all there will be (explicit signatures), else
+    /// nothing: calls then convert to them, so they are part of what callers compile to.
+    pub(crate) fn fixed_signatures(&self) -> Vec<String> {
+        if !self.compile_disabled.load(Ordering::Relaxed) {
+            return vec![];
+        }
+        self.specs.load().iter().map(|s| s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")).collect()
     }
 
     fn find_exact(&self, args: &[Type]) -> Option<Arc<Specialization>> {
@@ -349,6 +375,8 @@ impl Dispatcher {
             source: Mutex::new(None),
             in_progress: Mutex::new(vec![]),
             compile_disabled: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
         })
     }
 
@@ -410,6 +438,14 @@ impl Dispatcher {
         self.options.to_dict(py)
     }
 
+    /// (cache folder or None, [(argument type names, hit)]) for `stats`.
+    fn _cache_stats(slf: &Bound<'_, Self>) -> PyResult<(Option<String>, Vec<(Vec<String>, bool)>)> {
+        let this = slf.get();
+        let dir = if this.options.cache { crate::cache::cache_dir(slf.py(), this)? } else { None };
+        let events = this.cache_events.lock().unwrap().iter().map(|(a, h)| (a.iter().map(|t| t.to_string()).collect(), *h)).collect();
+        Ok((dir.map(|d| d.display().to_string()), events))
+    }
+
     /// One dict per specialization: args, ret (type names), llvm, ir, annotations.
     fn _specializations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
@@ -422,6 +458,7 @@ impl Dispatcher {
             d.set_item("ir", &s.ir)?;
             d.set_item("annotations", s.annotations.clone())?;
             d.set_item("wrapper_address", s.wrapper as usize)?;
+            d.set_item("from_cache", s.cache.loaded)?;
             out.append(d)?;
         }
         Ok(out)

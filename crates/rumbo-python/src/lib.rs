@@ -1,10 +1,12 @@
 //! `rumbo._core`: the Python face of the compiler. The only crate that touches
 //! PyO3: it reads CPython's `ast`, drives the pipeline, and dispatches calls.
 
+mod cache;
 mod compile;
 mod dispatcher;
 mod dumps;
 mod exceptions;
+mod fingerprint;
 mod frontend;
 mod globals;
 mod ndarray;
@@ -81,5 +83,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
     m.add_function(wrap_pyfunction!(set_blas, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
+    m.add_function(wrap_pyfunction!(cache::cache_entry_info, m)?)?;
     Ok(())
 }

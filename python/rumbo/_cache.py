@@ -87,6 +87,30 @@ def package_stamp():
     return ";".join(out)
 
 
+def _environment_parts():
+    """What compiled code depends on besides the function and what it reads, by name (each
+    part is in every key: changing any one recompiles)."""
+    from . import __version__, _core
+
+    triple, cpu, features, vector = _core.host_info()
+    return {
+        "format": "rumbo-cache-1",
+        "rumbo": __version__,
+        "rumbo_files": package_stamp(),
+        "llvm": ".".join(map(str, _core.llvm_version())),
+        "triple": triple,
+        "cpu": cpu,
+        "cpu_features": features,
+        "vector_library": str(vector),
+        "python": f"{sys.implementation.cache_tag} {sys.version}",
+    }
+
+
+def environment():
+    """The parts above as one string (computed once per process by the compiler)."""
+    return "|".join(f"{k}={v}" for k, v in sorted(_environment_parts().items()))
+
+
 def _mirror(root, source_dir):
     """`source_dir` as a relative path below `root` (Numba's layout for NUMBA_CACHE_DIR)."""
     drive, rest = os.path.splitdrive(os.path.abspath(source_dir))
@@ -152,44 +176,40 @@ def warn_once(key, message):
 
 
 def _entry_files(path):
-    """Cache entry files for the sources at `path` (a file or a folder, default the current
-    folder): its __pycache__ folders and its mirrors under RUMBO_CACHE_DIR/NUMBA_CACHE_DIR and
-    the per-user cache. Without a path, the whole override or per-user cache is included."""
-    found = []
-    roots = []
-    if path is None:
-        path = os.getcwd()
-        roots += [r for r in (override_root(), user_cache_root()) if r]
-    path = os.path.abspath(path)
-    folder = path if os.path.isdir(path) else os.path.dirname(path)
-    stem = None if os.path.isdir(path) else os.path.basename(path)
-    for root in (override_root(), user_cache_root()):
-        if root:
-            roots.append(_mirror(root, folder))
-    for dirpath, dirnames, filenames in os.walk(folder):
-        if os.path.basename(dirpath) == "__pycache__":
-            roots.append(dirpath)
-        if stem is not None:
-            roots.append(os.path.join(folder, "__pycache__"))
-            break
-    seen = set()
-    for root in roots:
-        for dirpath, _, filenames in os.walk(root):
-            for name in filenames:
-                full = os.path.join(dirpath, name)
-                if name.endswith(SUFFIX) and full not in seen:
-                    seen.add(full)
-                    found.append(full)
-    if stem is not None:
-        from . import _core
+    """Cache entry files for the sources at `path` (a .py file or a folder, default the
+    current folder): its __pycache__ folders and its mirrors under RUMBO_CACHE_DIR or
+    NUMBA_CACHE_DIR and the per-user cache. Without a path, those whole caches too."""
+    roots = [r for r in (override_root(), user_cache_root()) if r]
+    found = set()
 
-        keep = []
-        for f in found:
-            info = _core.cache_entry_info(f)
-            if info is None or os.path.basename(info.get("source", "")) == stem:
-                keep.append(f)
-        found = keep
-    return sorted(found)
+    def scan(folder, recursive):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            found.update(os.path.join(dirpath, n) for n in filenames if n.endswith(SUFFIX))
+            if not recursive:
+                break
+
+    if path is None:
+        for root in roots:
+            scan(root, True)
+        path = os.getcwd()
+    path = os.path.abspath(path)
+    if os.path.isdir(path):
+        for root in roots:
+            scan(_mirror(root, path), True)
+        for dirpath, dirnames, _ in os.walk(path):
+            if os.path.basename(dirpath) == "__pycache__":
+                scan(dirpath, False)
+        return sorted(found)
+    folder = os.path.dirname(path)
+    for d in [os.path.join(folder, "__pycache__")] + [_mirror(root, folder) for root in roots]:
+        scan(d, False)
+    from . import _core
+
+    def belongs(f):
+        info = _core.cache_entry_info(f)
+        return info is not None and os.path.abspath(info["source"]) == path
+
+    return sorted(f for f in found if belongs(f))
 
 
 def list_entries(path=None, out=None):

@@ -1,5 +1,6 @@
 """The object `@jit` returns: the Rust dispatcher plus Numba's introspection API."""
 
+import collections
 import functools
 import sys
 
@@ -26,6 +27,10 @@ class _Overload:
         return f"<compiled {self.signature}>"
 
 
+#: What `dispatcher.stats` returns (Numba's name and fields): the cache folder, and
+#: Counters of cache hits and misses by argument types.
+_CompileStats = collections.namedtuple("_CompileStats", ("cache_path", "cache_hits", "cache_misses"))
+
 #: When a list, every Dispatcher created is appended to it (`rumbo annotate FILE.py`).
 _created = None
 
@@ -33,7 +38,18 @@ _created = None
 _ASM = {}
 
 
+#: What introspection shows of a specialization loaded from the cache (only machine code
+#: is kept; `cache=False`, or an empty cache folder, compiles it to look inside).
+_FROM_CACHE = "; loaded from the cache: only machine code is kept (compile with cache=False to inspect)\n"
+
+
+def _llvm(spec):
+    return _FROM_CACHE if spec.get("from_cache") else spec["llvm"]
+
+
 def _assembly(spec):
+    if spec.get("from_cache"):
+        return _FROM_CACHE.replace(";", "#", 1)
     text = _ASM.get(spec["symbol"])
     if text is None:
         text = _ASM[spec["symbol"]] = _core.assembly_of_ir(spec["llvm"])
@@ -60,6 +76,15 @@ class Dispatcher(_core.Dispatcher):
     @property
     def targetoptions(self):
         return dict(self._options)
+
+    @property
+    def stats(self):
+        """Cache hits and misses per signature (`cache=True`), as Numba's `stats`."""
+        path, events = self._cache_stats()
+        hits, misses = collections.Counter(), collections.Counter()
+        for args, hit in events:
+            (hits if hit else misses)[tuple(_type_object(a) for a in args)] += 1
+        return _CompileStats(path, hits, misses)
 
     @property
     def signatures(self):
@@ -146,8 +171,8 @@ class Dispatcher(_core.Dispatcher):
         """The optimized LLVM IR, per signature (or of one signature)."""
         specs = self._select(signature)
         if signature is not None:
-            return specs[0]["llvm"] if specs else None
-        return {tuple(_type_object(a) for a in s["args"]): s["llvm"] for s in specs}
+            return _llvm(specs[0]) if specs else None
+        return {tuple(_type_object(a) for a in s["args"]): _llvm(s) for s in specs}
 
     def inspect_ir(self, signature=None):
         """rumbo's typed IR, per signature."""

@@ -57,23 +57,13 @@ pub(crate) fn hash128(bytes: &[u8]) -> u128 {
 
 static ENVIRONMENT: OnceLock<String> = OnceLock::new();
 
-/// What every key shares in this process (NumPy's version is added per key: it may be
-/// imported later).
+/// What every key shares in this process (`rumbo._cache.environment`: rumbo's files, LLVM,
+/// host CPU and features, Python; NumPy's version is added per key: it may be imported later).
 fn environment(py: Python<'_>) -> PyResult<&'static str> {
     if let Some(e) = ENVIRONMENT.get() {
         return Ok(e);
     }
-    let cache = PyModule::import(py, "rumbo._cache")?;
-    let stamp: String = cache.getattr("package_stamp")?.call0()?.extract()?;
-    let sys = PyModule::import(py, "sys")?;
-    let tag: String = sys.getattr("implementation")?.getattr("cache_tag")?.extract().unwrap_or_default();
-    let version: String = sys.getattr("version")?.extract()?;
-    let host = rumbo_jit::JitSession::global().host_info();
-    let (a, b, c) = rumbo_jit::llvm_version();
-    let text = format!(
-        "rumbo-cache-1|{stamp}|llvm {a}.{b}.{c}|{}|{}|{}|{:?}|{tag}|{version}",
-        host.triple, host.cpu, host.features, host.vector_library
-    );
+    let text: String = PyModule::import(py, "rumbo._cache")?.getattr("environment")?.call0()?.extract()?;
     Ok(ENVIRONMENT.get_or_init(|| text))
 }
 

@@ -16,6 +16,7 @@ mod arrays;
 mod builtins;
 mod func;
 mod ops;
+mod parallel;
 mod refcount;
 mod types;
 mod wrapper;
@@ -66,6 +67,7 @@ pub fn emit_module<'ctx>(
     opts: CodegenOptions,
 ) -> Result<Module<'ctx>, String> {
     let module = ctx.create_module(symbol);
+    parallel::emit_regions(ctx, &module, typed, symbol, opts)?;
     let native = func::emit_native(ctx, &module, func, typed, symbol, opts)?;
     wrapper::emit_wrapper(ctx, &module, native, typed, &wrapper_name(symbol))?;
     Ok(module)

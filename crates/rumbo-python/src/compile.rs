@@ -19,6 +19,8 @@ use std::sync::{Arc, Once};
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
     pub(crate) nogil: bool,
+    /// `parallel=True`: `prange` loops and array expressions on the thread pool.
+    pub(crate) parallel: bool,
     pub(crate) fastmath: bool,
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
@@ -67,7 +69,13 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
-        Ok(Options { boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let parallel = match d.get_item("parallel")? {
+            // `parallel={'prange': True, ...}` (Numba's fine-grained form) counts as on.
+            Some(v) if v.cast::<PyDict>().is_ok() => true,
+            Some(v) => v.is_truthy()?,
+            None => false,
+        };
+        Ok(Options { boundscheck, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -203,6 +211,20 @@ impl CallResolver for Resolver<'_> {
     }
 }
 
+/// The names rumbo-passes gives outlined regions for identities and combines:
+/// `$np.X` is `numpy.X`, `$min`/`$max` the builtins, `$type:T` the scalar class T.
+fn region_global(py: Python<'_>, name: &str) -> PyResult<GlobalValue> {
+    if let Some(attr) = name.strip_prefix("$np.") {
+        let obj = PyModule::import(py, "numpy")?.getattr(attr)?;
+        return classify(&obj, &mut HashMap::new());
+    }
+    if let Some(t) = name.strip_prefix("$type:") {
+        let t = rumbo_types::parse_type(t).map_err(|e| internal_error(py, "parallel region", e.render(t)))?;
+        return Ok(GlobalValue::NumberClass(t));
+    }
+    Ok(GlobalValue::Function(name.trim_start_matches('$').to_string()))
+}
+
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_SYMBOLS: Once = Once::new();
 
@@ -262,6 +284,29 @@ pub(crate) fn compile_specialization(
     let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone() };
     let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
+
+    // 3b. parallel regions: `prange` loops outlined for the thread pool
+    let mut reports = vec![];
+    let (src, typed) = if d.options.parallel && typed.consts.values().any(|g| matches!(g, GlobalValue::Function(n) if n == "prange")) {
+        let mut region_globals = globals.clone();
+        let file = &src.file;
+        let locals = &d.options.locals;
+        let mut type_region = |f: &rumbo_ir::Function, args: &[Type]| -> Result<rumbo_types::TypedFunction, String> {
+            for name in f.globals.iter().filter(|n| n.starts_with('$')) {
+                if !region_globals.contains_key(name) {
+                    let g = region_global(py, name).map_err(|e| e.to_string())?;
+                    region_globals.insert(name.clone(), g);
+                }
+            }
+            infer_types(f, args, &region_globals, None, locals, &mut resolver).map_err(|d| d.render(file))
+        };
+        let (ir, typed, r) = rumbo_passes::outline_prange_loops(&src.ir, &typed, &mut type_region);
+        reports = r;
+        debug_assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}", rumbo_ir::verify_function(&ir));
+        (Arc::new(Source { file: src.file.clone(), ir }), typed)
+    } else {
+        (src, typed)
+    };
 
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT

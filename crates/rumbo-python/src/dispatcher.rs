@@ -169,7 +169,8 @@ impl Dispatcher {
         };
         let mut exc: *const ExcRecord = std::ptr::null();
         let wrapper = spec.wrapper;
-        let status = if self.options.nogil {
+        // Parallel regions never touch Python objects; their workers may print (needs the GIL).
+        let status = if self.options.nogil || self.options.parallel {
             let call = SendPtr((ptrs.as_ptr(), ret.as_mut_ptr() as *mut u8, &mut exc as *mut *const ExcRecord));
             py.detach(move || {
                 let c = call;

@@ -40,6 +40,14 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) fused: std::collections::HashSet<Value>,
 }
 
+/// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
+pub(crate) struct SavedFunction<'ctx> {
+    llfn: FunctionValue<'ctx>,
+    alloca_block: BasicBlock<'ctx>,
+    exc_ptr: PointerValue<'ctx>,
+    at: Option<BasicBlock<'ctx>>,
+}
+
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
 pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, args: &[Type]) -> inkwell::types::FunctionType<'ctx> {
     let ptr = ctx.ptr_type(AddressSpace::default());
@@ -450,6 +458,27 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.b.build_return(Some(&status)).map_err(e)?;
         self.b.position_at_end(ok_bb);
         Ok(())
+    }
+
+    /// Makes `f` (with the native exception slot `exc`) the function being
+    /// emitted, with `entry` as its stack-slot block; returns what
+    /// [`Self::leave_function`] needs to switch back.
+    pub(crate) fn enter_function(&mut self, f: FunctionValue<'ctx>, entry: BasicBlock<'ctx>, exc: PointerValue<'ctx>) -> SavedFunction<'ctx> {
+        let saved = SavedFunction { llfn: self.llfn, alloca_block: self.alloca_block, exc_ptr: self.exc_ptr, at: self.b.get_insert_block() };
+        self.llfn = f;
+        self.alloca_block = entry;
+        self.exc_ptr = exc;
+        self.b.position_at_end(entry);
+        saved
+    }
+
+    pub(crate) fn leave_function(&mut self, s: SavedFunction<'ctx>) {
+        self.llfn = s.llfn;
+        self.alloca_block = s.alloca_block;
+        self.exc_ptr = s.exc_ptr;
+        if let Some(bb) = s.at {
+            self.b.position_at_end(bb);
+        }
     }
 
     /// Where this function's caller wants the exception record.

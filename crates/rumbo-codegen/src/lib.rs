@@ -35,6 +35,8 @@ pub struct CodegenOptions {
     pub numpy_errors: bool,
     /// IndexError on out-of-bounds array indices (rumbo's default: on).
     pub boundscheck: bool,
+    /// `parallel=True`: flat array-expression loops and fused sums run on the thread pool.
+    pub parallel: bool,
 }
 
 /// The layout of the exception records compiled code hands back (C layout):

@@ -72,8 +72,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let part = |i: u32, name: &str| -> R<IntValue<'ctx>> { Ok(self.b.build_extract_value(r, i, name).map_err(e)?.into_int_value()) };
         let (start, stop, step) = (part(0, "start")?, part(1, "stop")?, part(2, "step")?);
         let n = self.trip_count(start, stop, step)?;
-        let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into()], false));
-        let nchunks = self.b.build_call(chunks_f, &[n.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
+        let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
+        let nchunks = self.b.build_call(chunks_f, &[n.into(), i64t.const_int(1, false).into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
 
         let ctx_slot = self.alloca(lay.st.into(), "region.ctx")?;
         let field = |em: &Self, i: u32| em.b.build_struct_gep(lay.st, ctx_slot, i, "f").map_err(e);
@@ -245,4 +245,121 @@ pub(crate) fn emit_regions<'ctx>(
         }
     }
     Ok(())
+}
+
+/// Fewest iterations of an elementwise loop worth a chunk of their own: waking
+/// a worker costs a few microseconds, about this many simple elements.
+const ELEMENTWISE_GRAIN: u64 = 16384;
+
+/// What the body of a pooled loop gets: the index, the captured values as
+/// values of the chunk function, and the chunk's accumulator (with a sum).
+pub(crate) type PooledBody<'b, 'a, 'ctx> =
+    dyn FnMut(&mut Emitter<'a, 'ctx>, IntValue<'ctx>, &[BasicValueEnum<'ctx>], Option<PointerValue<'ctx>>) -> R<()> + 'b;
+
+impl<'a, 'ctx> Emitter<'a, 'ctx> {
+    /// `for i in 0..n { body(i) }` split into chunks on the thread pool (one
+    /// chunk when `n` is small). `captured` are values of this function the
+    /// body reads; it gets them back, in order, as values of the chunk function.
+    /// With `sum: Some(t)` the body adds into a per-chunk accumulator of type t,
+    /// and the chunks' partials are added in chunk order into the result.
+    pub(crate) fn pooled_loop(
+        &mut self,
+        n: IntValue<'ctx>,
+        captured: &[BasicValueEnum<'ctx>],
+        sum: Option<&Type>,
+        body: &mut PooledBody<'_, 'a, 'ctx>,
+    ) -> R<Option<BasicValueEnum<'ctx>>> {
+        let i64t = self.ctx.i64_type();
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let mut fields: Vec<BasicTypeEnum> = captured.iter().map(|v| v.get_type()).collect();
+        fields.push(ptr.into());
+        let st = self.ctx.struct_type(&fields, false);
+        let partial_field = captured.len() as u32;
+        let acc_t = sum.map(|t| llvm_type(self.ctx, t));
+
+        // The chunk function: `i32 (ptr ctx, i64 lo, i64 hi, i64 c, ptr exc)`.
+        let parent = self.llfn.get_name().to_str().map_err(e)?.to_string();
+        let name = (0..).map(|k| format!("{parent}$loop{k}")).find(|n| self.module.get_function(n).is_none()).unwrap();
+        let fn_t = self.ctx.i32_type().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into()], false);
+        let chunk = self.module.add_function(&name, fn_t, Some(Linkage::Internal));
+        let entry = self.ctx.append_basic_block(chunk, "entry");
+        let p = |i: u32| chunk.get_nth_param(i).unwrap();
+        let saved = self.enter_function(chunk, entry, p(4).into_pointer_value());
+        let result = (|| -> R<()> {
+            let ctx_p = p(0).into_pointer_value();
+            let mut loaded = vec![];
+            for (i, t) in fields[..captured.len()].iter().enumerate() {
+                let fp = self.b.build_struct_gep(st, ctx_p, i as u32, "cap.p").map_err(e)?;
+                loaded.push(self.b.build_load(*t, fp, "cap").map_err(e)?);
+            }
+            let acc = match acc_t {
+                Some(t) => {
+                    let slot = self.alloca(t, "chunk.acc")?;
+                    self.b.build_store(slot, t.const_zero()).map_err(e)?;
+                    Some(slot)
+                }
+                None => None,
+            };
+            let (lo, hi) = (p(1).into_int_value(), p(2).into_int_value());
+            let count = self.b.build_int_sub(hi, lo, "count").map_err(e)?;
+            self.counted_loop(count, &mut |em: &mut Self, i: IntValue<'ctx>| {
+                let at = em.b.build_int_nsw_add(lo, i, "at").map_err(e)?;
+                body(em, at, &loaded, acc)
+            })?;
+            if let (Some(t), Some(acc)) = (acc_t, acc) {
+                let x = self.b.build_load(t, acc, "partial").map_err(e)?;
+                let pp = self.b.build_struct_gep(st, ctx_p, partial_field, "partials.p").map_err(e)?;
+                let partials = self.b.build_load(ptr, pp, "partials").map_err(e)?.into_pointer_value();
+                // SAFETY (of the generated code): c < nchunks, the slot count.
+                let slot = unsafe { self.b.build_in_bounds_gep(t, partials, &[p(3).into_int_value()], "slot") }.map_err(e)?;
+                self.b.build_store(slot, x).map_err(e)?;
+            }
+            self.b.build_return(Some(&self.ctx.i32_type().const_zero())).map_err(e)?;
+            Ok(())
+        })();
+        self.leave_function(saved);
+        result?;
+
+        // The caller: context, partial slots, the pool, then the partials added up.
+        let ctx_slot = self.alloca(st.into(), "loop.ctx")?;
+        for (i, v) in captured.iter().enumerate() {
+            let fp = self.b.build_struct_gep(st, ctx_slot, i as u32, "cap.p").map_err(e)?;
+            self.b.build_store(fp, *v).map_err(e)?;
+        }
+        let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
+        let grain = i64t.const_int(ELEMENTWISE_GRAIN, false);
+        let nchunks = self.b.build_call(chunks_f, &[n.into(), grain.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
+        let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
+        let sp = self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap();
+        let partials = match acc_t {
+            Some(t) => self.b.build_array_alloca(t, nchunks, "partials").map_err(e)?,
+            None => ptr.const_null(),
+        };
+        let pp = self.b.build_struct_gep(st, ctx_slot, partial_field, "partials.p").map_err(e)?;
+        self.b.build_store(pp, partials).map_err(e)?;
+        let run_t = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into()], false);
+        let run = self.declare("rumbo_parallel_for", run_t);
+        let args: [BasicMetadataValueEnum; 6] =
+            [chunk.as_global_value().as_pointer_value().into(), ptr.const_null().into(), ctx_slot.into(), n.into(), nchunks.into(), self.exc_ptr().into()];
+        let status = self.b.build_call(run, &args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
+        let mut total = None;
+        if let (Some(t), Some(ty)) = (acc_t, sum) {
+            let acc = self.alloca(t, "total")?;
+            self.b.build_store(acc, t.const_zero()).map_err(e)?;
+            self.counted_loop(nchunks, &mut |em: &mut Self, c: IntValue<'ctx>| {
+                // SAFETY (of the generated code): c < nchunks.
+                let slot = unsafe { em.b.build_in_bounds_gep(t, partials, &[c], "slot") }.map_err(e)?;
+                let x = em.b.build_load(t, slot, "part").map_err(e)?;
+                let cur = em.b.build_load(t, acc, "cur").map_err(e)?;
+                let s = em.arith(rumbo_syntax::BinOp::Add, cur, x, ty)?;
+                em.b.build_store(acc, s).map_err(e)?;
+                Ok(())
+            })?;
+            total = Some(self.b.build_load(t, acc, "sum").map_err(e)?);
+        }
+        let restore = self.intrinsic("llvm.stackrestore", &[ptr.into()])?;
+        self.b.build_call(restore, &[sp.into()], "").map_err(e)?;
+        self.propagate(status)?;
+        Ok(total)
+    }
 }

@@ -287,6 +287,12 @@ pub(crate) fn compile_specialization(
 
     // 3b. parallel regions: `prange` loops outlined for the thread pool
     let mut reports = vec![];
+    let mut typed = typed;
+    if d.options.parallel {
+        if let Some(GlobalValue::Dispatcher { id, .. }) = globals.get("@array.sum") {
+            rumbo_passes::pooled_sums(&src.ir, &mut typed, *id);
+        }
+    }
     let (src, typed) = if d.options.parallel && typed.consts.values().any(|g| matches!(g, GlobalValue::Function(n) if n == "prange")) {
         let mut region_globals = globals.clone();
         let file = &src.file;
@@ -310,7 +316,7 @@ pub(crate) fn compile_specialization(
 
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
-    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck };
+    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck, parallel: d.options.parallel };
     let dumps: DumpRequest = dump_flags.request();
     let out = session
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))

@@ -105,15 +105,18 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
     }
 }
 
-/// How many chunks a region of `n` iterations is split into (0 when empty).
-extern "C" fn rumbo_parallel_chunks(n: i64) -> i64 {
+/// How many chunks a region of `n` iterations is split into (0 when empty),
+/// each of at least `grain` iterations.
+extern "C" fn rumbo_parallel_chunks(n: i64, grain: i64) -> i64 {
     let threads = num_threads() as i64;
     if n <= 0 {
-        0
-    } else if threads <= 1 {
+        return 0;
+    }
+    let by_grain = (n - 1) / grain.max(1) + 1;
+    if threads <= 1 {
         1
     } else {
-        n.min(threads * CHUNKS_PER_THREAD)
+        by_grain.min(threads * CHUNKS_PER_THREAD)
     }
 }
 
@@ -247,7 +250,7 @@ mod tests {
     #[test]
     fn chunks_cover_the_range_once() {
         for n in [0i64, 1, 2, 3, 7, 1000, 100_003] {
-            let k = rumbo_parallel_chunks(n);
+            let k = rumbo_parallel_chunks(n, 1);
             let sums: Vec<AtomicI64> = (0..k.max(1)).map(|_| AtomicI64::new(0)).collect();
             let mut exc = std::ptr::null();
             let status = unsafe { rumbo_parallel_for(add_range, None, sums.as_ptr() as *mut u8, n, k, &mut exc) };
@@ -271,6 +274,6 @@ mod tests {
         assert!(set_num_threads(max_threads() + 1).is_err());
         set_num_threads(1).unwrap();
         assert_eq!(num_threads(), 1);
-        assert_eq!(rumbo_parallel_chunks(100), 1);
+        assert_eq!(rumbo_parallel_chunks(100, 1), 1);
     }
 }

@@ -211,6 +211,38 @@ impl CallResolver for Resolver<'_> {
     }
 }
 
+/// The parallel transforms' decisions, one `(line, kind, text)` per loop:
+/// kind "prange" (parallel or serial, with reductions and live-ins or the
+/// reason), "array" (a fused array expression: pooled when its operands are
+/// contiguous), "sum" (a whole-array sum on the pool).
+fn parallel_lines(reports: &[rumbo_passes::LoopReport], fusion: &[String], sums: &[u32]) -> Vec<(u32, String, String)> {
+    let mut out = vec![];
+    for r in reports {
+        let text = match (r.region, &r.reason) {
+            (Some(k), _) => {
+                let reds: Vec<String> = r.reductions.iter().map(|(n, op)| format!("{n} ({})", op.name())).collect();
+                format!(
+                    "prange loop: parallel region {k}; reductions: {}; live-ins: {}",
+                    if reds.is_empty() { "none".into() } else { reds.join(", ") },
+                    if r.live_ins.is_empty() { "none".into() } else { r.live_ins.join(", ") }
+                )
+            }
+            (None, reason) => format!("prange loop: serial ({})", reason.as_deref().unwrap_or("not a parallel loop")),
+        };
+        out.push((r.line, "prange".to_string(), text));
+    }
+    for f in fusion {
+        let line = f.strip_prefix("line ").and_then(|x| x.split(':').next()).and_then(|x| x.parse().ok()).unwrap_or(0);
+        let text = f.split_once(": ").map_or(f.as_str(), |(_, t)| t);
+        out.push((line, "array".to_string(), format!("{text}; parallel on the thread pool when the operands are contiguous")));
+    }
+    for &line in sums {
+        out.push((line, "sum".to_string(), "np.sum of a whole array: parallel on the thread pool".to_string()));
+    }
+    out.sort();
+    out
+}
+
 /// The names rumbo-passes gives outlined regions for identities and combines:
 /// `$np.X` is `numpy.X`, `$min`/`$max` the builtins, `$type:T` the scalar class T.
 fn region_global(py: Python<'_>, name: &str) -> PyResult<GlobalValue> {
@@ -288,9 +320,10 @@ pub(crate) fn compile_specialization(
     // 3b. parallel regions: `prange` loops outlined for the thread pool
     let mut reports = vec![];
     let mut typed = typed;
+    let mut pooled_sums = vec![];
     if d.options.parallel {
         if let Some(GlobalValue::Dispatcher { id, .. }) = globals.get("@array.sum") {
-            rumbo_passes::pooled_sums(&src.ir, &mut typed, *id);
+            pooled_sums = rumbo_passes::pooled_sums(&src.ir, &mut typed, *id);
         }
     }
     let (src, typed) = if d.options.parallel && typed.consts.values().any(|g| matches!(g, GlobalValue::Function(n) if n == "prange")) {
@@ -357,6 +390,7 @@ pub(crate) fn compile_specialization(
     d.add_specialization(spec.clone());
     // 5. dumps asked for by rumbo.config, and what reports need to render this again
     let fusion = rumbo_codegen::fusion_report(&src.ir, &typed);
+    let parallel = if d.options.parallel { parallel_lines(&reports, &fusion, &pooled_sums) } else { vec![] };
     let compiled = crate::dumps::Compiled {
         spec: &spec,
         src: &src,
@@ -366,6 +400,7 @@ pub(crate) fn compile_specialization(
         llvm: out.llvm,
         assembly: out.assembly,
         fusion,
+        parallel,
     };
     crate::dumps::after_compile(py, d, compiled, dump_flags)?;
     Ok(spec)

@@ -1863,7 +1863,10 @@ def test_softmax_example():
 def test_method_call_on_an_expression_keeps_it_alive(shape):
     # `(expr).sum()`: the bound method holds no reference, so the expression's
     # array must live until the call (it was freed at the attribute lookup).
-    f = njit(lambda a: (a * a + 1.0).sum())
+    @njit
+    def f(a):
+        return (a * a + 1.0).sum()
+
     a = np.arange(float(np.prod(shape))).reshape(shape)
     for _ in range(50):
         assert f(a) == (a * a + 1.0).sum()

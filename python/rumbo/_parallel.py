@@ -18,7 +18,9 @@ def set_num_threads(n):
     """Use `n` threads (1 to NUMBA_NUM_THREADS) in parallel regions started from this thread."""
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"The number of threads specified must be an integer, not {type(n).__name__}")
-    _core.set_num_threads(n)
+    if n < 1:
+        raise ValueError(f"The number of threads must be between 1 and {_max_threads()}, got {n}")
+    _core.set_num_threads(min(n, 2**63))
 
 
 def get_thread_id():

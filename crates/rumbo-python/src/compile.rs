@@ -201,8 +201,16 @@ impl CallResolver for Resolver<'_> {
         if id == self.self_id && types == self.args {
             return Ok(ResolveOutcome::InProgress { symbol: self.symbol.clone(), binding });
         }
-        if callee.get().in_progress.lock().unwrap().iter().any(|(a, _)| a == &types) {
-            return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name));
+        // Being compiled by this thread: mutual recursion. By another thread: wait for it.
+        loop {
+            let busy = callee.get().in_progress.lock().unwrap().iter().find(|(a, _, _)| a == &types).map(|e| e.2);
+            match busy {
+                Some(t) if t == std::thread::current().id() => {
+                    return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name))
+                }
+                Some(_) => self.py.detach(|| std::thread::sleep(std::time::Duration::from_millis(1))),
+                None => break,
+            }
         }
         match Dispatcher::specialization_for(&callee, &types) {
             Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding }),
@@ -270,7 +278,7 @@ struct InProgress<'a>(&'a Dispatcher, Vec<Type>);
 
 impl Drop for InProgress<'_> {
     fn drop(&mut self) {
-        self.0.in_progress.lock().unwrap().retain(|(a, _)| a != &self.1);
+        self.0.in_progress.lock().unwrap().retain(|(a, _, t)| a != &self.1 || *t != std::thread::current().id());
     }
 }
 
@@ -305,7 +313,7 @@ pub(crate) fn compile_specialization(
         )));
     }
     let symbol = symbol_for(&d.name);
-    d.in_progress.lock().unwrap().push((args.clone(), symbol.clone()));
+    d.in_progress.lock().unwrap().push((args.clone(), symbol.clone(), std::thread::current().id()));
     let _guard = InProgress(d, args.clone());
 
     // 2. free names, frozen now

@@ -91,7 +91,7 @@ pub struct Dispatcher {
     /// The function's syntax and IR, made on first compile.
     pub(crate) source: Mutex<Option<Arc<Source>>>,
     /// Argument types being compiled right now (recursion guard).
-    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
+    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String, std::thread::ThreadId)>>,
     compile_disabled: AtomicBool,
 }
 

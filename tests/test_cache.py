@@ -260,6 +260,7 @@ def test_unusable_cache_folder_means_one_warning(project):
 
 SPECIAL = """
 import json
+import numpy as np
 from rumbo import njit, prange
 
 class Oops(Exception):
@@ -281,18 +282,33 @@ def total(n):
     for i in prange(n):
         s += i * 0.5
     return s
+
+@njit(cache=True, parallel=True)
+def scaled_sum(a):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        out[i] = a[i] * 2.0
+    return np.sum(out * 0.5 + 1.0)
 """
 
 SPECIAL_RUN = """
-import json, special
+import json, io, contextlib
+import numpy as np
+import special
 try:
     special.check(-1.0)
     raised = None
 except special.Oops as e:
     raised = str(e)
 print(json.dumps({"half": special.half(5.0), "check": special.check(2.0), "raised": raised,
-                  "total": special.total(10),
-                  "hits": [sum(getattr(special, n).stats.cache_hits.values()) for n in ("half", "check", "total")]}))
+                  "total": special.total(10), "scaled_sum": float(special.scaled_sum(np.arange(100000.0))),
+                  "hits": [sum(getattr(special, n).stats.cache_hits.values()) for n in ("half", "check", "total", "scaled_sum")]}))
+# introspection of loaded code says so, and does not fail
+text = io.StringIO()
+with contextlib.redirect_stdout(text):
+    special.total.parallel_diagnostics()
+    special.total.inspect_types()
+special.total.inspect_llvm(); special.total.inspect_asm()
 """
 
 
@@ -301,9 +317,10 @@ def test_signatures_user_exceptions_and_parallel(project):
     first, _ = run(project, SPECIAL_RUN)
     second, err = run(project, SPECIAL_RUN)
     assert compiled(err) == []
-    assert second["hits"] == [1, 1, 1]
+    assert second["hits"] == [1, 1, 1, 1]
     for out in (first, second):
         assert out["half"] == 2.5 and out["check"] == 2.0 and out["raised"] == "negative" and out["total"] == 22.5
+        assert out["scaled_sum"] == sum(i + 1.0 for i in range(100000))
 
 
 def test_stats_attribute_without_cache():

@@ -110,6 +110,12 @@ pub(crate) fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<Strin
     out
 }
 
+/// The leaves with their values replaced by `values` (the same values as
+/// seen inside a chunk function of a pooled loop).
+fn relocated<'ctx>(leaves: &[Leaf<'ctx>], values: &[BasicValueEnum<'ctx>]) -> Vec<Leaf<'ctx>> {
+    leaves.iter().zip(values).map(|(l, v)| Leaf { t: l.t.clone(), value: *v }).collect()
+}
+
 /// An expression tree of one fused loop.
 enum Node {
     Leaf(usize),
@@ -306,14 +312,24 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_conditional_branch(same, flat_bb, general_bb).map_err(e)?;
             self.b.position_at_end(flat_bb);
             let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
-            self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-                let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
-                let x = em.eval_node(&tree, &leaves, &ptrs)?;
+            let element = |em: &mut Self, i: IntValue<'ctx>, leaves: &[Leaf<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
+                let ptrs = em.flat_leaf_ptrs(leaves, i)?;
+                let x = em.eval_node(&tree, leaves, &ptrs)?;
                 let off = em.b.build_int_mul(i, out_size, "ooff").map_err(e)?;
                 // SAFETY of the GEP: i < nitems of the output.
                 let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
                 em.store_element(p, x, out_dtype)
-            })?;
+            };
+            if self.opts.parallel {
+                let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+                captured.push(out_data.into());
+                self.pooled_loop(total, &captured, None, &mut |em: &mut Self, i, caps, _| {
+                    let local = relocated(&leaves, caps);
+                    element(em, i, &local, caps[leaves.len()].into_pointer_value())
+                })?;
+            } else {
+                self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| element(em, i, &leaves, out_data))?;
+            }
             self.b.build_unconditional_branch(done_bb).map_err(e)?;
             self.b.position_at_end(general_bb);
             self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
@@ -361,10 +377,20 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         for d in &dims {
             total = self.b.build_int_mul(total, *d, "total").map_err(e)?;
         }
-        let r_flat = self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-            let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
-            em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
-        });
+        let r_flat = if self.opts.parallel {
+            let captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+            let pooled = self.pooled_loop(total, &captured, Some(&ret), &mut |em: &mut Self, i, caps, chunk_acc| {
+                let local = relocated(&leaves, caps);
+                let ptrs = em.flat_leaf_ptrs(&local, i)?;
+                em.accumulate(&tree, &local, &ptrs, &ret, chunk_acc.expect("a sum has an accumulator"))
+            });
+            pooled.and_then(|t| self.b.build_store(acc, t.expect("a sum has a total")).map(|_| ()).map_err(e))
+        } else {
+            self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
+                let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
+                em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
+            })
+        };
         if let Err(err) = r_flat {
             self.opts.numpy_errors = saved;
             return Err(err);

@@ -16,6 +16,7 @@ mod arrays;
 mod builtins;
 mod func;
 mod ops;
+mod parallel;
 mod refcount;
 mod types;
 mod wrapper;
@@ -34,6 +35,8 @@ pub struct CodegenOptions {
     pub numpy_errors: bool,
     /// IndexError on out-of-bounds array indices (rumbo's default: on).
     pub boundscheck: bool,
+    /// `parallel=True`: flat array-expression loops and fused sums run on the thread pool.
+    pub parallel: bool,
 }
 
 /// The layout of the exception records compiled code hands back (C layout):
@@ -66,6 +69,7 @@ pub fn emit_module<'ctx>(
     opts: CodegenOptions,
 ) -> Result<Module<'ctx>, String> {
     let module = ctx.create_module(symbol);
+    parallel::emit_regions(ctx, &module, typed, symbol, opts)?;
     let native = func::emit_native(ctx, &module, func, typed, symbol, opts)?;
     wrapper::emit_wrapper(ctx, &module, native, typed, &wrapper_name(symbol))?;
     Ok(module)

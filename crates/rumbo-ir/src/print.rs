@@ -55,6 +55,7 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         }
         Inst::GetIter(x) => format!("getiter {}", v(x)),
         Inst::IterNext(x) => format!("iternext {}", v(x)),
+        Inst::ParallelFor { region, range, args } => format!("parallel_for region{region} over {} ({})", v(range), list(args)),
     }
 }
 

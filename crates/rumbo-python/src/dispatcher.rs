@@ -100,7 +100,7 @@ pub struct Dispatcher {
     /// The function's syntax and IR, made on first compile.
     pub(crate) source: Mutex<Option<Arc<Source>>>,
     /// Argument types being compiled right now (recursion guard).
-    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
+    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String, std::thread::ThreadId)>>,
     compile_disabled: AtomicBool,
     /// Where `cache=True` entries go (`_cache.locate`), found on first use.
     pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
@@ -195,7 +195,8 @@ impl Dispatcher {
         };
         let mut exc: *const ExcRecord = std::ptr::null();
         let wrapper = spec.wrapper;
-        let status = if self.options.nogil {
+        // Parallel regions never touch Python objects; their workers may print (needs the GIL).
+        let status = if self.options.nogil || self.options.parallel {
             let call = SendPtr((ptrs.as_ptr(), ret.as_mut_ptr() as *mut u8, &mut exc as *mut *const ExcRecord));
             py.detach(move || {
                 let c = call;

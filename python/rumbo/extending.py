@@ -95,6 +95,12 @@ def _user_implementation(obj):
     return None if module.startswith("rumbo.") else entry[1]
 
 
+def _user_array_methods():
+    """Array methods users registered (not rumbo's own), for cache keys."""
+    return sorted((name, d) for name, d in _ARRAY_METHODS.items()
+                  if not (getattr(getattr(d, "py_func", None), "__module__", "") or "").startswith("rumbo."))
+
+
 def _array_methods():
     _load_library()
     return list(_ARRAY_METHODS.items())

@@ -412,6 +412,12 @@ pub(crate) fn compile_specialization(
         (src, typed)
     };
 
+    // Another thread may have compiled the same code meanwhile (typing can wait for one):
+    // its specialization is this one.
+    if let Some(spec) = canonical.as_deref().and_then(crate::cache::registered) {
+        d.add_specialization(spec.clone());
+        return Ok(spec);
+    }
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck, parallel: d.options.parallel };

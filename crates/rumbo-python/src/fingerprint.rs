@@ -163,6 +163,15 @@ impl<'py> Walk<'py> {
                 }
             }
         }
+        // Array methods users registered are resolved in every function (`a.method()`).
+        let methods = PyModule::import(py, "rumbo.extending")?.getattr("_user_array_methods")?.call0()?;
+        for item in methods.try_iter()? {
+            let (name, implementation): (String, Bound<'py, PyAny>) = item?.extract()?;
+            h.str(&format!("@array.{name}"));
+            if !self.value(&implementation, &names, &mut h, 0)? {
+                return Ok(None);
+            }
+        }
         if let Ok(defaults) = func.getattr("__defaults__")?.cast::<PyTuple>() {
             for v in defaults.iter() {
                 h.str("default");

@@ -292,7 +292,7 @@ def scaled_sum(a):
 """
 
 SPECIAL_RUN = """
-import json, io, contextlib
+import json, io, contextlib, sys
 import numpy as np
 import special
 try:
@@ -303,24 +303,32 @@ except special.Oops as e:
 print(json.dumps({"half": special.half(5.0), "check": special.check(2.0), "raised": raised,
                   "total": special.total(10), "scaled_sum": float(special.scaled_sum(np.arange(100000.0))),
                   "hits": [sum(getattr(special, n).stats.cache_hits.values()) for n in ("half", "check", "total", "scaled_sum")]}))
-# introspection of loaded code says so, and does not fail
+# introspection of loaded code compiles it again, aside
 text = io.StringIO()
 with contextlib.redirect_stdout(text):
-    special.total.parallel_diagnostics()
+    special.total.parallel_diagnostics(level=2)
     special.total.inspect_types()
-special.total.inspect_llvm(); special.total.inspect_asm()
+llvm = special.total.inspect_llvm()
+assert "define" in next(iter(llvm.values())), llvm
+assert "float64" in text.getvalue() and "Parallel" in text.getvalue(), text.getvalue()
+assert next(iter(special.half.inspect_asm().values()))
+assert len(special.total.signatures) == 1
+print(json.dumps({"inspected": True}))
 """
 
 
-def test_signatures_user_exceptions_and_parallel(project):
+def test_signatures_user_exceptions_parallel_and_introspection(project):
     write(project, "special.py", SPECIAL)
-    first, _ = run(project, SPECIAL_RUN)
-    second, err = run(project, SPECIAL_RUN)
+    no_introspection = SPECIAL_RUN.replace("# introspection", "sys.exit(0)\n#")
+    first, _ = run(project, no_introspection)
+    second, err = run(project, no_introspection)
     assert compiled(err) == []
     assert second["hits"] == [1, 1, 1, 1]
     for out in (first, second):
         assert out["half"] == 2.5 and out["check"] == 2.0 and out["raised"] == "negative" and out["total"] == 22.5
         assert out["scaled_sum"] == sum(i + 1.0 for i in range(100000))
+    third, _ = run(project, SPECIAL_RUN)
+    assert third == {"inspected": True}
 
 
 def test_stats_attribute_without_cache():

@@ -204,13 +204,6 @@ def _loop_bodies(lines, first, loop_lines):
 
 def specialization_info(dispatcher, spec):
     """Everything the report shows about one specialization, as plain data."""
-    if spec.get("from_cache"):
-        from .errors import UnsupportedError
-
-        raise UnsupportedError(
-            f"{dispatcher.__name__}({', '.join(spec['args'])}) was loaded from the cache, which keeps only "
-            "machine code\n  = help: compile it with cache=False (or an empty cache folder) to annotate it"
-        )
     filename, first, lines = _introspect.source_of(dispatcher.py_func)
     rep = _core.render_report(spec["symbol"])
     llvm_lines, _ = llvm_by_line(rep["optimized"])

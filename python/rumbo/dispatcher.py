@@ -38,18 +38,12 @@ _created = None
 _ASM = {}
 
 
-#: What introspection shows of a specialization loaded from the cache (only machine code
-#: is kept; `cache=False`, or an empty cache folder, compiles it to look inside).
-_FROM_CACHE = "; loaded from the cache: only machine code is kept (compile with cache=False to inspect)\n"
-
-
-def _llvm(spec):
-    return _FROM_CACHE if spec.get("from_cache") else spec["llvm"]
+#: symbol of a specialization loaded from the cache -> the same code compiled again, for
+#: introspection (the cache keeps only machine code).
+_INSPECTABLE = {}
 
 
 def _assembly(spec):
-    if spec.get("from_cache"):
-        return _FROM_CACHE.replace(";", "#", 1)
     text = _ASM.get(spec["symbol"])
     if text is None:
         text = _ASM[spec["symbol"]] = _core.assembly_of_ir(spec["llvm"])
@@ -105,10 +99,19 @@ class Dispatcher(_core.Dispatcher):
 
     def _select(self, signature):
         specs = self._specializations()
-        if signature is None:
-            return specs
-        want = tuple(str(t) for t in signature)
-        return [s for s in specs if tuple(s["args"]) == want]
+        if signature is not None:
+            want = tuple(str(t) for t in signature)
+            specs = [s for s in specs if tuple(s["args"]) == want]
+        return [self._inspectable(s) for s in specs]
+
+    def _inspectable(self, spec):
+        """`spec`, or for code loaded from the cache the same code compiled again (once)."""
+        if not spec.get("from_cache"):
+            return spec
+        again = _INSPECTABLE.get(spec["symbol"])
+        if again is None:
+            again = _INSPECTABLE[spec["symbol"]] = self._inspection_specialization(spec["symbol"])
+        return again
 
     def parallel_diagnostics(self, signature=None, level=1):
         """Prints what parallel=True did to each specialization (Numba's report:
@@ -121,9 +124,6 @@ class Dispatcher(_core.Dispatcher):
         if not specs:
             raise ValueError("no compiled specialization: call the function first")
         for s in specs:
-            if s.get("from_cache"):
-                print(f"{self.__name__}({', '.join(s['args'])}): {_FROM_CACHE[2:]}", end="")
-                continue
             parallel_diagnostics(self.py_func, s["symbol"], int(level))
 
     def inspect_types(self, file=None, signature=None, pretty=False, style="default", **kwargs):
@@ -187,8 +187,8 @@ class Dispatcher(_core.Dispatcher):
         """The optimized LLVM IR, per signature (or of one signature)."""
         specs = self._select(signature)
         if signature is not None:
-            return _llvm(specs[0]) if specs else None
-        return {tuple(_type_object(a) for a in s["args"]): _llvm(s) for s in specs}
+            return specs[0]["llvm"] if specs else None
+        return {tuple(_type_object(a) for a in s["args"]): s["llvm"] for s in specs}
 
     def inspect_ir(self, signature=None):
         """rumbo's typed IR, per signature."""

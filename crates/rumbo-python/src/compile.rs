@@ -338,6 +338,16 @@ pub(crate) fn compile_specialization(
     args: Vec<Type>,
     declared_ret: Option<Type>,
 ) -> PyResult<Arc<Specialization>> {
+    compile(slf, args, declared_ret, false)
+}
+
+/// The pipeline for introspection of code loaded from the cache: compiled under a local
+/// name, not added to the dispatcher, never reused or cached.
+pub(crate) fn compile_for_inspection(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, ret: Option<Type>) -> PyResult<Arc<Specialization>> {
+    compile(slf, args, ret, true)
+}
+
+fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Type>, inspect: bool) -> PyResult<Arc<Specialization>> {
     let py = slf.py();
     let d = slf.get();
     let session = JitSession::global();
@@ -345,7 +355,10 @@ pub(crate) fn compile_specialization(
     let dump_flags = crate::dumps::DumpFlags::get();
 
     // 0. the key: code this process already has, or a cache entry, is used as it is
-    let key = crate::fingerprint::dispatcher_fingerprint(slf)?.map(|fp| specialization_key(fp, &args, declared_ret.as_ref()));
+    let key = match inspect {
+        true => None,
+        false => crate::fingerprint::dispatcher_fingerprint(slf)?.map(|fp| specialization_key(fp, &args, declared_ret.as_ref())),
+    };
     if let Some(key) = key {
         if let Some(spec) = reuse(slf, key, &args, dump_flags)? {
             return Ok(spec);
@@ -469,7 +482,9 @@ pub(crate) fn compile_specialization(
     if canonical.is_some() {
         crate::cache::register(&spec);
     }
-    d.add_specialization(spec.clone());
+    if !inspect {
+        d.add_specialization(spec.clone());
+    }
     if d.options.cache && canonical.is_some() {
         if let Some(dir) = crate::cache::cache_dir(py, d)? {
             crate::cache::save(py, &dir, &spec);

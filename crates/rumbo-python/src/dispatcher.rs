@@ -88,6 +88,19 @@ fn fast_type_of(t: &Type) -> Option<usize> {
     }
 }
 
+fn spec_dict<'py>(py: Python<'py>, s: &Specialization) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("args", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>())?;
+    d.set_item("ret", s.ret.to_string())?;
+    d.set_item("symbol", &s.symbol)?;
+    d.set_item("llvm", &s.optimized_llvm)?;
+    d.set_item("ir", &s.ir)?;
+    d.set_item("annotations", s.annotations.clone())?;
+    d.set_item("wrapper_address", s.wrapper as usize)?;
+    d.set_item("from_cache", s.cache.loaded)?;
+    Ok(d)
+}
+
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 #[pyclass(frozen, subclass, module = "rumbo._core")]
@@ -451,17 +464,17 @@ impl Dispatcher {
     fn _specializations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         for s in self.specs.load().iter() {
-            let d = PyDict::new(py);
-            d.set_item("args", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>())?;
-            d.set_item("ret", s.ret.to_string())?;
-            d.set_item("symbol", &s.symbol)?;
-            d.set_item("llvm", &s.optimized_llvm)?;
-            d.set_item("ir", &s.ir)?;
-            d.set_item("annotations", s.annotations.clone())?;
-            d.set_item("wrapper_address", s.wrapper as usize)?;
-            d.set_item("from_cache", s.cache.loaded)?;
-            out.append(d)?;
+            out.append(spec_dict(py, s)?)?;
         }
         Ok(out)
+    }
+
+    /// For introspection of a specialization loaded from the cache (which kept only machine
+    /// code): the same code compiled again under a local name, outside the dispatcher.
+    fn _inspection_specialization<'py>(slf: &Bound<'py, Self>, symbol: &str) -> PyResult<Bound<'py, PyDict>> {
+        let spec = slf.get().specs.load().iter().find(|s| s.symbol == symbol).cloned();
+        let spec = spec.ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(symbol.to_string()))?;
+        let again = crate::compile::compile_for_inspection(slf, spec.arg_types.clone(), Some(spec.ret.clone()))?;
+        spec_dict(slf.py(), &again)
     }
 }

@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-from conftest import IS_NUMBA
+from conftest import IS_NUMBA, errors
 
 pytestmark = pytest.mark.skipif(IS_NUMBA, reason="rumbo's cache")
 
@@ -358,3 +358,16 @@ def test_cli_list_and_clear(project):
     cleared = subprocess.run(cli + ["clear", project], capture_output=True, text=True, env=env, check=True).stdout
     assert "removed" in cleared
     assert not entries(project)
+
+
+def test_function_without_source_file_fails_as_without_cache():
+    import warnings
+
+    namespace = {}
+    exec("from rumbo import njit\n@njit(cache=True)\ndef g(x):\n    return x * 3\n", namespace)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # rumbo compiles from source: exec'd code does not compile at all
+        with pytest.raises(errors.UnsupportedError, match="source code is not available"):
+            namespace["g"](2)
+    assert not caught

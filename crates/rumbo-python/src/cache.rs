@@ -283,7 +283,7 @@ fn closure(spec: &Arc<Specialization>, out: &mut Vec<Arc<Specialization>>) -> Re
     Ok(())
 }
 
-fn warn_once(py: Python<'_>, key: &str, message: String) {
+pub(crate) fn warn_once(py: Python<'_>, key: &str, message: String) {
     let warned = PyModule::import(py, "rumbo._cache").and_then(|m| m.getattr("warn_once")?.call1((key, message)).map(|_| ()));
     if let Err(e) = warned {
         // -W error turns the warning into an exception: report it without failing the call.

@@ -485,6 +485,10 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
     if !inspect {
         d.add_specialization(spec.clone());
     }
+    if d.options.cache && key.is_none() && !inspect {
+        let why = format!("cannot cache {}: its source (or that of a function it calls) is not in a readable file", d.name);
+        crate::cache::warn_once(py, &format!("nokey {}", d.name), why);
+    }
     if d.options.cache && canonical.is_some() {
         if let Some(dir) = crate::cache::cache_dir(py, d)? {
             crate::cache::save(py, &dir, &spec);

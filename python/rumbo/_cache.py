@@ -184,7 +184,9 @@ def _entry_files(path):
 
     def scan(folder, recursive):
         for dirpath, dirnames, filenames in os.walk(folder):
-            found.update(os.path.join(dirpath, n) for n in filenames if n.endswith(SUFFIX))
+            # entries, and temporary files a killed writer left (`<entry>.<pid>.<ns>.tmp`)
+            found.update(os.path.join(dirpath, n) for n in filenames
+                         if n.endswith(SUFFIX) or (SUFFIX + "." in n and n.endswith(".tmp")))
             if not recursive:
                 break
 

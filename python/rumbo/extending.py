@@ -4,15 +4,15 @@ rumbo's own NumPy support (`rumbo/np/`) is written this way: a plain Python
 implementation registered for a NumPy function or an array method is compiled
 for the argument types of each call site, like any jitted function."""
 
+import _thread
 import sys
-import threading
 
 # id(numpy function) -> (the function, its implementation dispatcher)
 _IMPLEMENTATIONS = {}
 # array method name -> implementation dispatcher
 _ARRAY_METHODS = {}
 _loaded = False
-_load_lock = threading.RLock()
+_load_lock = _thread.RLock()  # `threading` costs ~2 ms to import: not on a cached first call
 
 
 def _load_library():

@@ -328,7 +328,9 @@ pub(crate) fn save(py: Python<'_>, dir: &Path, spec: &Arc<Specialization>) {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let tmp = path.with_extension(format!("{}.{nanos}.tmp", std::process::id()));
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.{nanos}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

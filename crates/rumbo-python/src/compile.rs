@@ -295,6 +295,7 @@ pub(crate) fn compile_specialization(
         let mut symbols = rumbo_runtime::symbols();
         symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
         let _ = session.define_symbols(&symbols);
+        rumbo_codegen::set_vector_math(&session.vector_math_variants());
     });
 
     let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();

@@ -323,7 +323,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             if self.opts.parallel {
                 let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
                 captured.push(out_data.into());
-                self.pooled_loop(total, &captured, None, &mut |em: &mut Self, i, caps, _| {
+                self.pooled_loop(total, self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false), &captured, None, &mut |em: &mut Self, i, caps, _| {
                     let local = relocated(&leaves, caps);
                     element(em, i, &local, caps[leaves.len()].into_pointer_value())
                 })?;
@@ -379,7 +379,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         let r_flat = if self.opts.parallel {
             let captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
-            let pooled = self.pooled_loop(total, &captured, Some(&ret), &mut |em: &mut Self, i, caps, chunk_acc| {
+            let pooled = self.pooled_loop(total, self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false), &captured, Some(&ret), &mut |em: &mut Self, i, caps, chunk_acc| {
                 let local = relocated(&leaves, caps);
                 let ptrs = em.flat_leaf_ptrs(&local, i)?;
                 em.accumulate(&tree, &local, &ptrs, &ret, chunk_acc.expect("a sum has an accumulator"))
@@ -493,9 +493,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         for d in (0..n.saturating_sub(1)).rev() {
             out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
         }
-        let mut idx: Vec<IntValue<'ctx>> = vec![];
-        self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
-            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, &eff, idx)?;
+        let element = |em: &mut Self, idx: &[IntValue<'ctx>], leaves: &[Leaf<'ctx>], arrays: &[(usize, StructValue<'ctx>, usize)], eff: &HashMap<usize, Vec<IntValue<'ctx>>>, out_strides: &[IntValue<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
+            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, eff, idx)?;
             let x = em.eval_node(tree, leaves, &ptrs)?;
             let mut off = i64t.const_zero();
             for (d, i) in idx.iter().enumerate() {
@@ -505,7 +504,54 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             // SAFETY of the GEP: within the output's shape.
             let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
             em.store_element(p, x, out_dtype)
-        })
+        };
+        if !self.opts.parallel || n == 0 {
+            let mut idx: Vec<IntValue<'ctx>> = vec![];
+            return self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+                element(em, idx, leaves, arrays, &eff, &out_strides, out_data)
+            });
+        }
+        // Parallel: the outermost axis split over the pool. Everything the loop
+        // body reads travels in the chunk context: leaves, output, extents, strides.
+        let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+        captured.push(out_data.into());
+        captured.extend(out_dims.iter().chain(&out_strides).map(|x| BasicValueEnum::from(*x)));
+        for (k, _, _) in arrays {
+            captured.extend(eff[k].iter().map(|x| BasicValueEnum::from(*x)));
+        }
+        let mut inner = i64t.const_int(1, false);
+        for d in &out_dims[1..] {
+            inner = self.b.build_int_mul(inner, *d, "inner").map_err(e)?;
+        }
+        let grain = self.rows_per_chunk(inner)?;
+        let nl = leaves.len();
+        self.pooled_loop(out_dims[0], grain, &captured, None, &mut |em: &mut Self, i, caps, _| {
+            let ints = |r: std::ops::Range<usize>| caps[r].iter().map(|x| x.into_int_value()).collect::<Vec<_>>();
+            let local = relocated(leaves, &caps[..nl]);
+            let local_arrays = Self::array_leaves(&local);
+            let (dims, strides) = (ints(nl + 1..nl + 1 + n), ints(nl + 1 + n..nl + 1 + 2 * n));
+            let mut local_eff = HashMap::new();
+            let mut at = nl + 1 + 2 * n;
+            for (k, _, _) in &local_arrays {
+                local_eff.insert(*k, ints(at..at + n));
+                at += n;
+            }
+            let out_data = caps[nl].into_pointer_value();
+            let mut idx = vec![i];
+            em.nest_indices(1, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+                element(em, idx, &local, &local_arrays, &local_eff, &strides, out_data)
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Rows of `inner` elements per chunk: at least one, and about the elementwise grain.
+    fn rows_per_chunk(&self, inner: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        let safe = self.b.build_select(self.b.build_int_compare(IntPredicate::SLT, inner, one, "lt1").map_err(e)?, one, inner, "inner").map_err(e)?.into_int_value();
+        let rows = self.b.build_int_signed_div(i64t.const_int(crate::parallel::ELEMENTWISE_GRAIN, false), safe, "rows").map_err(e)?;
+        Ok(self.b.build_select(self.b.build_int_compare(IntPredicate::SLT, rows, one, "lt1").map_err(e)?, one, rows, "grain").map_err(e)?.into_int_value())
     }
 
     /// `for i in 0..n { body(i) }` in LLVM blocks; continues after the loop.

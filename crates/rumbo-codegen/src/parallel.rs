@@ -247,9 +247,9 @@ pub(crate) fn emit_regions<'ctx>(
     Ok(())
 }
 
-/// Fewest iterations of an elementwise loop worth a chunk of their own: waking
+/// Fewest elements of an elementwise loop worth a chunk of their own: waking
 /// a worker costs a few microseconds, about this many simple elements.
-const ELEMENTWISE_GRAIN: u64 = 16384;
+pub(crate) const ELEMENTWISE_GRAIN: u64 = 16384;
 
 /// What the body of a pooled loop gets: the index, the captured values as
 /// values of the chunk function, and the chunk's accumulator (with a sum).
@@ -257,14 +257,15 @@ pub(crate) type PooledBody<'b, 'a, 'ctx> =
     dyn FnMut(&mut Emitter<'a, 'ctx>, IntValue<'ctx>, &[BasicValueEnum<'ctx>], Option<PointerValue<'ctx>>) -> R<()> + 'b;
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
-    /// `for i in 0..n { body(i) }` split into chunks on the thread pool (one
-    /// chunk when `n` is small). `captured` are values of this function the
+    /// `for i in 0..n { body(i) }` split into chunks of at least `grain`
+    /// iterations on the thread pool (one chunk when `n` is small). `captured` are values of this function the
     /// body reads; it gets them back, in order, as values of the chunk function.
     /// With `sum: Some(t)` the body adds into a per-chunk accumulator of type t,
     /// and the chunks' partials are added in chunk order into the result.
     pub(crate) fn pooled_loop(
         &mut self,
         n: IntValue<'ctx>,
+        grain: IntValue<'ctx>,
         captured: &[BasicValueEnum<'ctx>],
         sum: Option<&Type>,
         body: &mut PooledBody<'_, 'a, 'ctx>,
@@ -327,7 +328,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_store(fp, *v).map_err(e)?;
         }
         let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
-        let grain = i64t.const_int(ELEMENTWISE_GRAIN, false);
         let nchunks = self.b.build_call(chunks_f, &[n.into(), grain.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
         let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
         let sp = self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap();

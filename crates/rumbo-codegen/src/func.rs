@@ -154,9 +154,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
                     self.emit_elementwise(v)?
-                } else if crate::arrayexpr::is_fused_reduction(self.typed, v) {
-                    let Inst::Call { args, .. } = inst else { return Err("internal: fused sum".into()) };
-                    self.emit_fused_sum(v, args[0])?
+                } else if let Some(fold) = crate::arrayexpr::fused_reduction_op(self.typed, v) {
+                    let arg = crate::arrayexpr::reduction_operand(self.func, v).ok_or("internal: fused reduction")?;
+                    self.emit_fused_reduce(v, arg, fold)?
                 } else {
                     self.emit_inst(v, inst)?
                 };

@@ -543,6 +543,103 @@ def r_count(a):
     return c
 
 
+# Initial values that are not the operator's identity: combined exactly once,
+# however many threads (or chunks) share the loop.
+
+
+def r_init_add_f(a):
+    s = 100.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def r_init_add_i(a):
+    s = 7
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def r_init_sub_i(a):
+    s = 1000
+    for i in prange(a.shape[0]):
+        s -= a[i]
+    return s
+
+
+def r_init_mul_f(a):
+    p = 3.0
+    for i in prange(a.shape[0]):
+        p *= a[i]
+    return p
+
+
+def r_init_mul_i(a):
+    p = 5
+    for i in prange(a.shape[0]):
+        p *= a[i]
+    return p
+
+
+def r_init_div_f(a):
+    p = 8.0
+    for i in prange(a.shape[0]):
+        p /= a[i]
+    return p
+
+
+def r_init_min_f(a):
+    m = 0.0  # inside the data's range: some chunks never go below it
+    for i in prange(a.shape[0]):
+        m = min(m, a[i])
+    return m
+
+
+def r_init_max_i(a):
+    m = 500
+    for i in prange(a.shape[0]):
+        m = max(a[i], m)
+    return m
+
+
+def r_cond_f(a):
+    s = 1.5
+    for i in prange(a.shape[0]):
+        if a[i] > 1.0:
+            s += a[i]
+        elif a[i] < 0.7:
+            s += -0.5 * a[i]  # one operator per reduction variable (Numba's rule)
+    return s
+
+
+def r_int_into_float(a):
+    s = 0.25
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def r_float32_into_float64(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * 2
+    return s
+
+
+def r_live_ins(a, scale, offset):
+    k = a.shape[0] // 2
+    w = np.arange(3.0)
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * scale + offset * w[i % 3] + (1.0 if i < k else 0.0)
+    return s
+
+
+def _wrapping_ints(n):
+    return np.random.default_rng(11 + n).integers(2**61, 2**62, n, dtype=np.int64)
+
+
 SCALAR_REDUCTIONS = [
     # (kernel, input maker, rtol)
     (r_iadd_f, floats, FLOAT_RTOL),
@@ -561,6 +658,19 @@ SCALAR_REDUCTIONS = [
     (r_two, floats, FLOAT_RTOL),
     (r_expr, floats, FLOAT_RTOL),
     (r_count, floats, 0),
+    (r_init_add_f, floats, FLOAT_RTOL),
+    (r_init_add_i, ints, 0),
+    (r_init_sub_i, ints, 0),
+    (r_init_mul_f, near_one, FLOAT_RTOL),
+    (r_init_mul_i, int_factors, 0),
+    (r_init_div_f, near_one, FLOAT_RTOL),
+    (r_init_min_f, lambda n: floats(n, -0.5, 5.0), 0),
+    (r_init_max_i, ints, 0),
+    (r_cond_f, floats, FLOAT_RTOL),
+    (r_int_into_float, ints, FLOAT_RTOL),
+    (r_float32_into_float64, lambda n: floats(n).astype(np.float32), FLOAT_RTOL),
+    (r_iadd_i, _wrapping_ints, 0),  # wraps around 2**64: exact in any order
+    (r_imul_i, _wrapping_ints, 0),
 ]
 
 
@@ -572,7 +682,9 @@ def _python_ref(fn, *args):
 
 @pytest.mark.parametrize("threads", THREAD_COUNTS)
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("fn,make,rtol", SCALAR_REDUCTIONS, ids=[k[0].__name__ for k in SCALAR_REDUCTIONS])
+@pytest.mark.parametrize("fn,make,rtol", SCALAR_REDUCTIONS,
+                         ids=[k[0].__name__ + ("_wrap" if k[1] is _wrapping_ints else "")
+                              for k in SCALAR_REDUCTIONS])
 def test_prange_scalar_reduction(fn, make, rtol, n, threads):
     use_threads(threads)
     a = make(n)
@@ -580,10 +692,33 @@ def test_prange_scalar_reduction(fn, make, rtol, n, threads):
     serial = compiled(fn, parallel=False)(a)
     assert_close(got, serial, rtol, "vs serial")
     if n <= 1000:
-        expected = _python_ref(fn, a)
+        # float32 data: under NumPy 2 a Python float accumulator turns into
+        # float32 in CPython; compiled code keeps the float64 accumulator.
+        expected = _python_ref(fn, a.astype(np.float64) if a.dtype == np.float32 else a)
         if isinstance(expected, np.generic):
             expected = expected.item()
         assert_close(got, expected, rtol, "vs Python")
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", SIZES)
+def test_prange_live_ins(n, threads):
+    use_threads(threads)
+    a = floats(n)
+    got = compiled(r_live_ins)(a, 0.5, 2.0)
+    assert_close(got, compiled(r_live_ins, parallel=False)(a, 0.5, 2.0), FLOAT_RTOL, "vs serial")
+    if n <= 1000:
+        assert_close(got, _python_ref(r_live_ins, a, 0.5, 2.0), FLOAT_RTOL, "vs Python")
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_prange_non_contiguous_input(threads):
+    use_threads(threads)
+    base = floats(2 * (10**5 + 3))
+    for a in (base[::2], base[::-3], floats(300 * 7).reshape(300, 7)[:, 3]):
+        assert not a.flags.c_contiguous
+        assert_close(compiled(r_iadd_f)(a), compiled(r_iadd_f, parallel=False)(a), FLOAT_RTOL)
+        assert_close(compiled(write_out)(a), _numpy_ref(lambda v: np.exp(-v) * v + 1.0, a), ELEM_RTOL)
 
 
 # -- whole-array reductions
@@ -617,6 +752,20 @@ def ar_rows_int(x):
     return y
 
 
+def ar_rows_init(x):
+    y = np.full(4, 3.0)
+    for i in prange(x.shape[0]):
+        y += x[i]
+    return y
+
+
+def ar_rows_init_mul(x):
+    y = np.full(4, 2.0)
+    for i in prange(x.shape[0]):
+        y *= x[i]
+    return y
+
+
 def ar_rows_expr(x):
     y = np.zeros(4)
     for i in prange(x.shape[0]):
@@ -630,6 +779,8 @@ ARRAY_REDUCTIONS = [
     (ar_rows_mul, lambda n: near_one(4 * n).reshape(n, 4), lambda x: x.prod(axis=0)),
     (ar_rows_int, lambda n: ints(4 * n).reshape(n, 4), lambda x: x.sum(axis=0)),
     (ar_rows_expr, lambda n: floats(4 * n).reshape(n, 4), lambda x: (x * 2.0 + 1.0).sum(axis=0)),
+    (ar_rows_init, lambda n: floats(4 * n).reshape(n, 4), lambda x: 3.0 + x.sum(axis=0)),
+    (ar_rows_init_mul, lambda n: near_one(4 * n).reshape(n, 4), lambda x: 2.0 * x.prod(axis=0)),
 ]
 
 
@@ -1010,6 +1161,268 @@ def test_boundscheck_index_error_in_parallel_loop():
         f(a, np.array([1, 2, 5000, 3]))
 
 
+# -- harder cases: loop structure, dtypes, chunk boundaries, aliasing, leaks
+
+
+def seq_reset_in_outer(a):
+    out = np.empty(3)
+    for k in range(3):
+        s = 0.0
+        for i in prange(a.shape[0]):
+            s += a[i] * (k + 1)
+        out[k] = s
+    return out
+
+
+def two_loops_one_variable(a, b):
+    s = 1.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    t = s * 2.0
+    for i in prange(b.shape[0]):
+        s += b[i] * t
+    return s
+
+
+def loop_with_continue(a):
+    s = 0.0
+    c = 0
+    for i in prange(a.shape[0]):
+        if a[i] < 1.0:
+            continue
+        s += a[i]
+        c += 1
+    return s, c
+
+
+def loop_with_while(a):
+    out = np.empty(a.shape[0], np.int64)
+    for i in prange(a.shape[0]):
+        x = a[i]
+        steps = 0
+        while x > 1:
+            x = x // 2 if x % 2 == 0 else 3 * x + 1
+            steps += 1
+        out[i] = steps
+    return out
+
+
+def row_expressions(x):
+    out = np.empty(x.shape[0])
+    for i in prange(x.shape[0]):
+        out[i] = np.sum(x[i] * x[i]) + np.max(x[i])
+    return out
+
+
+def complex_sum(a):
+    s = 0j
+    for i in prange(a.shape[0]):
+        s += a[i] * a[i]
+    return s
+
+
+def prange_over_int(n):
+    s = 0
+    for i in prange(n):
+        s += i * i
+    return s
+
+
+def prange_len(a):
+    s = 0.0
+    for i in prange(len(a)):
+        s += a[i]
+    return s
+
+
+def ax_sum_of(a):
+    return np.sum(a)
+
+
+def ax_mean_of(a):
+    return np.mean(a)
+
+
+def shifted_inplace(a):
+    a[1:] += a[:-1]
+    return a
+
+
+def reversed_assign(a):
+    a[:] = a[::-1] + 1.0
+    return a
+
+
+def per_iteration_alloc(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        t = np.full(16, a[i])
+        s += np.sum(t * t)
+    return s
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 1000, 10**5 + 3])
+def test_loop_structures(n, threads):
+    use_threads(threads)
+    a, b = floats(n), floats(n, seed=4)
+    for fn, args in ((seq_reset_in_outer, (a,)), (two_loops_one_variable, (a, b)),
+                     (loop_with_continue, (a,)), (prange_len, (a,))):
+        got = compiled(fn)(*args)
+        assert_close(got, compiled(fn, parallel=False)(*args), FLOAT_RTOL, fn.__name__ + " vs serial")
+        if n <= 1000:
+            assert_close(got, _python_ref(fn, *args), FLOAT_RTOL, fn.__name__ + " vs Python")
+    k = np.arange(1, min(n, 3000) + 1, dtype=np.int64)
+    assert_close(compiled(loop_with_while)(k), _python_ref(loop_with_while, k), 0, "while")
+    assert compiled(prange_over_int)(n) == sum(i * i for i in range(n))
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("shape", [(0, 5), (1, 1), (7, 3), (1000, 33)])
+def test_array_expressions_in_prange_body(shape, threads):
+    use_threads(threads)
+    x = floats(shape[0] * shape[1]).reshape(shape)
+    got = compiled(row_expressions)(x)
+    assert_close(got, (x * x).sum(axis=1) + (x.max(axis=1) if x.size else 0.0), FLOAT_RTOL)
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 10**4 + 3])
+def test_complex_reduction(n, threads):
+    use_threads(threads)
+    a = floats(n) + 1j * floats(n, seed=3)
+    got = compiled(complex_sum)(a)
+    assert isinstance(got, complex)
+    exp = complex(np.sum(a * a))
+    assert cmath_close(got, exp), (got, exp)
+
+
+def cmath_close(a, b, rtol=FLOAT_RTOL):
+    return abs(a - b) <= rtol * max(abs(a), abs(b)) or a == b
+
+
+# sizes around likely chunk/block boundaries
+BOUNDARY_SIZES = [127, 128, 129, 4095, 4096, 4097, 65535, 65536, 65537]
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", BOUNDARY_SIZES)
+def test_chunk_boundaries(n, threads):
+    use_threads(threads)
+    a = floats(n)
+    i = ints(n)
+    assert_close(compiled(ax_sum)(a), float(np.sum(a)), FLOAT_RTOL, "np.sum")
+    assert_close(compiled(ax_max)(a), float(np.max(a)), 0, "np.max")
+    assert_close(compiled(ax_sum)(i), int(np.sum(i)), 0, "np.sum int")
+    assert_close(compiled(r_iadd_i)(i), int(np.sum(i)), 0, "prange int")
+    assert_close(compiled(r_min_i)(i), int(np.min(i)), 0, "prange min int")
+    out = compiled(write_out)(a)
+    assert_close(out, np.exp(-a) * a + 1.0, ELEM_RTOL, "write")
+    assert_close(compiled(seed_softmax)(a), np.exp(a) / np.sum(np.exp(a)), FLOAT_RTOL, "softmax")
+
+
+DTYPE_CASES = [np.int32, np.uint8, np.uint64, np.bool_, np.float32]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", DTYPE_CASES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("n", [0, 3, 10**4 + 3])
+def test_reductions_other_dtypes(dtype, n, threads):
+    """np.sum/np.mean under parallel=True on other dtypes: integer sums exact,
+    float32 sums within float32 precision."""
+    use_threads(threads)
+    r = np.random.default_rng(n)
+    if dtype is np.bool_:
+        a = r.random(n) > 0.5
+    elif np.dtype(dtype).kind == "f":
+        a = r.uniform(0.5, 1.5, n).astype(dtype)
+    else:
+        a = r.integers(0, 200, n).astype(dtype)
+    got = compiled(ax_sum_of)(a)
+    exp = np.sum(a)
+    # a returned scalar is a Python int or float (as Numba returns them)
+    assert isinstance(got, (float, np.floating)) == (exp.dtype.kind == "f"), (got, exp.dtype)
+    if exp.dtype.kind == "f":
+        assert_close(float(got), float(exp), 1e-5, "float32 sum")
+    else:
+        assert int(got) == int(exp)
+    if n:
+        assert_close(float(compiled(ax_mean_of)(a)), float(np.mean(a)),
+                     1e-5 if exp.dtype.kind == "f" else FLOAT_RTOL, "mean")
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [2, 7, 1000, 10**5 + 3])
+def test_softmax_float32(n, threads):
+    use_threads(threads)
+    z = floats(n, 0.0, 10.0).astype(np.float32)
+    got = compiled(seed_softmax)(z)
+    assert got.dtype == np.float32
+    # float32 sums of 10**5 terms: compared with the float64 truth, loosely
+    e = np.exp(z.astype(np.float64))
+    np.testing.assert_allclose(got, e / np.sum(e), rtol=1e-3)
+
+
+@numba_departure("Numba 0.68 does not copy an operand that overlaps the output")
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [2, 7, 1000, 10**5 + 3])
+def test_overlapping_inplace_array_expressions(n, threads):
+    """NumPy semantics when the output overlaps an input: the right side is
+    evaluated as if into a temporary first (splitting the loop over threads
+    must not read values another thread already wrote)."""
+    use_threads(threads)
+    a = floats(n)
+    exp = a.copy()
+    exp[1:] += exp[:-1].copy()
+    assert_close(compiled(shifted_inplace)(a.copy()), exp, ELEM_RTOL, "a[1:] += a[:-1]")
+    assert_close(compiled(reversed_assign)(a.copy()), a[::-1] + 1.0, ELEM_RTOL, "a[:] = a[::-1] + 1")
+
+
+def nrt_stats():
+    if IS_NUMBA:
+        from numba.core.runtime import _nrt_python, rtsys
+        if not _nrt_python.memsys_stats_enabled():
+            _nrt_python.memsys_enable_stats()  # the counts start now; differences are what matter
+        st = rtsys.get_allocation_stats()
+        return st.alloc, st.free
+    from rumbo import _core
+    return _core.nrt_stats()
+
+
+def array_reduction_init_arg(x, m):
+    y = np.zeros(m)
+    for i in prange(x.shape[0]):
+        y += x[i, :m]
+    return y
+
+
+def test_no_leaks_in_parallel_regions():
+    """Per-iteration temporaries, per-thread copies of array reduction
+    variables and the temporaries of fused array expressions are all freed."""
+    import gc
+
+    a = floats(1000)
+    x = floats(4000).reshape(1000, 4)
+    fns = [(per_iteration_alloc, (a,)), (array_reduction_init_arg, (x, 3)),
+           (seed_softmax, (a,)), (ar_rows, (x,)), (ax_two_reductions, (a,))]
+    for threads in sorted({min(t, MAX_THREADS) for t in THREAD_COUNTS}):
+        use_threads(threads)
+        for fn, args in fns:
+            compiled(fn)(*args)
+        gc.collect()
+        alloc0, free0 = nrt_stats()
+        for _ in range(50):
+            for fn, args in fns:
+                r = compiled(fn)(*args)
+                del r
+        gc.collect()
+        alloc1, free1 = nrt_stats()
+        assert alloc1 - alloc0 > 0, "NRT statistics did not move"
+        assert alloc1 - alloc0 == free1 - free0, (threads, alloc1 - alloc0, free1 - free0)
+    assert_close(compiled(per_iteration_alloc)(a), float(np.sum(16 * a * a)), FLOAT_RTOL)
+    assert_close(compiled(array_reduction_init_arg)(x, 3), x[:, :3].sum(axis=0), FLOAT_RTOL)
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 
@@ -1348,6 +1761,99 @@ _THREADS_SCRIPT = """
     assert all(results), results
     print("OK")
 """
+
+
+_NESTED_SCRIPT = """
+    import numpy as np
+    from BACKEND import njit, prange, set_num_threads
+
+    @njit(parallel=True)
+    def row_sum(r):
+        s = 0.0
+        for j in prange(r.shape[0]):
+            s += r[j]
+        return s
+
+    @njit(parallel=True)
+    def row_norms(r):
+        return np.sqrt(np.sum(r * r))
+
+    @njit(parallel=True)
+    def outer(a):
+        out = np.empty(a.shape[0])
+        t = 0.0
+        for i in prange(a.shape[0]):
+            out[i] = row_sum(a[i]) + row_norms(a[i])
+            t += out[i]
+        return out, t
+
+    a = np.random.default_rng(0).uniform(0.5, 1.5, (300, 1001))
+    expected = a.sum(axis=1) + np.sqrt((a * a).sum(axis=1))
+    for threads in (1, 2):
+        set_num_threads(threads)
+        for _ in range(5):
+            out, t = outer(a)
+            assert np.allclose(out, expected, rtol=1e-12, atol=0), threads
+            assert abs(t - expected.sum()) <= 1e-12 * expected.sum()
+    print("OK")
+"""
+
+
+def test_parallel_function_called_inside_prange():
+    """A parallel=True function called from a prange body (nested parallel
+    regions; Numba runs the inner one on the same pool): right results, no
+    deadlock."""
+    assert_ok(run_script(_NESTED_SCRIPT, env={"NUMBA_NUM_THREADS": "2", "RUMBO_NUM_THREADS": "2"}))
+
+
+_THREAD_LOCAL_COUNT_SCRIPT = """
+    import threading
+    import numpy as np
+    from BACKEND import njit, prange, set_num_threads, get_num_threads, get_thread_id
+
+    @njit(parallel=True)
+    def busy_ids(n, work):
+        out = np.empty(n, np.int64)
+        for i in prange(n):
+            s = 0.0
+            for k in range(work):
+                s += (k + i) * 1e-9
+            out[i] = get_thread_id() + (0 if s >= 0 else 100)
+        return out
+
+    busy_ids(4, 10)
+    errors = []
+    barrier = threading.Barrier(3)
+
+    def worker(count):
+        try:
+            set_num_threads(count)
+            barrier.wait()
+            for _ in range(10):
+                ids = busy_ids(64, 20000)
+                if get_num_threads() != count or ids.min() < 0 or ids.max() >= count:
+                    errors.append((count, get_num_threads(), sorted(set(ids.tolist()))))
+        except BaseException as e:
+            errors.append(repr(e))
+
+    ts = [threading.Thread(target=worker, args=(c,)) for c in (1, 2, 1)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors, errors
+    print("OK")
+"""
+
+
+def test_thread_local_counts_from_concurrent_python_threads():
+    """Python threads with different set_num_threads values launch parallel
+    regions at the same time: each region uses its own thread's count (a
+    thread that set 1 sees only thread id 0)."""
+    env = {"NUMBA_NUM_THREADS": "2", "RUMBO_NUM_THREADS": "2"}
+    if IS_NUMBA:
+        env["NUMBA_THREADING_LAYER"] = "omp"
+    assert_ok(run_script(_THREAD_LOCAL_COUNT_SCRIPT, env=env))
 
 
 def test_no_deadlock_from_four_python_threads():

@@ -102,6 +102,7 @@ def _environment_parts():
         "cpu": cpu,
         "cpu_features": features,
         "vector_library": str(vector),
+        "vector_math": ",".join(_core.vector_math_variants()),
         "python": f"{sys.implementation.cache_tag} {sys.version}",
     }
 

@@ -490,9 +490,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// a log of zero), OverflowError('math range error') when a finite input
     /// overflows to infinity.
     pub(crate) fn checked_float_fn(&mut self, name: &str, t: &Type, vals: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
-        let r = match intrinsic_for(name) {
-            Some(intr) => self.call_intrinsic(intr, vals)?,
-            None => {
+        let libm_symbol = if *t == rumbo_types::F32 { format!("{}f", libm_name(name)) } else { libm_name(name).to_string() };
+        let r = match (self.vector_math_call(&libm_symbol, vals), intrinsic_for(name)) {
+            (Some(r), _) => r?,
+            (None, Some(intr)) => self.call_intrinsic(intr, vals)?,
+            (None, None) => {
                 let f = self.libm(libm_name(name), t, vals.len());
                 self.call_fn(f, vals)?
             }

@@ -38,6 +38,11 @@ pub(crate) struct Emitter<'a, 'ctx> {
     rc: crate::refcount::RcPlan,
     /// Elementwise values evaluated inside their consumer's loop.
     pub(crate) fused: std::collections::HashSet<Value>,
+    /// Materialized elementwise values whose later `np.sum` is computed by the
+    /// loop that produces them (producer → the sum).
+    pub(crate) summed_by_producer: HashMap<Value, Value>,
+    /// Those sums once their producer ran: where the total is.
+    pub(crate) produced_sums: HashMap<Value, PointerValue<'ctx>>,
 }
 
 /// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
@@ -83,7 +88,10 @@ pub(crate) fn emit_native<'ctx>(
         exc_records: HashMap::new(),
         rc: crate::refcount::plan(func, typed),
         fused: crate::arrayexpr::fused_values(func, typed),
+        summed_by_producer: HashMap::new(),
+        produced_sums: HashMap::new(),
     };
+    em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
     em.emit_body()?;
     Ok(llfn)
 }
@@ -147,16 +155,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
             }
             self.release(self.rc.at_start.get(&blk))?;
+            // A fused value is evaluated inside its consumer: what dies at the
+            // fused value dies after the consumer instead.
+            let consumer_of = crate::arrayexpr::fused_consumers(self.func, &self.fused, &self.func.block(blk).insts);
+            let mut deferred: HashMap<Value, Vec<Value>> = HashMap::new();
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
                 let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
-                if self.typed.types[v.index()].is_none() || self.fused.contains(&v) {
+                if self.fused.contains(&v) {
+                    if let (Some(c), Some(dying)) = (consumer_of.get(&v), self.rc.after.get(&(blk, i))) {
+                        deferred.entry(*c).or_default().extend(dying.iter().copied());
+                    }
+                    continue;
+                }
+                if self.typed.types[v.index()].is_none() {
                     continue;
                 }
                 let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
                     self.emit_elementwise(v)?
-                } else if crate::arrayexpr::is_fused_reduction(self.typed, v) {
-                    let Inst::Call { args, .. } = inst else { return Err("internal: fused sum".into()) };
-                    self.emit_fused_sum(v, args[0])?
+                } else if let Some(fold) = crate::arrayexpr::fused_reduction_op(self.typed, v) {
+                    let arg = crate::arrayexpr::reduction_operand(self.func, v).ok_or("internal: fused reduction")?;
+                    self.emit_fused_reduce(v, arg, fold)?
                 } else {
                     self.emit_inst(v, inst)?
                 };
@@ -172,6 +190,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 self.values.insert(v, out);
                 self.release(self.rc.after.get(&(blk, i)))?;
+                self.release(deferred.get(&v))?;
             }
             self.emit_term(blk)?;
         }

@@ -19,12 +19,15 @@ mod ops;
 mod parallel;
 mod refcount;
 mod types;
+mod vecmath;
 mod wrapper;
 
 use inkwell::context::Context;
 use inkwell::module::Module;
 use rumbo_ir::Function;
 use rumbo_types::TypedFunction;
+
+pub use vecmath::set_vector_math;
 
 /// Options from the decorator that change the generated code.
 #[derive(Clone, Copy, Debug, Default)]
@@ -72,5 +75,6 @@ pub fn emit_module<'ctx>(
     parallel::emit_regions(ctx, &module, typed, symbol, opts)?;
     let native = func::emit_native(ctx, &module, func, typed, symbol, opts)?;
     wrapper::emit_wrapper(ctx, &module, native, typed, &wrapper_name(symbol))?;
+    vecmath::keep_variants(ctx, &module);
     Ok(module)
 }

@@ -247,9 +247,9 @@ pub(crate) fn emit_regions<'ctx>(
     Ok(())
 }
 
-/// Fewest iterations of an elementwise loop worth a chunk of their own: waking
+/// Fewest elements of an elementwise loop worth a chunk of their own: waking
 /// a worker costs a few microseconds, about this many simple elements.
-const ELEMENTWISE_GRAIN: u64 = 16384;
+pub(crate) const ELEMENTWISE_GRAIN: u64 = 16384;
 
 /// What the body of a pooled loop gets: the index, the captured values as
 /// values of the chunk function, and the chunk's accumulator (with a sum).
@@ -257,16 +257,18 @@ pub(crate) type PooledBody<'b, 'a, 'ctx> =
     dyn FnMut(&mut Emitter<'a, 'ctx>, IntValue<'ctx>, &[BasicValueEnum<'ctx>], Option<PointerValue<'ctx>>) -> R<()> + 'b;
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
-    /// `for i in 0..n { body(i) }` split into chunks on the thread pool (one
-    /// chunk when `n` is small). `captured` are values of this function the
+    /// `for i in 0..n { body(i) }` split into chunks of at least `grain`
+    /// iterations on the thread pool (one chunk when `n` is small). `captured` are values of this function the
     /// body reads; it gets them back, in order, as values of the chunk function.
-    /// With `sum: Some(t)` the body adds into a per-chunk accumulator of type t,
-    /// and the chunks' partials are added in chunk order into the result.
+    /// With `fold: Some((t, f))` the body folds into a per-chunk accumulator of
+    /// type t (starting from f's identity), and the chunks' partials are folded
+    /// in chunk order into the result.
     pub(crate) fn pooled_loop(
         &mut self,
         n: IntValue<'ctx>,
+        grain: IntValue<'ctx>,
         captured: &[BasicValueEnum<'ctx>],
-        sum: Option<&Type>,
+        fold: Option<(&Type, crate::arrayexpr::Fold)>,
         body: &mut PooledBody<'_, 'a, 'ctx>,
     ) -> R<Option<BasicValueEnum<'ctx>>> {
         let i64t = self.ctx.i64_type();
@@ -275,7 +277,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         fields.push(ptr.into());
         let st = self.ctx.struct_type(&fields, false);
         let partial_field = captured.len() as u32;
-        let acc_t = sum.map(|t| llvm_type(self.ctx, t));
+        let acc_t = fold.map(|(t, _)| llvm_type(self.ctx, t));
 
         // The chunk function: `i32 (ptr ctx, i64 lo, i64 hi, i64 c, ptr exc)`.
         let parent = self.llfn.get_name().to_str().map_err(e)?.to_string();
@@ -292,10 +294,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let fp = self.b.build_struct_gep(st, ctx_p, i as u32, "cap.p").map_err(e)?;
                 loaded.push(self.b.build_load(*t, fp, "cap").map_err(e)?);
             }
-            let acc = match acc_t {
-                Some(t) => {
-                    let slot = self.alloca(t, "chunk.acc")?;
-                    self.b.build_store(slot, t.const_zero()).map_err(e)?;
+            let acc = match fold {
+                Some((t, f)) => {
+                    let slot = self.alloca(llvm_type(self.ctx, t), "chunk.acc")?;
+                    self.b.build_store(slot, self.fold_identity(f, t)).map_err(e)?;
                     Some(slot)
                 }
                 None => None,
@@ -327,7 +329,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_store(fp, *v).map_err(e)?;
         }
         let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
-        let grain = i64t.const_int(ELEMENTWISE_GRAIN, false);
         let nchunks = self.b.build_call(chunks_f, &[n.into(), grain.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
         let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
         let sp = self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap();
@@ -343,15 +344,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             [chunk.as_global_value().as_pointer_value().into(), ptr.const_null().into(), ctx_slot.into(), n.into(), nchunks.into(), self.exc_ptr().into()];
         let status = self.b.build_call(run, &args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
         let mut total = None;
-        if let (Some(t), Some(ty)) = (acc_t, sum) {
+        if let (Some(t), Some((ty, f))) = (acc_t, fold) {
             let acc = self.alloca(t, "total")?;
-            self.b.build_store(acc, t.const_zero()).map_err(e)?;
+            self.b.build_store(acc, self.fold_identity(f, ty)).map_err(e)?;
             self.counted_loop(nchunks, &mut |em: &mut Self, c: IntValue<'ctx>| {
                 // SAFETY (of the generated code): c < nchunks.
                 let slot = unsafe { em.b.build_in_bounds_gep(t, partials, &[c], "slot") }.map_err(e)?;
                 let x = em.b.build_load(t, slot, "part").map_err(e)?;
                 let cur = em.b.build_load(t, acc, "cur").map_err(e)?;
-                let s = em.arith(rumbo_syntax::BinOp::Add, cur, x, ty)?;
+                let s = em.fold_step(f, cur, x, ty)?;
                 em.b.build_store(acc, s).map_err(e)?;
                 Ok(())
             })?;

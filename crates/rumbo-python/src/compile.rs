@@ -256,7 +256,7 @@ fn parallel_lines(reports: &[rumbo_passes::LoopReport], fusion: &[String], sums:
         out.push((line, "array".to_string(), format!("{text}; parallel on the thread pool when the operands are contiguous")));
     }
     for &line in sums {
-        out.push((line, "sum".to_string(), "np.sum of a whole array: parallel on the thread pool".to_string()));
+        out.push((line, "reduction".to_string(), "whole-array reduction: parallel on the thread pool".to_string()));
     }
     out.sort();
     out
@@ -285,6 +285,7 @@ pub(crate) fn ensure_runtime_symbols(session: &JitSession) {
         let mut symbols = rumbo_runtime::symbols();
         symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
         let _ = session.define_symbols(&symbols);
+        rumbo_codegen::set_vector_math(&session.vector_math_variants());
     });
 }
 
@@ -400,9 +401,14 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
     let mut typed = typed;
     let mut pooled_sums = vec![];
     if d.options.parallel {
-        if let Some(GlobalValue::Dispatcher { id, .. }) = globals.get("@array.sum") {
-            pooled_sums = rumbo_passes::pooled_sums(&src.ir, &mut typed, *id);
-        }
+        let library: HashMap<&'static str, u32> = rumbo_passes::POOLED_REDUCTIONS
+            .iter()
+            .filter_map(|n| match globals.get(&format!("@array.{n}")) {
+                Some(GlobalValue::Dispatcher { id, .. }) => Some((*n, *id)),
+                _ => None,
+            })
+            .collect();
+        pooled_sums = rumbo_passes::pooled_sums(&src.ir, &mut typed, &library);
     }
     let (src, typed) = if d.options.parallel && typed.consts.values().any(|g| matches!(g, GlobalValue::Function(n) if n == "prange")) {
         let mut region_globals = globals.clone();

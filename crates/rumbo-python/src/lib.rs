@@ -21,6 +21,12 @@ fn host_info() -> (String, String, String, Option<String>) {
     (h.triple, h.cpu, h.features, h.vector_library)
 }
 
+/// The libmvec entry points the vectorizer may call (they vary with glibc): part of cache keys.
+#[pyfunction]
+fn vector_math_variants() -> Vec<String> {
+    rumbo_jit::JitSession::global().vector_math_variants()
+}
+
 /// `print(...)` from compiled code: values arrive as tagged 16-byte slots and
 /// are printed by Python's own print (so formatting is Python's), with the GIL
 /// taken for that moment (compiled code may run without it).
@@ -91,6 +97,7 @@ fn set_num_threads(n: usize) -> PyResult<()> {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(host_info, m)?)?;
+    m.add_function(wrap_pyfunction!(vector_math_variants, m)?)?;
     dumps::register(m)?;
     m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
     m.add_function(wrap_pyfunction!(set_blas, m)?)?;

@@ -10,6 +10,7 @@ mod exc;
 mod nrt;
 mod numbers;
 mod parallel;
+mod vecmath;
 
 pub use blas::{blas_status, set_blas};
 pub use exc::ExcRecord;
@@ -22,5 +23,6 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     all.extend(nrt::symbols());
     all.extend(blas::symbols());
     all.extend(parallel::symbols());
+    all.extend(vecmath::symbols());
     all
 }

@@ -619,7 +619,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
                 let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
                 let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
-                let next = self.b.build_int_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
                 self.b.build_store(cur_p, next).map_err(e)?;
                 let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
                 return self.build_struct(&t, &[cur.into(), valid.into()]);

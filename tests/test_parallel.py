@@ -1423,6 +1423,169 @@ def test_no_leaks_in_parallel_regions():
     assert_close(compiled(array_reduction_init_arg)(x, 3), x[:, :3].sum(axis=0), FLOAT_RTOL)
 
 
+def int_floordiv(a, b):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        out[i] = a[i] // b[i]
+    return out
+
+
+def ax_add(a, b):
+    return a + b
+
+
+def reduce_into_argument(a, s):
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def int_accumulator_float_values(a):
+    s = 0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def fastmath_sum(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * a[i]
+    return s
+
+
+@numba_departure("Numba 0.68 returns 0 for integer // 0 inside a parallel loop (serially it raises)")
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_builtin_error_in_parallel_loop(threads):
+    use_threads(threads)
+    n = 10**4 + 3
+    a = ints(n)
+    b = ints(n, 1, 50)
+    assert_close(compiled(int_floordiv)(a, b), a // b, 0)
+    b[n // 3] = 0
+    with pytest.raises(ZeroDivisionError):
+        compiled(int_floordiv)(a, b)
+
+
+@numba_departure("Numba 0.68 raises AssertionError('Sizes of a, b do not match') under parallel=True")
+def test_broadcast_error_in_parallel_array_expression():
+    with pytest.raises(ValueError):
+        compiled(ax_add)(np.ones(10), np.ones(3))
+    assert_close(compiled(ax_add)(np.ones(10), np.ones(1)), np.full(10, 2.0), 0)
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 10**4 + 3])
+def test_reduction_variable_is_an_argument(n, threads):
+    use_threads(threads)
+    a = floats(n)
+    assert_close(compiled(reduce_into_argument)(a, 2.5), 2.5 + float(np.sum(a)), FLOAT_RTOL)
+    i = ints(n)
+    assert_close(compiled(reduce_into_argument)(i, 11), 11 + int(np.sum(i)), 0)
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_int_accumulator_unified_with_float(threads):
+    """`s = 0` then `s += float`: s is a float64 (Numba unifies the types)."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    got = compiled(int_accumulator_float_values)(a)
+    assert isinstance(got, float)
+    assert_close(got, float(np.sum(a)), FLOAT_RTOL)
+
+
+def test_fastmath_parallel_reduction():
+    a = floats(10**5 + 3)
+    f = njit(parallel=True, fastmath=True)(fastmath_sum)
+    assert_close(f(a), float(np.sum(a * a)), 1e-10)
+
+
+@numba_departure("Numba 0.68 allocates the np.exp temporary (issue 5: fused, no temporary)")
+def test_fused_sum_allocates_nothing():
+    """Issue 5: np.sum(np.exp(z)) is one parallel loop with a reduction and no
+    temporary array; the seed softmax allocates at most `num` and its result."""
+    import gc
+
+    z = floats(10**5 + 3, 0.0, 10.0)
+    use_threads(MAX_THREADS)
+    compiled(ax_sum_exp)(z)
+    compiled(seed_softmax)(z)
+    gc.collect()
+    a0, _ = nrt_stats()
+    compiled(ax_sum_exp)(z)
+    a1, _ = nrt_stats()
+    r = compiled(seed_softmax)(z)
+    a2, _ = nrt_stats()
+    assert a1 - a0 == 0, f"np.sum(np.exp(z)) allocated {a1 - a0} arrays"
+    assert 1 <= a2 - a1 <= 2, f"the seed softmax allocated {a2 - a1} arrays"
+    del r
+
+
+def jit_set_threads_then_ids(n, k):
+    set_num_threads(k)
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        out[i] = get_thread_id()
+    return out
+
+
+def test_set_num_threads_in_compiled_code():
+    need(set_num_threads, "set_num_threads")
+    ids = compiled(jit_set_threads_then_ids)(1000, 1)
+    assert (ids == 0).all()
+    # as in Numba, the count set by compiled code stays set for this thread
+    assert get_num_threads() == 1
+    ids = compiled(jit_set_threads_then_ids)(1000, MAX_THREADS)
+    assert ((ids >= 0) & (ids < MAX_THREADS)).all()
+    assert get_num_threads() == MAX_THREADS
+
+
+def test_set_num_threads_accepts_numpy_int():
+    need(set_num_threads, "set_num_threads")
+    set_num_threads(np.int64(1))
+    assert get_num_threads() == 1
+
+
+def busy_sum(n, work):
+    s = 0.0
+    for i in prange(n):
+        x = 0.0
+        for k in range(work):
+            x = math.sqrt(x + k + i)
+        s += x
+    return s
+
+
+@pytest.mark.skipif(MAX_THREADS < 2 or len(os.sched_getaffinity(0)) < 2, reason="needs 2 cores")
+def test_prange_speed_up_on_two_threads():
+    """The point of issue 5: a compute-bound prange loop on 2 threads takes
+    < 0.7x its time on 1 thread (ideal 0.5x). Retried; skipped, not failed,
+    when the load average says the cores are taken by other processes."""
+    f = compiled(busy_sum)
+    work = 2000
+    use_threads(1)
+    while _wall(lambda: f(256, work)) < 0.08 and work < 10**8:
+        work *= 2
+    ref = compiled(busy_sum, parallel=False)(256, work)
+    attempts = []
+    for _ in range(10):
+        use_threads(1)
+        t1 = min(_wall(lambda: f(256, work)) for _ in range(2))
+        use_threads(2)
+        t2 = min(_wall(lambda: f(256, work)) for _ in range(2))
+        assert_close(f(256, work), ref, FLOAT_RTOL)
+        attempts.append((t1, t2))
+        if t2 < 0.7 * t1:
+            return
+        time.sleep(0.3)
+    msg = "2 threads never under 0.7x one thread: " + ", ".join(
+        f"{a * 1e3:.0f} ms / {b * 1e3:.0f} ms" for a, b in attempts)
+    load = os.getloadavg()[0]
+    if load > len(os.sched_getaffinity(0)) + 1:
+        pytest.skip(f"machine too loaded to measure (load average {load:.1f}); {msg}")
+    pytest.fail(msg)
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 
@@ -1924,6 +2087,55 @@ def test_nogil_threads_speed_up():
     pytest.fail(msg)
 
 
+@njit
+def spin_with_gil(n, x0):
+    s = x0
+    for i in range(n):
+        s = math.sqrt(s * s + 1.0 + i * 1e-9) * 0.5
+    return s
+
+
+def _longest_main_thread_stall(fn):
+    """Run fn (a ~0.3 s compiled call) in another thread while this thread
+    runs Python code; the longest time this thread could not run."""
+    fn(10, 0.5)
+    n = 1000
+    while True:
+        d = _wall(lambda: fn(n, 0.5))
+        if d > 0.25 or n > 10**9:
+            break
+        n *= 2
+    started, done = threading.Event(), threading.Event()
+
+    def worker():
+        started.set()
+        fn(n, 0.5)
+        done.set()
+
+    t = threading.Thread(target=worker)
+    last = time.perf_counter()
+    t.start()
+    started.wait()
+    gap = 0.0
+    while not done.is_set():
+        now = time.perf_counter()
+        gap = max(gap, now - last)
+        last = now
+    gap = max(gap, time.perf_counter() - last)
+    t.join()
+    return gap, d
+
+
+def test_nogil_releases_the_gil():
+    """Load-independent: while a nogil=True function runs in another thread,
+    this thread keeps running Python code (no stall as long as the call); the
+    control, the same function without nogil, stalls it."""
+    gap, d = _longest_main_thread_stall(spin)
+    assert gap < 0.5 * d, f"the main thread stalled {gap * 1e3:.0f} ms during a {d * 1e3:.0f} ms nogil call"
+    gap_gil, d_gil = _longest_main_thread_stall(spin_with_gil)
+    assert gap_gil > 0.5 * d_gil, "control: the GIL-holding call did not stall the main thread"
+
+
 def test_nogil_results_from_threads():
     out = [None] * 4
 
@@ -1968,6 +2180,8 @@ def test_parallel_diagnostics(fn, level, capsys):
     low = out.lower()
     assert "parallel" in low and "loop" in low, out
     assert fn.__name__ in out, out
+    if fn is diag_arrays:
+        assert "fus" in low, out  # np.exp(a) * 2.0 fused into np.sum
 
 
 _STATS_SCRIPT = """

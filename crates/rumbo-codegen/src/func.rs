@@ -619,7 +619,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
                 let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
                 let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
-                let next = self.b.build_int_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
                 self.b.build_store(cur_p, next).map_err(e)?;
                 let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
                 return self.build_struct(&t, &[cur.into(), valid.into()]);
@@ -631,7 +631,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let left = self.b.build_load(i64t, left_p, "left").map_err(e)?.into_int_value();
         let step = self.b.build_load(i64t, step_p, "step").map_err(e)?.into_int_value();
         let valid = self.b.build_int_compare(IntPredicate::UGT, left, i64t.const_zero(), "valid").map_err(e)?;
-        let next = self.b.build_int_add(cur, step, "next").map_err(e)?;
+        // nsw: the one increment past the end may overflow, but that value is never used.
+        let next = self.b.build_int_nsw_add(cur, step, "next").map_err(e)?;
         let left1 = self.b.build_int_sub(left, i64t.const_int(1, false), "left1").map_err(e)?;
         self.b.build_store(cur_p, next).map_err(e)?;
         self.b.build_store(left_p, left1).map_err(e)?;

@@ -1562,6 +1562,7 @@ def test_prange_speed_up_on_two_threads():
     < 0.7x its time on 1 thread (ideal 0.5x). Retried; skipped, not failed,
     when the load average says the cores are taken by other processes."""
     f = compiled(busy_sum)
+    f(2, 10)  # compile first: calibrate on the run time only
     work = 2000
     use_threads(1)
     while _wall(lambda: f(256, work)) < 0.08 and work < 10**8:
@@ -1728,6 +1729,22 @@ def test_threading_layer_config_accepted():
     p = run_script(script.replace("config.THREADING_LAYER = @LAYER@", ""),
                    env={"NUMBA_THREADING_LAYER": "workqueue"})
     assert_ok(p)
+
+
+def test_threading_layer_function():
+    """numba.threading_layer(): the name of the layer in use, after a parallel
+    call (scripts print it)."""
+    compiled(r_iadd_f)(floats(1000))
+    fn = getattr(backend, "threading_layer", None)
+    assert fn is not None, f"{BACKEND_NAME} has no threading_layer()"
+    name = fn()
+    assert isinstance(name, str) and name
+
+
+def test_prange_in_python_is_range():
+    assert list(prange(5)) == [0, 1, 2, 3, 4]
+    assert list(prange(2, 9, 3)) == [2, 5, 8]
+    assert list(prange(5, 0, -2)) == [5, 3, 1]
 
 
 _ENV_SCRIPT = """
@@ -2050,7 +2067,7 @@ def test_nogil_threads_speed_up():
     (one pass is enough). If it never passes while the machine's load
     average says other processes hold the cores, the test is skipped with the
     numbers, not failed: no speed-up can be measured then."""
-    expected = spin(1000, 0.5)
+    expected = spin(1000, 0.5)  # compiled here, before the calibration
     assert math.isclose(expected, spin.py_func(1000, 0.5), rel_tol=1e-12)
     n = 1000
     while _wall(lambda: spin(n, 0.5)) < 0.08 and n < 10**9:  # calibrate: ~0.1-0.2 s per call

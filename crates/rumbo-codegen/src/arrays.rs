@@ -138,20 +138,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let i64t = self.ctx.i64_type();
         let mut offset = i64t.const_zero();
         let mut dims = vec![];
-        for k in 0..*ndim as u32 {
+        // Index parts consume array axes in order, except new axes (`None`).
+        let mut k = 0u32;
+        for (part, kind) in kinds.iter().enumerate() {
+            if *kind == IndexKind::NewAxis {
+                dims.push(Dim::Kept { len: i64t.const_int(1, false), stride: i64t.const_zero() });
+                continue;
+            }
             let len = self.shape_at(arr, k)?;
             let stride = self.stride_at(arr, &at, k)?;
-            match kinds.get(k as usize) {
-                Some(IndexKind::Int) => {
-                    let (v, t) = &parts[k as usize];
+            match kind {
+                IndexKind::Int => {
+                    let (v, t) = &parts[part];
                     let i = self.cast(*v, t, &I64)?.into_int_value();
                     let i = self.normalize_index(i, len, const_index || unsigned(t))?;
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
                     dims.push(Dim::Fixed);
                 }
-                Some(IndexKind::Slice) => {
-                    let sl = parts[k as usize].0.into_struct_value();
+                IndexKind::Slice => {
+                    let sl = parts[part].0.into_struct_value();
                     let (start, count, step) = self.slice_on_axis(sl, len)?;
                     let off = self.b.build_int_mul(start, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
@@ -159,8 +165,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let new_stride = self.b.build_int_mul(stored, step, "stride").map_err(e)?;
                     dims.push(Dim::Kept { len: count, stride: new_stride });
                 }
-                None => dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? }),
+                IndexKind::NewAxis => unreachable!("handled above"),
             }
+            k += 1;
+        }
+        for k in k..*ndim as u32 {
+            let len = self.shape_at(arr, k)?;
+            dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? });
         }
         let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
         // SAFETY of the GEP: offsets stay inside the array (checked above when boundscheck).

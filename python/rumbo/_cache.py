@@ -51,11 +51,28 @@ def _walk_code(code, names, last):
             _walk_code(const, names, last)
 
 
+def _const_shape(c):
+    if isinstance(c, (frozenset, set)):  # set order follows string hashes, random per process
+        return (type(c).__name__, sorted(repr(x) for x in c))
+    if isinstance(c, tuple):
+        return ("tuple", tuple(_const_shape(x) for x in c))
+    return (type(c).__name__, repr(c))
+
+
+def _code_shape(code):
+    """The code object's bytecode, constants and names: tells apart functions that share
+    source lines (two lambdas on one line)."""
+    consts = tuple(_code_shape(c) if hasattr(c, "co_code") else _const_shape(c) for c in code.co_consts)
+    return (code.co_code.hex(), consts, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
+            code.co_argcount, code.co_kwonlyargcount, code.co_flags)
+
+
 def function_parts(func):
     """(source text, sorted free names) of `func`, or None when its file cannot be read.
 
     The text runs from the first decorator line to the last line any instruction of the
-    function (or of a nested function) comes from; the names are every name its code
+    function (or of a nested function) comes from, followed by the shape of its code
+    (`_code_shape`: lambdas on one line share their lines); the names are every name its code
     objects load (globals, attributes, closure variables): a superset of its free names."""
     code = func.__code__
     lines = _lines(code.co_filename)
@@ -67,7 +84,8 @@ def function_parts(func):
     first = code.co_firstlineno
     if first < 1 or last[0] > len(lines):
         return None
-    return "\n".join(lines[first - 1 : last[0]]), sorted(names)
+    text = "\n".join(lines[first - 1 : last[0]])
+    return f"{text}\n{_code_shape(code)!r}", sorted(names)
 
 
 def package_stamp():

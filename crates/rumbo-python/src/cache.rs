@@ -19,13 +19,14 @@ use pyo3::prelude::*;
 use pyo3::types::PyModule;
 use rumbo_codegen::wrapper_name;
 use rumbo_jit::JitSession;
-use rumbo_types::{parse_type, Type};
+use crate::typecode;
+use rumbo_types::Type;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
-const MAGIC: &[u8; 8] = b"RUMBO\0C\x01";
+const MAGIC: &[u8; 8] = b"RUMBO\0C\x03";
 const SUFFIX: &str = ".rumbo";
 
 /// What the cache knows of a specialization.
@@ -42,6 +43,9 @@ pub(crate) struct CacheInfo {
     /// For `rumbo cache list`: the function's qualified name and source file.
     pub(crate) qualname: String,
     pub(crate) source: String,
+    /// User exception classes the code may raise: (id, module, qualified name). A loading
+    /// process registers them at these ids (library code's classes are not in its key).
+    pub(crate) exceptions: Vec<(u32, String, String)>,
 }
 
 /// Specializations with canonical symbols in this process's JIT, by symbol: a second
@@ -75,6 +79,7 @@ struct Entry {
     ret: String,
     /// (symbol, key) of each specialization the code calls.
     callees: Vec<(String, u128)>,
+    exceptions: Vec<(u32, String, String)>,
     object: Vec<u8>,
 }
 
@@ -125,6 +130,12 @@ impl Entry {
             put_bytes(&mut p, s.as_bytes());
             p.extend_from_slice(&k.to_le_bytes());
         }
+        p.extend_from_slice(&(self.exceptions.len() as u64).to_le_bytes());
+        for (id, module, qualname) in &self.exceptions {
+            p.extend_from_slice(&(*id as u64).to_le_bytes());
+            put_bytes(&mut p, module.as_bytes());
+            put_bytes(&mut p, qualname.as_bytes());
+        }
         put_bytes(&mut p, &self.object);
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&(p.len() as u64).to_le_bytes());
@@ -152,8 +163,10 @@ impl Entry {
         let args = (0..n).map(|_| r.string()).collect::<Option<Vec<_>>>()?;
         let n = r.u64()? as usize;
         let callees = (0..n).map(|_| Some((r.string()?, r.u128()?))).collect::<Option<Vec<_>>>()?;
+        let n = r.u64()? as usize;
+        let exceptions = (0..n).map(|_| Some((u32::try_from(r.u64()?).ok()?, r.string()?, r.string()?))).collect::<Option<Vec<_>>>()?;
         let object = r.bytes()?.to_vec();
-        r.0.is_empty().then_some(Entry { key, symbol, qualname, source, args, ret, callees, object })
+        r.0.is_empty().then_some(Entry { key, symbol, qualname, source, args, ret, callees, exceptions, object })
     }
 }
 
@@ -178,8 +191,8 @@ pub(crate) fn cache_dir(py: Python<'_>, d: &Dispatcher) -> PyResult<Option<PathB
 }
 
 fn parse_types(args: &[String], ret: &str) -> Option<(Vec<Type>, Type)> {
-    let args = args.iter().map(|a| parse_type(a).ok()).collect::<Option<Vec<_>>>()?;
-    Some((args, parse_type(ret).ok()?))
+    let args = args.iter().map(|a| typecode::decode(a)).collect::<Option<Vec<_>>>()?;
+    Some((args, typecode::decode(ret)?))
 }
 
 /// Entries to load for `symbol`, callees first; false when one is missing or invalid.
@@ -217,6 +230,11 @@ pub(crate) fn load(py: Python<'_>, dir: &Path, key: u128, symbol: &str) -> Optio
     if !gather(dir, symbol, key, &mut plan, &mut HashSet::new()) {
         return None;
     }
+    for e in &plan {
+        if !e.exceptions.iter().all(|(id, module, qualname)| crate::exceptions::restore_user_class(py, *id, module, qualname)) {
+            return None;
+        }
+    }
     let session = JitSession::global();
     crate::compile::ensure_runtime_symbols(session);
     if plan.iter().any(|e| contains(&e.object, b"rumbo_blas_")) {
@@ -252,7 +270,15 @@ pub(crate) fn load(py: Python<'_>, dir: &Path, key: u128, symbol: &str) -> Optio
         // (the entry's key covers them and the code it was compiled from).
         let wrapper: WrapperFn = unsafe { std::mem::transmute::<usize, WrapperFn>(addr) };
         let deps = e.callees.iter().filter_map(|(s, _)| registered(s)).collect();
-        let info = CacheInfo { key: Some(e.key), object: Some(Arc::new(e.object)), deps, loaded: true, qualname: e.qualname, source: e.source };
+        let info = CacheInfo {
+            key: Some(e.key),
+            object: Some(Arc::new(e.object)),
+            deps,
+            loaded: true,
+            qualname: e.qualname,
+            source: e.source,
+            exceptions: e.exceptions,
+        };
         let spec = Arc::new(Specialization::new(args, ret, e.symbol, wrapper, String::new(), String::new(), vec![]).with_cache(info));
         register(&spec);
     }
@@ -269,12 +295,11 @@ fn closure(spec: &Arc<Specialization>, out: &mut Vec<Arc<Specialization>>) -> Re
     if out.iter().any(|s| s.symbol == spec.symbol) {
         return Ok(());
     }
-    let round_trips = |t: &Type| parse_type(&t.to_string()).ok().as_ref() == Some(t);
     if spec.cache.key.is_none() || spec.cache.object.is_none() {
         return Err(format!("{} has no stable name (no source file, or compiled twice with dumps on)", spec.cache.qualname));
     }
-    if !spec.arg_types.iter().all(round_trips) || !round_trips(&spec.ret) {
-        return Err(format!("{} has types a cache entry cannot name", spec.cache.qualname));
+    if !spec.arg_types.iter().chain([&spec.ret]).all(|t| typecode::encode(t).is_some()) {
+        return Err(format!("{} takes or returns a jitted function, which a cache entry cannot name", spec.cache.qualname));
     }
     for d in &spec.cache.deps {
         closure(d, out)?;
@@ -312,9 +337,10 @@ pub(crate) fn save(py: Python<'_>, dir: &Path, spec: &Arc<Specialization>) {
             symbol: s.symbol.clone(),
             qualname: s.cache.qualname.clone(),
             source: s.cache.source.clone(),
-            args: s.arg_types.iter().map(|t| t.to_string()).collect(),
-            ret: s.ret.to_string(),
+            args: s.arg_types.iter().filter_map(typecode::encode).collect(),
+            ret: typecode::encode(&s.ret).unwrap_or_default(),
             callees: s.cache.deps.iter().map(|d| (d.symbol.clone(), d.cache.key.unwrap_or_default())).collect(),
+            exceptions: s.cache.exceptions.clone(),
             object: s.cache.object.as_deref().cloned().unwrap_or_default(),
         };
         if let Err(e) = write_atomically(&dir.join(file_name(&s.symbol)), &entry.encode()) {
@@ -347,8 +373,9 @@ pub(crate) fn cache_entry_info(py: Python<'_>, path: &str) -> PyResult<Option<Py
     d.set_item("qualname", e.qualname)?;
     d.set_item("source", e.source)?;
     d.set_item("symbol", e.symbol)?;
-    d.set_item("args", e.args)?;
-    d.set_item("ret", e.ret)?;
+    let show = |code: &str| typecode::decode(code).map_or_else(|| "?".to_string(), |t| t.to_string());
+    d.set_item("args", e.args.iter().map(|a| show(a)).collect::<Vec<_>>())?;
+    d.set_item("ret", show(&e.ret))?;
     d.set_item("callees", e.callees.into_iter().map(|(s, _)| s).collect::<Vec<_>>())?;
     d.set_item("object_bytes", e.object.len())?;
     Ok(Some(d.into_any().unbind()))

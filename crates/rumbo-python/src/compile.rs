@@ -304,6 +304,22 @@ impl Drop for InProgress<'_> {
     }
 }
 
+/// The user exception classes among a function's frozen globals: (id, module, qualname).
+fn user_exceptions(py: Python<'_>, globals: &HashMap<String, GlobalValue>) -> Vec<(u32, String, String)> {
+    let mut out: Vec<(u32, String, String)> = vec![];
+    for g in globals.values() {
+        if let GlobalValue::ExceptionClass { id, .. } = g {
+            if let Some((module, qualname)) = crate::exceptions::user_class_name(py, *id) {
+                if !out.iter().any(|(i, _, _)| i == id) {
+                    out.push((*id, module, qualname));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn qualname_of(func: &Bound<'_, PyAny>) -> String {
     func.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_default()
 }
@@ -484,6 +500,7 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
         loaded: false,
         qualname: qualname_of(d.py_func.bind(py)),
         source: src.file.filename.clone(),
+        exceptions: user_exceptions(py, &globals),
     }));
     if canonical.is_some() {
         crate::cache::register(&spec);

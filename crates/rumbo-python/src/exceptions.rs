@@ -99,3 +99,26 @@ pub(crate) fn to_pyerr(py: Python<'_>, rec: *const ExcRecord) -> PyErr {
         Err(e) => e,
     }
 }
+
+/// `(module, qualified name)` of the user class registered at `id`.
+pub(crate) fn user_class_name(py: Python<'_>, id: u32) -> Option<(String, String)> {
+    let users = USER_CLASSES.lock().unwrap();
+    let cls = users.as_ref()?.get(&id)?.bind(py).clone();
+    let module: String = cls.getattr("__module__").and_then(|m| m.extract()).ok()?;
+    let qualname: String = cls.getattr("__qualname__").and_then(|m| m.extract()).ok()?;
+    Some((module, qualname))
+}
+
+/// Registers the class `module.qualname` (imported if needed) for code loaded from the
+/// cache; true when it is there and gets exactly `id`.
+pub(crate) fn restore_user_class(py: Python<'_>, id: u32, module: &str, qualname: &str) -> bool {
+    let found = (|| -> PyResult<bool> {
+        let mut obj = PyModule::import(py, module)?.into_any();
+        for part in qualname.split('.') {
+            obj = obj.getattr(part)?;
+        }
+        let cls = obj.cast_into::<PyType>().map_err(PyErr::from)?;
+        Ok(exception_class_id(&cls)? == id)
+    })();
+    found.unwrap_or(false)
+}

@@ -91,10 +91,11 @@ pub(crate) fn dispatcher_fingerprint(d: &Bound<'_, Dispatcher>) -> PyResult<Opti
 pub(crate) fn specialization_key(fingerprint: u128, args: &[Type], declared_ret: Option<&Type>) -> u128 {
     let mut h = Hasher128::new();
     h.u128(fingerprint);
+    // Debug, not Display: `none` is the Display of two types.
     for a in args {
-        h.str(&a.to_string());
+        h.str(&format!("{a:?}"));
     }
-    h.str(&declared_ret.map(|t| t.to_string()).unwrap_or_default());
+    h.str(&declared_ret.map(|t| format!("{t:?}")).unwrap_or_default());
     h.finish()
 }
 

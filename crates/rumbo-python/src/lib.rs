@@ -10,6 +10,7 @@ mod fingerprint;
 mod frontend;
 mod globals;
 mod ndarray;
+mod typecode;
 mod values;
 
 use pyo3::prelude::*;

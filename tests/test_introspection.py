@@ -506,7 +506,7 @@ def test_system_report():
         f"CPU Name                          : {cpu}",
         f"Target triple                     : {triple}",
         "Threading layer                   : serial",
-        "Cache directory                   : __pycache__ beside each source file",
+        "Cache directory                   : ",
         "NumPy Version                     : " + np.__version__,
         "Python Version",
     ):

@@ -330,9 +330,12 @@ fn reuse(slf: &Bound<'_, Dispatcher>, key: u128, args: &[Type], dump_flags: crat
     let py = slf.py();
     let d = slf.get();
     let symbol = canonical_symbol(&d.name, key);
-    // With dumps asked for, compile again (under a local name) so that they print.
+    if !dump_flags.is_empty() {
+        // Dumps asked for: compile (under a local name if this one is taken) so they print.
+        return Ok(None);
+    }
     let found = match crate::cache::registered(&symbol) {
-        Some(spec) if dump_flags.is_empty() && spec.cache.key == Some(key) => Some(spec),
+        Some(spec) if spec.cache.key == Some(key) => Some(spec),
         _ if d.options.cache => {
             let loaded = match crate::cache::cache_dir(py, d)? {
                 Some(dir) => crate::cache::load(py, &dir, key, &symbol),

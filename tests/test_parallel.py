@@ -48,7 +48,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, jit, njit
+from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, errors, jit, njit
 
 prange = backend.prange
 config = backend.config
@@ -1587,6 +1587,53 @@ def test_prange_speed_up_on_two_threads():
     pytest.fail(msg)
 
 
+def mixed_operators(a):
+    s = 1.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+        s *= 0.5
+    return s
+
+
+def reduction_read_in_loop(a):
+    s = 0.0
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        s += a[i]
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_mixed_reduction_operators_rejected_or_serial(threads):
+    """`s += x; s *= c` is no reduction (the combination is not associative):
+    Numba rejects it at compile time (ValueError); running it in parallel
+    would give garbage. Either an error or the serial result."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(mixed_operators)(a)
+    except (ValueError, errors.NumbaError):
+        return
+    assert_close(got, compiled(mixed_operators, parallel=False)(a), ELEM_RTOL)
+
+
+_PARTIAL = numba_departure("Numba 0.68 runs it in parallel: out[i] gets per-thread partial sums")
+
+
+@pytest.mark.parametrize("threads", [1, pytest.param(2, marks=_PARTIAL), pytest.param(8, marks=_PARTIAL)])
+def test_reduction_variable_read_in_loop(threads):
+    """A reduction variable read inside the loop (a running sum) cannot be
+    split over threads: the result must be the serial one (or an error)."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(reduction_read_in_loop)(a)
+    except errors.NumbaError:
+        return
+    assert_close(got, np.cumsum(a), FLOAT_RTOL)
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 
@@ -2199,6 +2246,19 @@ def test_parallel_diagnostics(fn, level, capsys):
     assert fn.__name__ in out, out
     if fn is diag_arrays:
         assert "fus" in low, out  # np.exp(a) * 2.0 fused into np.sum
+
+
+@numba_departure("Numba rejects mixed_operators at compile time", run=True)
+@pytest.mark.parametrize("fn,why", [(mixed_operators, "s"), (reduction_read_in_loop, "s")],
+                         ids=["mixed_operators", "read_in_loop"])
+def test_parallel_diagnostics_say_why_serial(fn, why, capsys):
+    """Issue 5: the diagnostics say which loops did not become parallel and why."""
+    f = njit(parallel=True)(fn)
+    f(floats(100))
+    capsys.readouterr()
+    f.parallel_diagnostics(level=1)
+    out = capsys.readouterr().out
+    assert "serial" in out.lower() and f"`{why}`" in out, out
 
 
 _STATS_SCRIPT = """

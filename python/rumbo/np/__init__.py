@@ -6,3 +6,4 @@ from . import creation  # noqa: F401,E402
 from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
 from . import joining  # noqa: F401,E402
+from . import statistics  # noqa: F401,E402

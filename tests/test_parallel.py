@@ -1634,6 +1634,70 @@ def test_reduction_variable_read_in_loop(threads):
     assert_close(got, np.cumsum(a), FLOAT_RTOL)
 
 
+def reduce_into_array_argument(x, y):
+    for i in prange(x.shape[0]):
+        y += x[i]
+    return y
+
+
+def alloc_and_raise(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        t = np.full(8, a[i])
+        if a[i] < 0:
+            raise ValueError("negative value in input")
+        s += np.sum(t)
+    return s
+
+
+def array_reduction_and_raise(x):
+    y = np.zeros(4)
+    for i in prange(x.shape[0]):
+        if x[i, 0] < 0:
+            raise ValueError("negative value in input")
+        y += x[i]
+    return y
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 10**4 + 3])
+def test_array_reduction_into_argument(n, threads):
+    """The caller's array is the reduction variable: updated in place (its
+    initial values counted once) and returned."""
+    use_threads(threads)
+    x = floats(4 * n).reshape(n, 4)
+    y = np.array([1.0, -2.0, 3.5, 0.0])
+    exp = y + x.sum(axis=0)
+    got = compiled(reduce_into_array_argument)(x, y)
+    assert_close(got, exp, FLOAT_RTOL)
+    assert_close(y, exp, FLOAT_RTOL, "updated in place")
+
+
+def test_exceptions_in_parallel_regions_do_not_leak():
+    import gc
+
+    a = floats(10**4 + 3)
+    bad = a.copy()
+    bad[::97] = -1.0
+    x = floats(4 * (10**4 + 3)).reshape(-1, 4)
+    xbad = x.copy()
+    xbad[::89, 0] = -1.0
+    for threads in sorted({min(t, MAX_THREADS) for t in THREAD_COUNTS}):
+        use_threads(threads)
+        assert_close(compiled(alloc_and_raise)(a), float(8 * np.sum(a)), FLOAT_RTOL)
+        assert_close(compiled(array_reduction_and_raise)(x), x.sum(axis=0), FLOAT_RTOL)
+        gc.collect()
+        alloc0, free0 = nrt_stats()
+        for _ in range(20):
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(alloc_and_raise)(bad)
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(array_reduction_and_raise)(xbad)
+        gc.collect()
+        alloc1, free1 = nrt_stats()
+        assert alloc1 - alloc0 == free1 - free0, (threads, alloc1 - alloc0, free1 - free0)
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 

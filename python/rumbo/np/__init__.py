@@ -7,3 +7,4 @@ from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
 from . import joining  # noqa: F401,E402
 from . import statistics  # noqa: F401,E402
+from . import manipulation  # noqa: F401,E402

@@ -421,6 +421,47 @@ def test_array_expression_2d(shape):
     assert_close(compiled(ax_2d)(t), _numpy_ref(ax_2d, t), FLOAT_RTOL, "transposed")
 
 
+NAN_POSITIONS = ["first", "middle", "last"]
+
+
+def _with_nan(n, where):
+    a = floats(n, -5.0, 5.0)
+    a[{"first": 0, "middle": n // 2, "last": n - 1}[where]] = np.nan
+    return a
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_reductions_nan_inf(n, where, threads):
+    """NaN anywhere propagates through np.sum/prod/mean (whichever thread's
+    chunk holds it); +inf and -inf in different chunks sum to NaN."""
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_sum, ax_prod, ax_mean):
+        got = compiled(fn)(a)
+        assert math.isnan(got), (fn.__name__, got)
+    pos = {"first": 0, "middle": n // 2, "last": n - 1}[where]
+    b = floats(n)
+    b[pos] = np.inf
+    assert compiled(ax_max)(b) == np.inf and compiled(ax_sum)(b) == np.inf
+    if n > 1:
+        b[0 if pos else n - 1] = -np.inf
+        assert math.isnan(compiled(ax_sum)(b)) and compiled(ax_min)(b) == -np.inf
+
+
+@numba_departure("Numba 0.68's parallel np.min/np.max skip NaN (NumPy propagates it)")
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_min_max_nan(n, where, threads):
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_min, ax_max, ax_methods):
+        got = compiled(fn)(a)
+        assert all(map(math.isnan, got if isinstance(got, tuple) else (got,))), (fn.__name__, got)
+
+
 # ==========================================================================
 # 2. prange loops.
 

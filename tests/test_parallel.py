@@ -25,12 +25,25 @@ Things that can hang (fork, several Python threads, the thread pool after an
 exception) run in subprocesses with a timeout, so a deadlock fails one test
 instead of the whole session.
 
-Numba departures (strict xfails under Numba): ``prange`` with a step other
-than 1 (Numba: "Only constant step size of 1 is supported for prange"), an
-exception raised by a function *called* from a parallel loop (Numba 0.68
-returns a SystemError "returned a result with an exception set"),
-``boundscheck=True`` inside a parallel loop (Numba raises nothing), and the
-RUMBO_* environment variables (Numba only reads NUMBA_*).
+Numba departures (strict xfails under Numba, each marked where it is):
+``prange`` with a step other than 1 (Numba: "Only constant step size of 1 is
+supported for prange"); an exception raised by a function *called* from a
+parallel loop (Numba 0.68 returns a SystemError "returned a result with an
+exception set"); ``boundscheck=True`` and integer ``// 0`` inside a parallel
+loop (Numba raises nothing); a broadcast error in a parallel array
+expression (Numba: AssertionError, NumPy: ValueError); ``np.mean`` of an
+empty array (Numba: ZeroDivisionError, NumPy: NaN); NaN through parallel
+``np.min``/``np.max`` (Numba skips it); overlapping in-place expressions
+(Numba does not copy); a reduction variable read inside the loop (Numba
+gives per-thread partial sums); no temporary for ``np.sum(np.exp(z))``
+(issue 5's requirement; Numba allocates one); diagnostics for a loop Numba
+refuses to compile; the RUMBO_* environment variables (Numba only reads
+NUMBA_*).
+
+Timing tests (nogil threads, prange on 2 threads) retry, and skip with the
+numbers instead of failing when the load average says other processes hold
+the cores; ``test_nogil_releases_the_gil`` checks the GIL release without
+depending on the load.
 """
 
 import atexit

@@ -10,12 +10,14 @@ dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
   NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
   the result is float64 for integer input and keeps float32. `q` is a
   number, a tuple of numbers or an array (the result then has q's shape).
+  Quantiles of an empty array raise NumPy's IndexError (nan* variants and
+  median: NaN).
 - nanmin/nanmax of an all-NaN array are NaN (NumPy also warns), nanmean of no
   numbers NaN; nansum/nanprod of integers are the plain sum/product.
 - histogram: `bins` is a count (uniform bins over `range`, or the data's
   min..max) or an increasing array of edges; counts are int64, the edges
-  float64 (float32 for float32 data); values outside the range are left out,
-  the last bin includes its right edge.
+  float64 (float32 for float32 data; an array of edges is returned as given);
+  values outside the range are left out, the last bin includes its right edge.
 - searchsorted and digitize order NaN last, as NumPy's sort.
 
 Not supported: `side=` of searchsorted and `right=` of digitize as strings
@@ -94,6 +96,9 @@ def _check_q(x, scale):
 
 @register_jitable
 def _quantiles(a, q, scale, drop_nan):
+    if drop_nan is None and a.size == 0:
+        # (NumPy's message: it indexes the last element)
+        raise IndexError("index -1 is out of bounds for axis 0 with size 0")
     s = _sorted_values(a, drop_nan)
     zero = _inexact_zero(a)
     if isinstance(q, np.ndarray):
@@ -451,7 +456,7 @@ def _histogram_bins(a, bins):
     for i in range(nb):
         if bins[i + 1] < bins[i]:
             raise ValueError("`bins` must increase monotonically, when an array")
-    edges = np.empty(bins.shape[0], (np.empty(0, bins.dtype) * 1.0).dtype)
+    edges = np.empty(bins.shape[0], bins.dtype)
     for i in range(bins.shape[0]):
         edges[i] = bins[i]
     counts = np.zeros(max(nb, 0), np.int64)

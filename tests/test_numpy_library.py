@@ -254,6 +254,46 @@ def test_average():
 
 
 @njit
+def cov(m):
+    return np.cov(m)
+
+
+@njit
+def cov_y(m, y):
+    return np.cov(m, y)
+
+
+@njit
+def cov_opts(m, rowvar, bias, ddof):
+    return np.cov(m, rowvar=rowvar, bias=bias, ddof=ddof)
+
+
+@njit
+def corrcoef(x):
+    return np.corrcoef(x)
+
+
+@njit
+def corrcoef_y(x, y):
+    return np.corrcoef(x, y)
+
+
+def test_cov_corrcoef():
+    xi = RNG.integers(0, 9, size=(3, 8))
+    for m in (X, X.T, X[::2, ::-1], xi, X.astype(np.float32), X + 1j * X[::-1]):
+        check(cov, m, rtol=1e-12)
+        check(corrcoef, m, rtol=1e-12)
+    v = X[0]
+    check(cov, v, rtol=1e-12)
+    check(corrcoef, v, rtol=1e-12)
+    check(cov_y, v, X[1, ::-1], rtol=1e-12)
+    check(cov_y, X, X[2, ::-1], rtol=1e-12)
+    check(corrcoef_y, v, v ** 2, rtol=1e-12)
+    check(cov_opts, X, False, False, 0, rtol=1e-12)
+    check(cov_opts, xi, True, True, 2, rtol=1e-12)
+
+
+@njit
 def histogram_n(a, bins):
     return np.histogram(a, bins)
 

@@ -139,6 +139,26 @@ def test_vstack_hstack_column_stack_dstack(a, b):
     check(dstack2, a, b)
 
 
+@njit
+def append(a, v):
+    return np.append(a, v)
+
+
+@njit
+def append_axis(a, v, axis):
+    return np.append(a, v, axis=axis)
+
+
+def test_append():
+    check(append, XI, 2.5)
+    check(append, XI, 7)
+    check(append, X.astype(np.float32), 1.5)
+    check(append, X.T, XI[::-2])
+    check(append, XI[:0], XI[:0])
+    check(append_axis, X, X[:2].copy(), 0)
+    check(append_axis, X, X[:, :1].copy(), 1)
+
+
 # ---------------------------------------------------------------------------
 # statistics
 # ---------------------------------------------------------------------------

@@ -1950,6 +1950,14 @@ def test_rumbo_num_threads_env(value):
     assert_ok(p)
 
 
+@numba_departure("Numba reads NUMBA_NUM_THREADS only")
+def test_rumbo_num_threads_env_takes_precedence():
+    """Both set: RUMBO_NUM_THREADS wins (rumbo reads RUMBO_* before NUMBA_*)."""
+    p = run_script(_ENV_SCRIPT.replace("EXPECTED", "1"),
+                   env={"RUMBO_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "3"})
+    assert_ok(p)
+
+
 _EIGHT_SCRIPT = """
     import math
     import numpy as np

@@ -748,6 +748,120 @@ def test_views_share_memory():
     assert np.shares_memory(flips(a)[0], a)
 
 
+@njit
+def take(a, i):
+    return np.take(a, i)
+
+
+@njit
+def fill_diagonal(a, v, wrap):
+    np.fill_diagonal(a, v, wrap)
+
+
+def test_take():
+    check(take, X, np.array([[0, -1], [3, 7]]))
+    check(take, X.T, -2)
+    check(take, XI[::2], XI[:3])
+    with pytest.raises(IndexError):
+        take(X, 35)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (7, 3), (4, 4), (0, 2)])
+@pytest.mark.parametrize("wrap", [False, True])
+def test_fill_diagonal(shape, wrap):
+    for v in (9.0, np.array([1.0, 2.0])):
+        want = np.zeros(shape)
+        np.fill_diagonal(want, v, wrap)
+        got = np.zeros(shape)
+        fill_diagonal(got, v, wrap)
+        np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------------------
+# sets, products, ptp, trapezoid
+# ---------------------------------------------------------------------------
+
+@njit
+def isin(a, b):
+    return np.isin(a, b)
+
+
+@njit
+def set_ops(a, b):
+    return np.union1d(a, b), np.intersect1d(a, b), np.setdiff1d(a, b)
+
+
+@njit
+def convolve(a, v):
+    return np.convolve(a, v)
+
+
+@njit
+def correlate(a, v):
+    return np.correlate(a, v)
+
+
+@njit
+def vdot(a, b):
+    return np.vdot(a, b)
+
+
+@njit
+def kron(a, b):
+    return np.kron(a, b)
+
+
+@njit
+def ptp(a):
+    return np.ptp(a)
+
+
+@njit
+def trapezoid(y, x):
+    return np.trapezoid(y, x)
+
+
+@njit
+def trapezoid_dx(y, dx):
+    return np.trapezoid(y, dx=dx)
+
+
+def test_isin_and_set_ops():
+    yi = RNG.integers(0, 12, size=(2, 4))
+    check(isin, XI, yi)
+    check(isin, yi, XI[::-1])
+    check(isin, yi, 7)
+    check(isin, np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    check(set_ops, XI, yi)
+    check(set_ops, XI, XI[:0])
+    check(set_ops, X[0], X[0, ::2])
+
+
+def test_convolve_correlate():
+    c = X[0] + 1j * X[1]
+    for a, v in ((X[0], XI[:3]), (XI[:3], X[0]), (c, X[2, :2]), (c, c[:3]), (c[:3], c), (XI, XI)):
+        check(convolve, a, v, rtol=1e-12)
+        check(correlate, a, v, rtol=1e-12)
+    with pytest.raises(ValueError):
+        convolve(X[0], X[0, :0])
+
+
+def test_vdot_kron():
+    c = X[0] + 1j * X[1]
+    check(vdot, c, c[::-1], rtol=1e-12)
+    check(vdot, X, X.T.copy(), rtol=1e-12)
+    check(kron, XI[:3], X[0])
+    check(kron, X[:2, :3], X.T[:2])
+
+
+def test_ptp_trapezoid():
+    check(ptp, X)
+    check(ptp, XI[::-1])
+    check(trapezoid, X[0], np.cumsum(np.abs(X[1])), rtol=1e-12)
+    check(trapezoid_dx, XI, 0.5, rtol=1e-12)
+    check(trapezoid_dx, X[0, ::-1], 1.0, rtol=1e-12)
+
+
 # ---------------------------------------------------------------------------
 # linalg (Numba needs SciPy's LAPACK for these)
 # ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Order statistics, NaN-ignoring reductions and counting: np.median,
 np.percentile, np.quantile, np.nanmedian, np.nanpercentile, np.nanquantile,
 np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average, np.cov,
-np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted.
+np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted, np.ptp,
+np.trapezoid.
 
 Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
@@ -611,3 +612,26 @@ def _clip_unit(v):
     if isinstance(v, complex):
         return complex(_clip(v.real), _clip(v.imag))
     return _clip(v)
+
+
+# ---------------------------------------------------------------------------
+# ptp, trapezoid
+# ---------------------------------------------------------------------------
+
+@implements(np.ptp)
+def ptp(a):
+    """max - min of the whole array, in a's dtype (integers wrap as in NumPy)."""
+    return a.dtype(np.max(a) - np.min(a))
+
+
+@implements(np.trapezoid)
+def trapezoid(y, x=None, dx=1.0):
+    """The trapezoidal rule along a 1-D y, with sample points x (1-D, as
+    long as y) or spacing dx."""
+    if y.ndim != 1:
+        raise NotImplementedError("rumbo: np.trapezoid supports 1-D arrays")
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1 or x.shape[0] != y.shape[0]:
+            raise ValueError("operands could not be broadcast together")
+        return np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2.0)
+    return np.sum(dx * (y[1:] + y[:-1]) / 2.0)

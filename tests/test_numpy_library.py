@@ -194,6 +194,16 @@ def nan_stats(a):
 
 
 @njit
+def nan_spread(a):
+    return np.nanvar(a), np.nanstd(a), np.nanvar(a, ddof=1), np.nancumsum(a), np.nancumprod(a)
+
+
+@njit
+def partitions(a, k):
+    return np.partition(a, k), np.argpartition(a, k)
+
+
+@njit
 def average(a):
     return np.average(a)
 
@@ -256,6 +266,26 @@ def test_percentile_2d_q():
 @pytest.mark.parametrize("a", STAT_INPUTS[:-1], ids=STAT_IDS[:-1])
 def test_nan_reductions(a):
     check(nan_stats, a, rtol=1e-6)
+
+
+@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)], ids=["nan", "F", "int", "int8", "f32"])
+def test_nan_spread(a):
+    check(nan_spread, a, rtol=1e-5)
+
+
+@pytest.mark.parametrize("a", [XI, X[0], X, XN[::-1]], ids=["int", "f64", "2d", "nan"])
+def test_partition(a):
+    """Element k is where sorting puts it, nothing after it is smaller and
+    nothing before it larger (NumPy promises no more)."""
+    s = np.sort(a)
+    for k in (0, 2, -1):
+        p, i = partitions(a, k)
+        assert p.dtype == a.dtype and p.shape == a.shape and i.dtype == np.intp
+        np.testing.assert_array_equal(p[..., k], s[..., k])
+        np.testing.assert_array_equal(np.take_along_axis(a, i, -1)[..., k], s[..., k])
+        np.testing.assert_array_equal(np.sort(p), s)
+    with pytest.raises(ValueError):
+        partitions(a, 100)
 
 
 def test_nanmin_empty():

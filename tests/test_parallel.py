@@ -25,12 +25,25 @@ Things that can hang (fork, several Python threads, the thread pool after an
 exception) run in subprocesses with a timeout, so a deadlock fails one test
 instead of the whole session.
 
-Numba departures (strict xfails under Numba): ``prange`` with a step other
-than 1 (Numba: "Only constant step size of 1 is supported for prange"), an
-exception raised by a function *called* from a parallel loop (Numba 0.68
-returns a SystemError "returned a result with an exception set"),
-``boundscheck=True`` inside a parallel loop (Numba raises nothing), and the
-RUMBO_* environment variables (Numba only reads NUMBA_*).
+Numba departures (strict xfails under Numba, each marked where it is):
+``prange`` with a step other than 1 (Numba: "Only constant step size of 1 is
+supported for prange"); an exception raised by a function *called* from a
+parallel loop (Numba 0.68 returns a SystemError "returned a result with an
+exception set"); ``boundscheck=True`` and integer ``// 0`` inside a parallel
+loop (Numba raises nothing); a broadcast error in a parallel array
+expression (Numba: AssertionError, NumPy: ValueError); ``np.mean`` of an
+empty array (Numba: ZeroDivisionError, NumPy: NaN); NaN through parallel
+``np.min``/``np.max`` (Numba skips it); overlapping in-place expressions
+(Numba does not copy); a reduction variable read inside the loop (Numba
+gives per-thread partial sums); no temporary for ``np.sum(np.exp(z))``
+(issue 5's requirement; Numba allocates one); diagnostics for a loop Numba
+refuses to compile; the RUMBO_* environment variables (Numba only reads
+NUMBA_*).
+
+Timing tests (nogil threads, prange on 2 threads) retry, and skip with the
+numbers instead of failing when the load average says other processes hold
+the cores; ``test_nogil_releases_the_gil`` checks the GIL release without
+depending on the load.
 """
 
 import atexit
@@ -48,7 +61,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, jit, njit
+from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, errors, jit, njit
 
 prange = backend.prange
 config = backend.config
@@ -419,6 +432,47 @@ def test_array_expression_2d(shape):
     # a non-contiguous view
     t = a.T
     assert_close(compiled(ax_2d)(t), _numpy_ref(ax_2d, t), FLOAT_RTOL, "transposed")
+
+
+NAN_POSITIONS = ["first", "middle", "last"]
+
+
+def _with_nan(n, where):
+    a = floats(n, -5.0, 5.0)
+    a[{"first": 0, "middle": n // 2, "last": n - 1}[where]] = np.nan
+    return a
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_reductions_nan_inf(n, where, threads):
+    """NaN anywhere propagates through np.sum/prod/mean (whichever thread's
+    chunk holds it); +inf and -inf in different chunks sum to NaN."""
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_sum, ax_prod, ax_mean):
+        got = compiled(fn)(a)
+        assert math.isnan(got), (fn.__name__, got)
+    pos = {"first": 0, "middle": n // 2, "last": n - 1}[where]
+    b = floats(n)
+    b[pos] = np.inf
+    assert compiled(ax_max)(b) == np.inf and compiled(ax_sum)(b) == np.inf
+    if n > 1:
+        b[0 if pos else n - 1] = -np.inf
+        assert math.isnan(compiled(ax_sum)(b)) and compiled(ax_min)(b) == -np.inf
+
+
+@numba_departure("Numba 0.68's parallel np.min/np.max skip NaN (NumPy propagates it)")
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_min_max_nan(n, where, threads):
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_min, ax_max, ax_methods):
+        got = compiled(fn)(a)
+        assert all(map(math.isnan, got if isinstance(got, tuple) else (got,))), (fn.__name__, got)
 
 
 # ==========================================================================
@@ -1587,6 +1641,210 @@ def test_prange_speed_up_on_two_threads():
     pytest.fail(msg)
 
 
+def mixed_operators(a):
+    s = 1.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+        s *= 0.5
+    return s
+
+
+def reduction_read_in_loop(a):
+    s = 0.0
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        s += a[i]
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_mixed_reduction_operators_rejected_or_serial(threads):
+    """`s += x; s *= c` is no reduction (the combination is not associative):
+    Numba rejects it at compile time (ValueError); running it in parallel
+    would give garbage. Either an error or the serial result."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(mixed_operators)(a)
+    except (ValueError, errors.NumbaError):
+        return
+    assert_close(got, compiled(mixed_operators, parallel=False)(a), ELEM_RTOL)
+
+
+_PARTIAL = numba_departure("Numba 0.68 runs it in parallel: out[i] gets per-thread partial sums")
+
+
+@pytest.mark.parametrize("threads", [1, pytest.param(2, marks=_PARTIAL), pytest.param(8, marks=_PARTIAL)])
+def test_reduction_variable_read_in_loop(threads):
+    """A reduction variable read inside the loop (a running sum) cannot be
+    split over threads: the result must be the serial one (or an error)."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(reduction_read_in_loop)(a)
+    except errors.NumbaError:
+        return
+    assert_close(got, np.cumsum(a), FLOAT_RTOL)
+
+
+def reduce_into_array_argument(x, y):
+    for i in prange(x.shape[0]):
+        y += x[i]
+    return y
+
+
+def alloc_and_raise(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        t = np.full(8, a[i])
+        if a[i] < 0:
+            raise ValueError("negative value in input")
+        s += np.sum(t)
+    return s
+
+
+def array_reduction_and_raise(x):
+    y = np.zeros(4)
+    for i in prange(x.shape[0]):
+        if x[i, 0] < 0:
+            raise ValueError("negative value in input")
+        y += x[i]
+    return y
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 10**4 + 3])
+def test_array_reduction_into_argument(n, threads):
+    """The caller's array is the reduction variable: updated in place (its
+    initial values counted once) and returned."""
+    use_threads(threads)
+    x = floats(4 * n).reshape(n, 4)
+    y = np.array([1.0, -2.0, 3.5, 0.0])
+    exp = y + x.sum(axis=0)
+    got = compiled(reduce_into_array_argument)(x, y)
+    assert_close(got, exp, FLOAT_RTOL)
+    assert_close(y, exp, FLOAT_RTOL, "updated in place")
+
+
+def test_exceptions_in_parallel_regions_do_not_leak():
+    import gc
+
+    a = floats(10**4 + 3)
+    bad = a.copy()
+    bad[::97] = -1.0
+    x = floats(4 * (10**4 + 3)).reshape(-1, 4)
+    xbad = x.copy()
+    xbad[::89, 0] = -1.0
+    for threads in sorted({min(t, MAX_THREADS) for t in THREAD_COUNTS}):
+        use_threads(threads)
+        assert_close(compiled(alloc_and_raise)(a), float(8 * np.sum(a)), FLOAT_RTOL)
+        assert_close(compiled(array_reduction_and_raise)(x), x.sum(axis=0), FLOAT_RTOL)
+        gc.collect()
+        alloc0, free0 = nrt_stats()
+        for _ in range(20):
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(alloc_and_raise)(bad)
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(array_reduction_and_raise)(xbad)
+        gc.collect()
+        alloc1, free1 = nrt_stats()
+        assert alloc1 - alloc0 == free1 - free0, (threads, alloc1 - alloc0, free1 - free0)
+
+
+# -- the examples of Numba's "Automatic parallelization" documentation
+
+
+def doc_ident_parallel(x):
+    return np.cos(x) ** 2 + np.sin(x) ** 2
+
+
+def doc_logistic_regression(Y, X, w, iterations):
+    for i in range(iterations):
+        w -= np.dot(((1.0 / (1.0 + np.exp(-Y * np.dot(X, w))) - 1.0) * Y), X)
+    return w
+
+
+def doc_nested_prange(x):
+    n = x.shape[0]
+    a = np.sin(x)
+    b = np.cos(a * a)
+    acc = 0
+    for i in prange(n - 2):
+        for j in prange(n - 1):
+            acc += b[i] + b[j + 1]
+    return acc
+
+
+def doc_two_d_array_reduction_prod(n):
+    shp = (13, 17)
+    result1 = 2 * np.ones(shp, np.int_)
+    tmp = 2 * np.ones_like(result1)
+    for i in prange(n):
+        result1 *= tmp
+    return result1
+
+
+def doc_prange_ok_result_outer_slice(x):
+    n = x.shape[0]
+    y = np.zeros(4)
+    z = y[:]
+    for i in prange(n):
+        z += x[i]
+    return y
+
+
+def arg_extrema(a):
+    return np.argmax(a), np.argmin(a)
+
+
+def creation_expressions(n):
+    a = np.ones(n) * 2 + np.arange(n)
+    b = np.zeros((n, 3)) + 1.5
+    return a.sum() + b.sum() + np.linspace(0, 1, n).sum()
+
+
+def _have_scipy():
+    try:
+        import scipy  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_numba_documentation_examples(threads):
+    use_threads(threads)
+    x = np.linspace(0, 3, 1001)
+    assert_close(compiled(doc_ident_parallel)(x), np.ones_like(x), 1e-14)
+    y = np.arange(300.0)
+    assert_close(compiled(doc_nested_prange)(y), _python_ref(doc_nested_prange, y), FLOAT_RTOL)
+    assert_close(compiled(doc_two_d_array_reduction_prod)(10), np.full((13, 17), 2048), 0)
+    assert_close(compiled(doc_prange_ok_result_outer_slice)(floats(400).reshape(100, 4)),
+                 floats(400).reshape(100, 4).sum(axis=0), FLOAT_RTOL)
+    assert compiled(creation_expressions)(1000) == creation_expressions(1000)
+    if IS_RUMBO or _have_scipy():  # Numba needs SciPy for np.dot
+        rng = np.random.default_rng(0)
+        X, Y, w = rng.standard_normal((200, 5)), rng.standard_normal(200), rng.standard_normal(5)
+        assert_close(compiled(doc_logistic_regression)(Y, X, w.copy(), 5),
+                     doc_logistic_regression(Y, X, w.copy(), 5), 1e-10)
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [1, 7, 4097, 10**5 + 3])
+def test_argmax_argmin_first_occurrence(n, threads):
+    """Ties in different chunks: the first index wins, as in NumPy."""
+    use_threads(threads)
+    a = np.zeros(n)
+    for k in (n // 7, n // 2, n - 1):
+        a[k] = 5.0
+    for k in (n // 5, n * 3 // 4):
+        a[k] = -5.0
+    assert compiled(arg_extrema)(a) == (int(np.argmax(a)), int(np.argmin(a)))
+    i = ints(n, -3, 3)
+    assert compiled(arg_extrema)(i) == (int(np.argmax(i)), int(np.argmin(i)))
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 
@@ -1785,6 +2043,14 @@ def test_rumbo_num_threads_env(value):
     assert_ok(p)
 
 
+@numba_departure("Numba reads NUMBA_NUM_THREADS only")
+def test_rumbo_num_threads_env_takes_precedence():
+    """Both set: RUMBO_NUM_THREADS wins (rumbo reads RUMBO_* before NUMBA_*)."""
+    p = run_script(_ENV_SCRIPT.replace("EXPECTED", "1"),
+                   env={"RUMBO_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "3"})
+    assert_ok(p)
+
+
 _EIGHT_SCRIPT = """
     import math
     import numpy as np
@@ -1903,6 +2169,68 @@ def test_no_deadlock_after_fork():
     # fork-safe (it aborts); its fork-safe layer on this machine is workqueue.
     env = {"NUMBA_THREADING_LAYER": "workqueue"} if IS_NUMBA else {}
     assert_ok(run_script(_FORK_SCRIPT, env=env, timeout=180))
+
+
+_FORK_DURING_REGION_SCRIPT = """
+    import os
+    import signal
+    import threading
+    import time
+    import numpy as np
+    from BACKEND import njit, prange
+
+    @njit(parallel=True, nogil=True)
+    def f(a):
+        s = 0.0
+        for i in prange(a.shape[0]):
+            s += a[i] * 2.0
+        return s
+
+    a = np.arange(300000.0)
+    expected = float(a.sum() * 2.0)
+    assert f(a) == expected
+    stop = threading.Event()
+    bad = []
+
+    def busy():
+        while not stop.is_set():
+            if f(a) != expected:
+                bad.append(1)
+
+    t = threading.Thread(target=busy)
+    t.start()
+    failures = []
+    for k in range(8):
+        time.sleep(0.01 * k)
+        pid = os.fork()
+        if pid == 0:
+            # the child: another thread of the parent may have been inside a
+            # parallel region (holding the pool's locks) at the fork
+            ok = f(a) == expected and f(a[:1000]) == float(a[:1000].sum() * 2.0)
+            os._exit(0 if ok else 3)
+        deadline = time.time() + 30
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                if os.waitstatus_to_exitcode(status) != 0:
+                    failures.append((k, os.waitstatus_to_exitcode(status)))
+                break
+            if time.time() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                failures.append((k, "hung"))
+                break
+            time.sleep(0.01)
+    stop.set()
+    t.join()
+    assert not failures and not bad, (failures, len(bad))
+    print("OK")
+"""
+
+
+def test_fork_while_another_thread_runs_a_parallel_region():
+    env = {"NUMBA_THREADING_LAYER": "workqueue"} if IS_NUMBA else {}
+    assert_ok(run_script(_FORK_DURING_REGION_SCRIPT, env=env, timeout=300))
 
 
 _THREADS_SCRIPT = """
@@ -2199,6 +2527,19 @@ def test_parallel_diagnostics(fn, level, capsys):
     assert fn.__name__ in out, out
     if fn is diag_arrays:
         assert "fus" in low, out  # np.exp(a) * 2.0 fused into np.sum
+
+
+@numba_departure("Numba rejects mixed_operators at compile time", run=True)
+@pytest.mark.parametrize("fn,why", [(mixed_operators, "s"), (reduction_read_in_loop, "s")],
+                         ids=["mixed_operators", "read_in_loop"])
+def test_parallel_diagnostics_say_why_serial(fn, why, capsys):
+    """Issue 5: the diagnostics say which loops did not become parallel and why."""
+    f = njit(parallel=True)(fn)
+    f(floats(100))
+    capsys.readouterr()
+    f.parallel_diagnostics(level=1)
+    out = capsys.readouterr().out
+    assert "serial" in out.lower() and f"`{why}`" in out, out
 
 
 _STATS_SCRIPT = """

@@ -6,3 +6,8 @@ from . import creation  # noqa: F401,E402
 from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
 from . import joining  # noqa: F401,E402
+from . import statistics  # noqa: F401,E402
+from . import manipulation  # noqa: F401,E402
+from . import linalg_solve  # noqa: F401,E402
+from . import sets  # noqa: F401,E402
+from . import products  # noqa: F401,E402

@@ -53,6 +53,13 @@ def _same(got, want, rtol, exact_dtype=True):
         np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
 
 
+def _needs_lapack():
+    """Numba implements np.linalg, np.cov, np.corrcoef, np.vdot and np.kron
+    with SciPy's LAPACK and BLAS."""
+    if IS_NUMBA:
+        pytest.importorskip("scipy", reason="Numba needs SciPy for this")
+
+
 def check(jitted, *args, rtol=0, exact_dtype=True):
     """jitted(*args) against its Python function run by NumPy."""
     with warnings.catch_warnings():
@@ -329,6 +336,7 @@ def corrcoef_y(x, y):
 
 
 def test_cov_corrcoef():
+    _needs_lapack()
     xi = RNG.integers(0, 9, size=(3, 8))
     for m in (X, X.T, X[::2, ::-1], xi, X.astype(np.float32), X + 1j * X[::-1]):
         check(cov, m, rtol=1e-12)
@@ -880,6 +888,7 @@ def test_convolve_correlate():
 
 
 def test_vdot_kron():
+    _needs_lapack()
     c = X[0] + 1j * X[1]
     check(vdot, c, c[::-1], rtol=1e-12)
     check(vdot, X, X.T.copy(), rtol=1e-12)
@@ -898,11 +907,6 @@ def test_ptp_trapezoid():
 # ---------------------------------------------------------------------------
 # linalg (Numba needs SciPy's LAPACK for these)
 # ---------------------------------------------------------------------------
-
-def _needs_lapack():
-    if IS_NUMBA:
-        pytest.importorskip("scipy", reason="Numba's np.linalg needs SciPy")
-
 
 @njit
 def solve(a, b):

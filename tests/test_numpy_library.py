@@ -234,6 +234,16 @@ def test_median_percentile_quantile(a):
     check(quantile, a, 1.0, rtol=1e-6)
 
 
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 100, 1001, 4096])
+def test_order_statistics_select(n):
+    """Quickselect against NumPy: duplicates, sorted, reversed, constant data."""
+    q = np.array([0.0, 0.1, 25.0, 50.0, 50.5, 99.9, 100.0])
+    for a in (RNG.normal(size=n), RNG.integers(0, 4, size=n), np.arange(n), np.arange(n)[::-1], np.full(n, 2.0),
+              np.tile([3.0, 1.0, 2.0], n)[:n]):
+        check(median, a, rtol=1e-15)
+        check(percentile, a, q, rtol=1e-15)
+
+
 @pytest.mark.parametrize("a", STAT_INPUTS[-3:], ids=STAT_IDS[-3:])
 def test_nan_variants_skip_nan(a):
     check(nanmedian, a, rtol=1e-6)

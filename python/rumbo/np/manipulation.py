@@ -136,18 +136,23 @@ def flipud(m):
 def roll(a, shift):
     """a's elements shifted by `shift` positions in C order, wrapping around
     (no `axis`, as in Numba)."""
-    src = _flat(a)
-    n = src.shape[0]
     out = np.empty(a.shape, a.dtype)
-    flat = out.reshape(n)
+    n = a.size
     if n == 0:
         return out
+    flat = out.reshape(n)
     s = shift % n
-    for i in range(n):
-        j = i + s
-        if j >= n:
-            j -= n
-        flat[j] = src[i]
+    if a.ndim == 1:
+        flat[s:] = a[:n - s]
+        flat[:s] = a[n - s:]
+        return out
+    i = 0
+    for x in a.flat:
+        flat[i] = x
+        i += 1
+    tail = flat[n - s:].copy()
+    flat[s:] = flat[:n - s].copy()
+    flat[:s] = tail
     return out
 
 
@@ -382,12 +387,22 @@ def argwhere(a):
 @array_method("nonzero")
 def nonzero(a):
     """A tuple of a.ndim index arrays (a 1-D to 3-D)."""
-    w = argwhere(a)
     if a.ndim == 1:
-        return (w[:, 0].copy(),)
+        return (flatnonzero(a),)
     if a.ndim == 2:
-        return (w[:, 0].copy(), w[:, 1].copy())
+        n = count_nonzero(a)
+        rows = np.empty(n, np.int64)
+        cols = np.empty(n, np.int64)
+        k = 0
+        for i in range(a.shape[0]):
+            for j in range(a.shape[1]):
+                if a[i, j] != 0:
+                    rows[k] = i
+                    cols[k] = j
+                    k += 1
+        return (rows, cols)
     if a.ndim == 3:
+        w = argwhere(a)
         return (w[:, 0].copy(), w[:, 1].copy(), w[:, 2].copy())
     raise NotImplementedError("rumbo: np.nonzero supports arrays of 1 to 3 dimensions")
 

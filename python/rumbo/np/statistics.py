@@ -624,13 +624,36 @@ def _cov(m, y, rowvar, bias, ddof):
         mu = np.mean(row)
         for j in range(n):
             row[j] = row[j] - mu
+    return _gram(x, zero, fact)
+
+
+@_kernel
+def _gram(x, zero, fact):
+    """x @ x.conj().T / fact; the lower triangle mirrors the upper one."""
+    k = x.shape[0]
+    n = x.shape[1]
     c = np.empty((k, k), x.dtype)
+    q = n - n % 4
     for i in range(k):
-        for j in range(k):
-            s = zero
-            for t in range(n):
-                s += x[i, t] * _conj(x[j, t])
+        xi = x[i]
+        for j in range(i, k):
+            xj = x[j]
+            # four partial sums (independent chains: the loop pipelines)
+            s0 = zero
+            s1 = zero
+            s2 = zero
+            s3 = zero
+            for t in range(0, q, 4):
+                s0 += xi[t] * _conj(xj[t])
+                s1 += xi[t + 1] * _conj(xj[t + 1])
+                s2 += xi[t + 2] * _conj(xj[t + 2])
+                s3 += xi[t + 3] * _conj(xj[t + 3])
+            s = (s0 + s1) + (s2 + s3)
+            for t in range(q, n):
+                s += xi[t] * _conj(xj[t])
             c[i, j] = s / fact
+            if j != i:
+                c[j, i] = _conj(c[i, j])
     return c
 
 

@@ -828,6 +828,41 @@ def test_fill_diagonal(shape, wrap):
         np.testing.assert_array_equal(got, want)
 
 
+@njit
+def ediff1d(a):
+    return np.ediff1d(a)
+
+
+@njit
+def rot90(m, k):
+    return np.rot90(m, k)
+
+
+@njit
+def tri(n, m, k):
+    return np.tri(n, m, k), np.tri(n), np.tri(n, m, k, np.int32)
+
+
+@njit
+def tri_indices(n, k, m):
+    return np.triu_indices(n, k, m), np.tril_indices(n, k, m), np.triu_indices(n), np.tril_indices(n, k)
+
+
+def test_ediff1d_rot90():
+    check(ediff1d, X)
+    check(ediff1d, XI[::-1])
+    for k in (0, 1, 2, 3, -1, 5):
+        check(rot90, X, k)
+        check(rot90, X.T[::2], k)
+    assert np.shares_memory(rot90(X, 1), X)
+
+
+@pytest.mark.parametrize("n, m, k", [(3, 3, 0), (4, 6, 1), (5, 2, -1), (0, 3, 0), (3, 4, -5)])
+def test_tri_and_indices(n, m, k):
+    check(tri, n, m, k)
+    check(tri_indices, n, k, m)
+
+
 # ---------------------------------------------------------------------------
 # sets, products, ptp, trapezoid
 # ---------------------------------------------------------------------------

@@ -3,12 +3,13 @@ np.fliplr, np.flipud, np.roll, np.repeat, np.tile, np.trace, np.diag,
 np.outer, np.cross, np.nonzero, np.flatnonzero, np.argwhere,
 np.count_nonzero, np.round/np.around, np.interp, np.isclose, np.allclose,
 np.array_equal, np.triu, np.tril, np.atleast_1d/2d/3d, np.expand_dims,
-np.swapaxes, np.take, np.fill_diagonal, and the array methods repeat, round,
-trace, nonzero, swapaxes, take.
+np.swapaxes, np.take, np.fill_diagonal, np.ediff1d, np.rot90, np.tri,
+np.triu_indices, np.tril_indices, and the array methods repeat, round, trace,
+nonzero, swapaxes, take.
 
 Plain Python compiled by rumbo for each call site; inputs may have any layout.
 Views where NumPy returns views: flip/fliplr/flipud, atleast_*d,
-expand_dims, swapaxes of 2-D arrays (3-D swapaxes other than (0, 2) returns
+expand_dims, rot90, swapaxes of 2-D arrays (3-D swapaxes other than (0, 2) returns
 a copy). Everything else returns new C-contiguous arrays.
 
 Limits (as Numba's, or of rumbo's compile-time typing): roll and repeat
@@ -691,3 +692,80 @@ def fill_diagonal(a, val, wrap=False):
         else:
             a[p // cols, p % cols] = val
         k += 1
+
+
+@implements(np.ediff1d)
+def ediff1d(ary):
+    """The differences between consecutive elements of the flattened ary
+    (to_end= and to_begin= are not supported)."""
+    v = _flat(ary)
+    return v[1:] - v[:-1]
+
+
+@implements(np.rot90)
+def rot90(m, k=1):
+    """m (2-D) rotated by 90 degrees k times, from the first axis towards
+    the second: a view, as in NumPy (axes= is not supported)."""
+    if m.ndim != 2:
+        raise NotImplementedError("rumbo: np.rot90 supports 2-D arrays")
+    r = k % 4
+    if r == 0:
+        return m[::1, ::1]
+    if r == 1:
+        return m[:, ::-1].T[::1, ::1]
+    if r == 2:
+        return m[::-1, ::-1]
+    return m.T[:, ::-1]
+
+
+@implements(np.tri)
+def tri(N, M=None, k=0, dtype=None):
+    """An N x M array (M defaults to N) of ones at and below diagonal k,
+    zeros above (float64 unless dtype is given)."""
+    if M is None:
+        m = N
+    else:
+        m = M
+    if dtype is None:
+        out = np.empty((N, m), np.float64)
+    else:
+        out = np.empty((N, m), dtype)
+    for i in range(N):
+        for j in range(m):
+            out[i, j] = 1 if j - i <= k else 0
+    return out
+
+
+@register_jitable
+def _tri_indices(n, k, m, upper):
+    count = 0
+    for i in range(n):
+        for j in range(m):
+            if (upper and j - i >= k) or (not upper and j - i <= k):
+                count += 1
+    rows = np.empty(count, np.int64)
+    cols = np.empty(count, np.int64)
+    p = 0
+    for i in range(n):
+        for j in range(m):
+            if (upper and j - i >= k) or (not upper and j - i <= k):
+                rows[p] = i
+                cols[p] = j
+                p += 1
+    return rows, cols
+
+
+@implements(np.triu_indices)
+def triu_indices(n, k=0, m=None):
+    """(rows, cols) of the elements of an n x m array at and above diagonal k."""
+    if m is None:
+        return _tri_indices(n, k, n, True)
+    return _tri_indices(n, k, m, True)
+
+
+@implements(np.tril_indices)
+def tril_indices(n, k=0, m=None):
+    """(rows, cols) of the elements of an n x m array at and below diagonal k."""
+    if m is None:
+        return _tri_indices(n, k, n, False)
+    return _tri_indices(n, k, m, False)

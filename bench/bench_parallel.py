@@ -243,7 +243,9 @@ def run(args) -> list[Row]:
     md = [
         f"{time.strftime('%Y-%m-%d %H:%M %Z')} · rumbo {build} build · load average "
         f"{load_start} at start, {load_end} at end ({threads} CPUs: above {threads}, other "
-        "processes compete for the cores and the ∥ numbers and gains are unreliable)",
+        "processes compete for the cores and the ∥ numbers and gains are unreliable; with "
+        "the kernel's autogroup scheduling a session gets its share of the CPUs whatever its "
+        "thread count, so while other sessions are busy no parallel gain can show)",
         "",
         f"Times are steady-state minima in ms (lower is better); ∥ = `parallel=True` on the default "
         f"thread count ({threads} CPUs here), serial = the same function with `parallel=False` "

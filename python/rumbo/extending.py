@@ -16,16 +16,29 @@ _load_lock = threading.RLock()
 
 
 def _load_library():
-    """Imports rumbo's NumPy implementations once NumPy is in use. Under a lock:
-    a second thread compiling meanwhile must wait for every registration."""
+    """Imports rumbo's library: the `random` module's implementations at once,
+    the NumPy ones once NumPy is in use. Under a lock: a second thread
+    compiling meanwhile must wait for every registration."""
     global _loaded
-    if _loaded or "numpy" not in sys.modules:
+    if _loaded or ("numpy" not in sys.modules and _loaded_random):
         return
     with _load_lock:
-        if not _loaded:
+        _load_random()
+        if not _loaded and "numpy" in sys.modules:
             from . import np as _np  # noqa: F401  (registers on import)
 
             _loaded = True
+
+
+_loaded_random = False
+
+
+def _load_random():
+    global _loaded_random
+    if not _loaded_random:
+        from . import pyrandom  # noqa: F401  (registers on import)
+
+        _loaded_random = True
 
 
 def _compiled(func):

@@ -5,3 +5,4 @@ from . import linalg  # noqa: F401,E402
 from . import creation  # noqa: F401,E402
 from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
+from . import random  # noqa: F401,E402

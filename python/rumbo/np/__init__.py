@@ -6,3 +6,4 @@ from . import creation  # noqa: F401,E402
 from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
 from . import random  # noqa: F401,E402
+from . import random_distributions  # noqa: F401,E402

@@ -1,6 +1,7 @@
 """np.random in compiled code: seed, random/random_sample/sample/ranf, rand,
 randn, randint, uniform, normal, standard_normal, exponential,
-standard_exponential, choice, shuffle, permutation, and more distributions.
+standard_exponential, choice, shuffle, permutation (the other distributions
+are in random_distributions.py).
 
 As in Numba, compiled code has its own MT19937 generator per thread, apart
 from NumPy's global one (see rumbo/pyrandom.py for the primitives and the
@@ -10,8 +11,7 @@ generator. After the same seed the streams equal NumPy's legacy
 `np.random.RandomState(n)` for random, rand, randn, standard_normal, normal,
 uniform, exponential, standard_exponential, randint, choice, shuffle and
 permutation (element for element, also for the `size=` forms, filled in C
-order). The other distributions follow Numba's algorithms where those
-differ from NumPy's (gamma and beta are CPython's gammavariate/betavariate).
+order).
 
 `size` is None, an integer or a tuple of integers (size=() is not
 supported). Departures from Numba: NumPy's ValueErrors for a negative scale
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..decorators import njit
 from ..extending import implements
-from ..pyrandom import NP, below, between, next_double, next_gauss, seed_state, shuffle_with, _gamma, _beta
+from ..pyrandom import NP, below, between, next_double, next_gauss, seed_state, shuffle_with
 
 _lib = njit(boundscheck=False)
 
@@ -259,93 +259,4 @@ def choice(a, size=None, replace=True):
         perm = permutation(a)
         for k in range(flat.shape[0]):
             flat[k] = perm[k]
-    return out
-
-
-# ---------------------------------------------------------------------------
-# more distributions (Numba's algorithms)
-# ---------------------------------------------------------------------------
-
-@implements(np.random.gamma)
-def gamma(shape, scale=1.0, size=None):
-    if size is None:
-        return _gamma(float(shape), float(scale), NP)
-    out = np.empty(size, np.float64)
-    flat = out.reshape(out.size)
-    for i in range(flat.shape[0]):
-        flat[i] = _gamma(float(shape), float(scale), NP)
-    return out
-
-
-@implements(np.random.standard_gamma)
-def standard_gamma(shape, size=None):
-    return gamma(shape, 1.0, size)
-
-
-@implements(np.random.beta)
-def beta(a, b, size=None):
-    if size is None:
-        return _beta(float(a), float(b), NP)
-    out = np.empty(size, np.float64)
-    flat = out.reshape(out.size)
-    for i in range(flat.shape[0]):
-        flat[i] = _beta(float(a), float(b), NP)
-    return out
-
-
-@implements(np.random.lognormal)
-def lognormal(mean=0.0, sigma=1.0, size=None):
-    if size is None:
-        return math.exp(_normal(float(mean), float(sigma)))
-    out = _fill_gauss(size, float(mean), float(sigma))
-    flat = out.reshape(out.size)
-    for i in range(flat.shape[0]):
-        flat[i] = math.exp(flat[i])
-    return out
-
-
-@_lib
-def _poisson(lam):
-    """Knuth's multiplication method below 10, NumPy's PTRS above (Hörmann's
-    transformed rejection, as NumPy's legacy random_poisson)."""
-    if lam < 0.0:
-        raise ValueError("lam < 0")
-    if lam == 0.0:
-        return 0
-    if lam < 10.0:
-        enlam = math.exp(-lam)
-        x = 0
-        prod = 1.0
-        while True:
-            prod *= next_double(NP)
-            if prod <= enlam:
-                return x
-            x += 1
-    slam = math.sqrt(lam)
-    loglam = math.log(lam)
-    b = 0.931 + 2.53 * slam
-    a = -0.059 + 0.02483 * b
-    invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
-    while True:
-        u = next_double(NP) - 0.5
-        v = next_double(NP)
-        us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + lam + 0.43)
-        if us >= 0.07 and v <= vr:
-            return int(k)
-        if k < 0 or (us < 0.013 and v > us):
-            continue
-        if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= (-lam + k * loglam - math.lgamma(k + 1)):
-            return int(k)
-
-
-@implements(np.random.poisson)
-def poisson(lam=1.0, size=None):
-    if size is None:
-        return _poisson(float(lam))
-    out = np.empty(size, np.int64)
-    flat = out.reshape(out.size)
-    for i in range(flat.shape[0]):
-        flat[i] = _poisson(float(lam))
     return out

@@ -389,14 +389,132 @@ def test_interleaved_calls_follow_one_stream():
 
 
 @njit
-def seeded_poisson(seed, lam, n):
+def seeded_distributions(seed):
     np.random.seed(seed)
-    return np.random.poisson(lam, n)
+    return (np.random.poisson(3.0, 100), np.random.poisson(50.0, 100), np.random.binomial(20, 0.3, 100),
+            np.random.binomial(20, 0.8, 100), np.random.binomial(1000, 0.4, 100), np.random.geometric(0.5, 100),
+            np.random.geometric(0.1, 100), np.random.laplace(1.0, 2.0, 100), np.random.logistic(1.0, 2.0, 100),
+            np.random.gumbel(1.0, 2.0, 100), np.random.weibull(2.0, 100), np.random.lognormal(1.0, 0.5, 100),
+            np.random.wald(1.0, 2.0, 100), np.random.standard_cauchy(100), np.random.power(2.0, 100),
+            np.random.hypergeometric(10, 5, 6, 100), np.random.logseries(0.5, 100), np.random.zipf(2.0, 100),
+            np.random.multinomial(20, np.array((0.2, 0.3, 0.5)), 30))
 
 
-def test_poisson_small_lambda_equals_random_state():
-    # Knuth's multiplication method below lam = 10, as NumPy's legacy poisson
-    assert_same(seeded_poisson(5, 3.5, 50), np.random.RandomState(5).poisson(3.5, 50))
+def test_distributions_follow_random_state():
+    rs = np.random.RandomState(12)
+    expected = (rs.poisson(3.0, 100), rs.poisson(50.0, 100), rs.binomial(20, 0.3, 100), rs.binomial(20, 0.8, 100),
+                rs.binomial(1000, 0.4, 100), rs.geometric(0.5, 100), rs.geometric(0.1, 100),
+                rs.laplace(1.0, 2.0, 100), rs.logistic(1.0, 2.0, 100), rs.gumbel(1.0, 2.0, 100), rs.weibull(2.0, 100),
+                rs.lognormal(1.0, 0.5, 100), rs.wald(1.0, 2.0, 100), rs.standard_cauchy(100), rs.power(2.0, 100),
+                rs.hypergeometric(10, 5, 6, 100), rs.logseries(0.5, 100), rs.zipf(2.0, 100),
+                rs.multinomial(20, np.array((0.2, 0.3, 0.5)), 30))
+    for g, e in zip(seeded_distributions(12), expected):
+        assert_same(g, e)
+
+
+@njit
+def seeded_rounding_apart(seed):
+    np.random.seed(seed)
+    return np.random.pareto(3.0, 100), np.random.rayleigh(2.0, 100), np.random.triangular(0.0, 1.0, 3.0, 100)
+
+
+def test_distributions_within_rounding_of_random_state():
+    # the same draws, the formula rearranged (as in Numba): within a few ulps
+    rs = np.random.RandomState(13)
+    expected = (rs.pareto(3.0, 100), rs.rayleigh(2.0, 100), rs.triangular(0.0, 1.0, 3.0, 100))
+    for g, e in zip(seeded_rounding_apart(13), expected):
+        np.testing.assert_allclose(g, e, rtol=1e-13)
+
+
+@njit
+def scalar_distributions(seed):
+    np.random.seed(seed)
+    return (np.random.poisson(4.0), np.random.binomial(10, 0.5), np.random.geometric(0.3),
+            np.random.laplace(), np.random.logistic(), np.random.gumbel(0.0, 1.0), np.random.rayleigh(),
+            np.random.standard_cauchy(), np.random.zipf(3.0))
+
+
+def test_scalar_distributions():
+    rs = np.random.RandomState(14)
+    expected = (rs.poisson(4.0), rs.binomial(10, 0.5), rs.geometric(0.3), rs.laplace(), rs.logistic(), rs.gumbel(0.0, 1.0),
+                rs.rayleigh(), rs.standard_cauchy(), rs.zipf(3.0))
+    got = scalar_distributions(14)
+    assert got[:3] == expected[:3] and got[-1] == expected[-1]
+    np.testing.assert_allclose(got[3:-1], expected[3:-1], rtol=1e-13)
+
+
+@njit
+def vector_distributions(n):
+    m = np.random.multinomial(30, (0.1, 0.2, 0.7), n)
+    d = np.random.dirichlet(np.array((1.0, 2.0, 3.0)), n)
+    return m, d, np.random.dirichlet((2.0, 2.0))
+
+
+def test_multinomial_and_dirichlet():
+    m, d, d1 = vector_distributions(20_000)
+    assert m.shape == (20_000, 3) and np.all(m.sum(axis=1) == 30)
+    np.testing.assert_allclose(m.mean(axis=0), [3.0, 6.0, 21.0], rtol=0.03)
+    assert d.shape == (20_000, 3)
+    np.testing.assert_allclose(d.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(d.mean(axis=0), [1 / 6, 2 / 6, 3 / 6], rtol=0.03)
+    assert d1.shape == (2,) and abs(d1.sum() - 1.0) < 1e-12
+
+
+@njit
+def numba_algorithm_moments(which, n):
+    s = 0.0
+    s2 = 0.0
+    for i in range(n):
+        if which == 0:
+            x = np.random.chisquare(4.0)
+        elif which == 1:
+            x = np.random.f(5.0, 10.0)
+        elif which == 2:
+            x = np.random.standard_t(10.0)
+        elif which == 3:
+            x = np.random.standard_gamma(0.7)
+        elif which == 4:
+            x = np.random.vonmises(3.0, 4.0)
+        elif which == 5:
+            x = float(np.random.negative_binomial(5, 0.5))
+        else:
+            x = np.random.noncentral_chisquare(3.0, 2.0)
+        s += x
+        s2 += x * x
+    mean = s / n
+    return mean, s2 / n - mean * mean
+
+
+@pytest.mark.parametrize("which, mean, var", [
+    (0, 4.0, 8.0), (1, 10 / 8, 2 * 100 * 13 / (5 * 64 * 6)), (2, 0.0, 10 / 8), (3, 0.7, 0.7),
+    (4, 3.0, None), (5, 5.0, 10.0), (6, 5.0, 2 * (3.0 + 4.0)),
+])
+def test_distribution_moments(which, mean, var):
+    n = 200_000
+    m, v = numba_algorithm_moments(which, n)
+    sd = math.sqrt(var if var is not None else v)
+    assert abs(m - mean) < 5 * sd / math.sqrt(n), (m, mean)
+    if var is not None:
+        assert abs(v - var) < 0.08 * var, (v, var)
+
+
+@njit
+def distribution_errors(which):
+    if which == 0:
+        return float(np.random.binomial(10, 1.5))
+    if which == 1:
+        return float(np.random.geometric(0.0))
+    if which == 2:
+        return float(np.random.poisson(-1.0))
+    if which == 3:
+        return float(np.random.zipf(1.0))
+    return np.random.gamma(-1.0)
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_distribution_domain_errors(which):
+    with pytest.raises(ValueError):
+        distribution_errors(which)
 
 
 # ==========================================================================

@@ -189,7 +189,10 @@ def randint(low, high=None, size=None):
         lo = low
         hi = high
     if size is None:
-        return _randint(lo, hi)
+        # inline, not _randint: one call less on the hot path
+        if hi <= lo:
+            raise ValueError("high <= low")
+        return between(NP, lo, hi)
     out = np.empty(size, np.int64)
     if out.size > 0 and hi <= lo:
         raise ValueError("high <= low")

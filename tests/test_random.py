@@ -39,7 +39,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import BACKEND_NAME, IS_NUMBA, backend, njit
+from conftest import BACKEND_NAME, backend, errors, njit
 
 prange = backend.prange
 
@@ -946,6 +946,16 @@ def getrandbits_of(k):
 def test_getrandbits_limits():
     with pytest.raises(OverflowError):
         getrandbits_of(65)
+
+
+@njit
+def seed_with(s):
+    np.random.seed(s)
+
+
+def test_seed_takes_an_integer():
+    with pytest.raises(errors.TypingError):
+        seed_with(1.5)
 
 
 @njit

@@ -373,6 +373,10 @@ pub(crate) fn type_random(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type)
         other => return Err(format!("unknown primitive {other}")),
     };
     if args.len() != arity || !args.iter().all(|a| a.is_int_like()) {
+        if name == "rumbo.random_seed" {
+            let seed = args.get(1).map(|t| t.to_string()).unwrap_or_default();
+            return Err(format!("seed() takes an integer in compiled code, not {seed}"));
+        }
         return Err(format!("{name} takes {arity} integers"));
     }
     Ok((vec![I64; arity], ret))

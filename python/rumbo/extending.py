@@ -16,29 +16,28 @@ _load_lock = threading.RLock()
 
 
 def _load_library():
-    """Imports rumbo's library: the `random` module's implementations at once,
-    the NumPy ones once NumPy is in use. Under a lock: a second thread
-    compiling meanwhile must wait for every registration."""
+    """Imports rumbo's NumPy implementations once NumPy is in use. Under a lock:
+    a second thread compiling meanwhile must wait for every registration."""
     global _loaded
-    if _loaded or ("numpy" not in sys.modules and _loaded_random):
+    if _loaded or "numpy" not in sys.modules:
         return
     with _load_lock:
-        _load_random()
-        if not _loaded and "numpy" in sys.modules:
+        if not _loaded:
             from . import np as _np  # noqa: F401  (registers on import)
 
             _loaded = True
 
 
-_loaded_random = False
-
-
-def _load_random():
-    global _loaded_random
-    if not _loaded_random:
-        from . import pyrandom  # noqa: F401  (registers on import)
-
-        _loaded_random = True
+def _load_random(obj):
+    """Imports the `random` module's implementations (rumbo/pyrandom.py, no
+    NumPy needed) when `obj` is one of its functions: bound methods of the
+    module's hidden Random instance."""
+    if "rumbo.pyrandom" in sys.modules:
+        return
+    module = sys.modules.get("random")
+    if module is not None and getattr(obj, "__self__", None) is getattr(module, "_inst", None):
+        with _load_lock:
+            from . import pyrandom  # noqa: F401  (registers on import)
 
 
 def _compiled(func):
@@ -94,6 +93,7 @@ def _primitive_name(obj):
 
 def _lookup(obj):
     _load_library()
+    _load_random(obj)
     entry = _IMPLEMENTATIONS.get(id(obj))
     return entry[1] if entry is not None and entry[0] is obj else None
 

@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn numpy_random_state_42() {
-        // np.random.RandomState(42).random_sample() and .randint(0, 10) after it.
+        // np.random.RandomState(42).random_sample()
         let mut mt = Mt::new();
         mt.seed(42);
         assert_eq!(mt.next_double(), 0.3745401188473625);

@@ -48,7 +48,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, jit, njit
+from conftest import BACKEND_NAME, IS_NUMBA, IS_RUMBO, backend, errors, jit, njit
 
 prange = backend.prange
 config = backend.config
@@ -419,6 +419,47 @@ def test_array_expression_2d(shape):
     # a non-contiguous view
     t = a.T
     assert_close(compiled(ax_2d)(t), _numpy_ref(ax_2d, t), FLOAT_RTOL, "transposed")
+
+
+NAN_POSITIONS = ["first", "middle", "last"]
+
+
+def _with_nan(n, where):
+    a = floats(n, -5.0, 5.0)
+    a[{"first": 0, "middle": n // 2, "last": n - 1}[where]] = np.nan
+    return a
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_reductions_nan_inf(n, where, threads):
+    """NaN anywhere propagates through np.sum/prod/mean (whichever thread's
+    chunk holds it); +inf and -inf in different chunks sum to NaN."""
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_sum, ax_prod, ax_mean):
+        got = compiled(fn)(a)
+        assert math.isnan(got), (fn.__name__, got)
+    pos = {"first": 0, "middle": n // 2, "last": n - 1}[where]
+    b = floats(n)
+    b[pos] = np.inf
+    assert compiled(ax_max)(b) == np.inf and compiled(ax_sum)(b) == np.inf
+    if n > 1:
+        b[0 if pos else n - 1] = -np.inf
+        assert math.isnan(compiled(ax_sum)(b)) and compiled(ax_min)(b) == -np.inf
+
+
+@numba_departure("Numba 0.68's parallel np.min/np.max skip NaN (NumPy propagates it)")
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("where", NAN_POSITIONS)
+@pytest.mark.parametrize("n", [1, 7, 1000, 10**5 + 3])
+def test_whole_array_min_max_nan(n, where, threads):
+    use_threads(threads)
+    a = _with_nan(n, where)
+    for fn in (ax_min, ax_max, ax_methods):
+        got = compiled(fn)(a)
+        assert all(map(math.isnan, got if isinstance(got, tuple) else (got,))), (fn.__name__, got)
 
 
 # ==========================================================================
@@ -1562,6 +1603,7 @@ def test_prange_speed_up_on_two_threads():
     < 0.7x its time on 1 thread (ideal 0.5x). Retried; skipped, not failed,
     when the load average says the cores are taken by other processes."""
     f = compiled(busy_sum)
+    f(2, 10)  # compile first: calibrate on the run time only
     work = 2000
     use_threads(1)
     while _wall(lambda: f(256, work)) < 0.08 and work < 10**8:
@@ -1584,6 +1626,117 @@ def test_prange_speed_up_on_two_threads():
     if load > len(os.sched_getaffinity(0)) + 1:
         pytest.skip(f"machine too loaded to measure (load average {load:.1f}); {msg}")
     pytest.fail(msg)
+
+
+def mixed_operators(a):
+    s = 1.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+        s *= 0.5
+    return s
+
+
+def reduction_read_in_loop(a):
+    s = 0.0
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        s += a[i]
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_mixed_reduction_operators_rejected_or_serial(threads):
+    """`s += x; s *= c` is no reduction (the combination is not associative):
+    Numba rejects it at compile time (ValueError); running it in parallel
+    would give garbage. Either an error or the serial result."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(mixed_operators)(a)
+    except (ValueError, errors.NumbaError):
+        return
+    assert_close(got, compiled(mixed_operators, parallel=False)(a), ELEM_RTOL)
+
+
+_PARTIAL = numba_departure("Numba 0.68 runs it in parallel: out[i] gets per-thread partial sums")
+
+
+@pytest.mark.parametrize("threads", [1, pytest.param(2, marks=_PARTIAL), pytest.param(8, marks=_PARTIAL)])
+def test_reduction_variable_read_in_loop(threads):
+    """A reduction variable read inside the loop (a running sum) cannot be
+    split over threads: the result must be the serial one (or an error)."""
+    use_threads(threads)
+    a = floats(10**4 + 3)
+    try:
+        got = compiled(reduction_read_in_loop)(a)
+    except errors.NumbaError:
+        return
+    assert_close(got, np.cumsum(a), FLOAT_RTOL)
+
+
+def reduce_into_array_argument(x, y):
+    for i in prange(x.shape[0]):
+        y += x[i]
+    return y
+
+
+def alloc_and_raise(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        t = np.full(8, a[i])
+        if a[i] < 0:
+            raise ValueError("negative value in input")
+        s += np.sum(t)
+    return s
+
+
+def array_reduction_and_raise(x):
+    y = np.zeros(4)
+    for i in prange(x.shape[0]):
+        if x[i, 0] < 0:
+            raise ValueError("negative value in input")
+        y += x[i]
+    return y
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [0, 1, 7, 10**4 + 3])
+def test_array_reduction_into_argument(n, threads):
+    """The caller's array is the reduction variable: updated in place (its
+    initial values counted once) and returned."""
+    use_threads(threads)
+    x = floats(4 * n).reshape(n, 4)
+    y = np.array([1.0, -2.0, 3.5, 0.0])
+    exp = y + x.sum(axis=0)
+    got = compiled(reduce_into_array_argument)(x, y)
+    assert_close(got, exp, FLOAT_RTOL)
+    assert_close(y, exp, FLOAT_RTOL, "updated in place")
+
+
+def test_exceptions_in_parallel_regions_do_not_leak():
+    import gc
+
+    a = floats(10**4 + 3)
+    bad = a.copy()
+    bad[::97] = -1.0
+    x = floats(4 * (10**4 + 3)).reshape(-1, 4)
+    xbad = x.copy()
+    xbad[::89, 0] = -1.0
+    for threads in sorted({min(t, MAX_THREADS) for t in THREAD_COUNTS}):
+        use_threads(threads)
+        assert_close(compiled(alloc_and_raise)(a), float(8 * np.sum(a)), FLOAT_RTOL)
+        assert_close(compiled(array_reduction_and_raise)(x), x.sum(axis=0), FLOAT_RTOL)
+        gc.collect()
+        alloc0, free0 = nrt_stats()
+        for _ in range(20):
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(alloc_and_raise)(bad)
+            with pytest.raises(ValueError, match="negative value in input"):
+                compiled(array_reduction_and_raise)(xbad)
+        gc.collect()
+        alloc1, free1 = nrt_stats()
+        assert alloc1 - alloc0 == free1 - free0, (threads, alloc1 - alloc0, free1 - free0)
 
 
 # ==========================================================================
@@ -1728,6 +1881,22 @@ def test_threading_layer_config_accepted():
     p = run_script(script.replace("config.THREADING_LAYER = @LAYER@", ""),
                    env={"NUMBA_THREADING_LAYER": "workqueue"})
     assert_ok(p)
+
+
+def test_threading_layer_function():
+    """numba.threading_layer(): the name of the layer in use, after a parallel
+    call (scripts print it)."""
+    compiled(r_iadd_f)(floats(1000))
+    fn = getattr(backend, "threading_layer", None)
+    assert fn is not None, f"{BACKEND_NAME} has no threading_layer()"
+    name = fn()
+    assert isinstance(name, str) and name
+
+
+def test_prange_in_python_is_range():
+    assert list(prange(5)) == [0, 1, 2, 3, 4]
+    assert list(prange(2, 9, 3)) == [2, 5, 8]
+    assert list(prange(5, 0, -2)) == [5, 3, 1]
 
 
 _ENV_SCRIPT = """
@@ -2050,7 +2219,7 @@ def test_nogil_threads_speed_up():
     (one pass is enough). If it never passes while the machine's load
     average says other processes hold the cores, the test is skipped with the
     numbers, not failed: no speed-up can be measured then."""
-    expected = spin(1000, 0.5)
+    expected = spin(1000, 0.5)  # compiled here, before the calibration
     assert math.isclose(expected, spin.py_func(1000, 0.5), rel_tol=1e-12)
     n = 1000
     while _wall(lambda: spin(n, 0.5)) < 0.08 and n < 10**9:  # calibrate: ~0.1-0.2 s per call
@@ -2182,6 +2351,19 @@ def test_parallel_diagnostics(fn, level, capsys):
     assert fn.__name__ in out, out
     if fn is diag_arrays:
         assert "fus" in low, out  # np.exp(a) * 2.0 fused into np.sum
+
+
+@numba_departure("Numba rejects mixed_operators at compile time", run=True)
+@pytest.mark.parametrize("fn,why", [(mixed_operators, "s"), (reduction_read_in_loop, "s")],
+                         ids=["mixed_operators", "read_in_loop"])
+def test_parallel_diagnostics_say_why_serial(fn, why, capsys):
+    """Issue 5: the diagnostics say which loops did not become parallel and why."""
+    f = njit(parallel=True)(fn)
+    f(floats(100))
+    capsys.readouterr()
+    f.parallel_diagnostics(level=1)
+    out = capsys.readouterr().out
+    assert "serial" in out.lower() and f"`{why}`" in out, out
 
 
 _STATS_SCRIPT = """

@@ -544,6 +544,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         let rf = r.into_float_value();
         let ins: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
+        if name == "sqrt" {
+            // The whole domain rule of sqrt in one compare (NaN and -0.0 pass).
+            let neg = self.b.build_float_compare(FloatPredicate::OLT, ins[0], ins[0].get_type().const_zero(), "neg").map_err(e)?;
+            self.raise_if(neg, BuiltinExc::ValueError, "math domain error")?;
+            return Ok(r);
+        }
         let b = &self.b;
         // Domain: result NaN while no input is NaN.
         let mut any_nan = b.build_float_compare(FloatPredicate::UNO, ins[0], ins[0], "innan").map_err(e)?;

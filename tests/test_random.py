@@ -114,6 +114,19 @@ def test_random_with_size():
 
 
 @njit
+def zero_d_sizes(seed):
+    np.random.seed(seed)
+    return np.random.random(size=()), np.random.randint(0, 10, ()), np.random.normal(0.0, 1.0, ())
+
+
+def test_size_empty_tuple_gives_0d_arrays():
+    rs = np.random.RandomState(1)
+    expected = (np.asarray(rs.random_sample(())), np.asarray(rs.randint(0, 10, ())), np.asarray(rs.normal(0.0, 1.0, ())))
+    for g, e in zip(zero_d_sizes(1), expected):
+        assert_same(g, e)
+
+
+@njit
 def seeded_rand(seed):
     np.random.seed(seed)
     return np.random.rand(), np.random.rand(3), np.random.rand(2, 3), np.random.rand(2, 1, 3)

@@ -13,8 +13,8 @@ uniform, exponential, standard_exponential, randint, choice, shuffle and
 permutation (element for element, also for the `size=` forms, filled in C
 order).
 
-`size` is None, an integer or a tuple of integers (size=() is not
-supported). Departures from Numba: NumPy's ValueErrors for a negative scale
+`size` is None (a scalar), an integer or a tuple of integers (an array;
+size=() gives a 0-d array, as in Numba). Departures from Numba: NumPy's ValueErrors for a negative scale
 and an empty choice population; randint takes the full int64 range (Numba's
 `high - low` overflows beyond 2**63)."""
 

@@ -463,6 +463,21 @@ def vector_distributions(n):
     return m, d, np.random.dirichlet((2.0, 2.0))
 
 
+@njit
+def vector_distribution_shapes(seed):
+    np.random.seed(seed)
+    return np.random.multinomial(10, (0.5, 0.5), (2, 3)), np.random.dirichlet((1.0, 1.0, 1.0), (4, 2))
+
+
+def test_multinomial_and_dirichlet_with_tuple_sizes():
+    m, d = vector_distribution_shapes(3)
+    assert m.shape == (2, 3, 2) and np.all(m.sum(axis=-1) == 10)
+    assert d.shape == (4, 2, 3)
+    np.testing.assert_allclose(d.sum(axis=-1), 1.0, rtol=1e-12)
+    rs = np.random.RandomState(3)
+    assert_same(m, rs.multinomial(10, (0.5, 0.5), (2, 3)))
+
+
 def test_multinomial_and_dirichlet():
     m, d, d1 = vector_distributions(20_000)
     assert m.shape == (20_000, 3) and np.all(m.sum(axis=1) == 30)

@@ -739,10 +739,12 @@ def _multinomial_fill(n, pvals, flat):
 
 @implements(np.random.multinomial)
 def multinomial(n, pvals, size=None):
-    """Counts of n trials over len(pvals) outcomes; size=None or an integer."""
+    """Counts of n trials over len(pvals) outcomes, shape size + (len(pvals),)."""
     k = len(pvals)
     if size is None:
         out = np.empty(k, np.int64)
+    elif isinstance(size, tuple):
+        out = np.empty(size + (k,), np.int64)
     else:
         out = np.empty((size, k), np.int64)
     _multinomial_fill(n, pvals, out.reshape(out.size))
@@ -767,10 +769,12 @@ def _dirichlet_fill(alpha, flat):
 
 @implements(np.random.dirichlet)
 def dirichlet(alpha, size=None):
-    """Points of the simplex; size=None or an integer."""
+    """Points of the simplex, shape size + (len(alpha),)."""
     k = len(alpha)
     if size is None:
         out = np.empty(k, np.float64)
+    elif isinstance(size, tuple):
+        out = np.empty(size + (k,), np.float64)
     else:
         out = np.empty((size, k), np.float64)
     _dirichlet_fill(alpha, out.reshape(out.size))

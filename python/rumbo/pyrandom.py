@@ -44,12 +44,6 @@ def seed_state(which, seed):
     random.seed(seed)
 
 
-@primitive("rumbo.random_u32")
-def next_u32(which):
-    """32 random bits."""
-    return random.getrandbits(32)
-
-
 @primitive("rumbo.random_double")
 def next_double(which):
     """A float in [0, 1) with 53 random bits (NumPy's random_sample)."""

@@ -366,7 +366,6 @@ pub(crate) fn type_method_call(recv: &Type, name: &str, args: &[Type]) -> Result
 pub(crate) fn type_random(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type), String> {
     let (arity, ret) = match name {
         "rumbo.random_seed" => (2, Type::NoneType),
-        "rumbo.random_u32" => (1, I64),
         "rumbo.random_double" | "rumbo.random_gauss" => (1, F64),
         "rumbo.random_below" | "rumbo.random_bits" => (2, I64),
         "rumbo.random_between" => (3, I64),

@@ -38,6 +38,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from conftest import BACKEND_NAME, backend, errors, njit
 
@@ -254,6 +256,23 @@ def test_randint_masked_sampling(low, high):
     rs = np.random.RandomState(1234)
     expected = [rs.randint(low, high) for _ in range(50)]
     np.testing.assert_array_equal(seeded_randint(1234, low, high, 50), expected)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(-(2**62), 2**62), st.integers(1, 2**62))
+def test_randint_any_seed_and_width(seed, low, width):
+    # every mask width, 32- and 64-bit draws, rejection rates up to one half
+    high = low + width
+    assume(high < 2**63)
+    rs = np.random.RandomState(seed)
+    expected = [rs.randint(low, high) for _ in range(8)]
+    np.testing.assert_array_equal(seeded_randint(seed, low, high, 8), expected)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_any_seed_gives_random_states_doubles_and_normals(seed):
+    rs = np.random.RandomState(seed)
+    assert seeded_random(seed) == tuple(rs.random_sample() for _ in range(4))
+    assert reseed_drops_cached_normal(seed)[0] == np.random.RandomState(seed).randn()
 
 
 @njit

@@ -116,13 +116,21 @@ def _randrange(start, stop, step):
 @implements(random.randrange)
 def randrange(start, stop=None, step=1):
     if stop is None:
-        return _randrange(0, start, 1)
+        if start <= 0:
+            raise ValueError("empty range for randrange()")
+        return between(PY, 0, start)
+    if step == 1:
+        if stop <= start:
+            raise ValueError("empty range for randrange()")
+        return between(PY, start, stop)
     return _randrange(start, stop, step)
 
 
 @implements(random.randint)
 def randint(a, b):
-    return _randrange(a, b + 1, 1)
+    if b < a:
+        raise ValueError("empty range for randrange()")
+    return between(PY, a, b + 1)
 
 
 @implements(random.uniform)

@@ -14,9 +14,11 @@ permutation (element for element, also for the `size=` forms, filled in C
 order).
 
 `size` is None (a scalar), an integer or a tuple of integers (an array;
-size=() gives a 0-d array, as in Numba). Departures from Numba: NumPy's ValueErrors for a negative scale
-and an empty choice population; randint takes the full int64 range (Numba's
-`high - low` overflows beyond 2**63)."""
+size=() gives a 0-d array, as in Numba). Departures from Numba: NumPy's
+ValueError for a negative scale (normal, exponential); randint takes the
+full int64 range (Numba's `high - low` overflows beyond 2**63) and the
+`randint(high, size=...)` form; integer results are int64 whatever the
+arguments' width (Numba keeps int32 for int32 bounds)."""
 
 import math
 

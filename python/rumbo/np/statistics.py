@@ -1,7 +1,7 @@
 """Order statistics, NaN-ignoring reductions and counting: np.median,
 np.percentile, np.quantile, np.nanmedian, np.nanpercentile, np.nanquantile,
-np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average,
-np.histogram, np.bincount, np.digitize, np.searchsorted.
+np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average, np.cov,
+np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted.
 
 Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
@@ -10,12 +10,14 @@ dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
   NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
   the result is float64 for integer input and keeps float32. `q` is a
   number, a tuple of numbers or an array (the result then has q's shape).
+  Quantiles of an empty array raise NumPy's IndexError (nan* variants and
+  median: NaN).
 - nanmin/nanmax of an all-NaN array are NaN (NumPy also warns), nanmean of no
   numbers NaN; nansum/nanprod of integers are the plain sum/product.
 - histogram: `bins` is a count (uniform bins over `range`, or the data's
   min..max) or an increasing array of edges; counts are int64, the edges
-  float64 (float32 for float32 data); values outside the range are left out,
-  the last bin includes its right edge.
+  float64 (float32 for float32 data; an array of edges is returned as given);
+  values outside the range are left out, the last bin includes its right edge.
 - searchsorted and digitize order NaN last, as NumPy's sort.
 
 Not supported: `side=` of searchsorted and `right=` of digitize as strings
@@ -94,6 +96,9 @@ def _check_q(x, scale):
 
 @register_jitable
 def _quantiles(a, q, scale, drop_nan):
+    if drop_nan is None and a.size == 0:
+        # (NumPy's message: it indexes the last element)
+        raise IndexError("index -1 is out of bounds for axis 0 with size 0")
     s = _sorted_values(a, drop_nan)
     zero = _inexact_zero(a)
     if isinstance(q, np.ndarray):
@@ -451,7 +456,7 @@ def _histogram_bins(a, bins):
     for i in range(nb):
         if bins[i + 1] < bins[i]:
             raise ValueError("`bins` must increase monotonically, when an array")
-    edges = np.empty(bins.shape[0], (np.empty(0, bins.dtype) * 1.0).dtype)
+    edges = np.empty(bins.shape[0], bins.dtype)
     for i in range(bins.shape[0]):
         edges[i] = bins[i]
     counts = np.zeros(max(nb, 0), np.int64)
@@ -473,3 +478,136 @@ def histogram(a, bins=10, range=None):
     if isinstance(bins, np.ndarray):
         return _histogram_bins(a, bins)
     return _histogram_edges(a, bins, range)
+
+
+# ---------------------------------------------------------------------------
+# cov, corrcoef
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _observations(m, rowvar):
+    """m as a 2-D (variables, observations) view."""
+    if m.ndim == 1:
+        return m[None, :]
+    if m.ndim == 2:
+        if rowvar or m.shape[0] == 1:
+            return m[:, :]
+        return m.T[:, :]
+    raise ValueError("m has more than 2 dimensions")
+
+
+@register_jitable
+def _cov(m, y, rowvar, bias, ddof):
+    """The covariance matrix, 2-D, float64 (complex128 for complex input)."""
+    xm = _observations(m, rowvar)
+    k1 = xm.shape[0]
+    n = xm.shape[1]
+    if isinstance(y, np.ndarray):
+        ym = _observations(y, rowvar)
+        if ym.shape[1] != n:
+            raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+        k = k1 + ym.shape[0]
+        zero = m.dtype(0) * 0.0 + y.dtype(0) * 0.0
+    else:
+        ym = xm
+        k = k1
+        zero = m.dtype(0) * 0.0
+    # zero: 0.0, or 0j for complex input (NumPy's result_type(m, y, float64))
+    x = np.empty((k, n), _full_dtype(zero))
+    for i in range(k):
+        if i < k1:
+            for j in range(n):
+                x[i, j] = xm[i, j]
+        else:
+            for j in range(n):
+                x[i, j] = ym[i - k1, j]
+    if ddof is None:
+        dd = 1 if not bias else 0
+    else:
+        dd = ddof
+    fact = n - dd
+    if fact < 0:
+        fact = 0
+    for i in range(k):
+        row = x[i]
+        mu = np.mean(row)
+        for j in range(n):
+            row[j] = row[j] - mu
+    c = np.empty((k, k), x.dtype)
+    for i in range(k):
+        for j in range(k):
+            s = zero
+            for t in range(n):
+                s += x[i, t] * _conj(x[j, t])
+            c[i, j] = s / fact
+    return c
+
+
+@register_jitable
+def _conj(z):
+    if isinstance(z, complex):
+        return complex(z.real, -z.imag)
+    return z
+
+
+@register_jitable
+def _full_dtype(zero):
+    return np.where(np.empty(0, np.bool_), zero, zero).dtype
+
+
+@implements(np.cov)
+def cov(m, y=None, rowvar=True, bias=False, ddof=None):
+    """NumPy's cov of 1-D or 2-D m (and y): a 0-d array for a 1-D m alone,
+    else the (k, k) matrix (also for k = 1 from a 2-D m, where NumPy's
+    squeeze gives a 0-d array)."""
+    c = _cov(m, y, rowvar, bias, ddof)
+    # (nested: `and` and `not` are not decided at compile time in rumbo yet)
+    if m.ndim == 1:
+        if isinstance(y, np.ndarray):
+            return c
+        return np.full((), c[0, 0])
+    return c
+
+
+@implements(np.corrcoef)
+def corrcoef(x, y=None, rowvar=True):
+    """NumPy's corrcoef: cov / outer(stddev, stddev), real parts clipped to
+    [-1, 1]; 1.0 (x / x) for a 1-D x alone."""
+    c = _cov(x, y, rowvar, False, None)
+    if x.ndim == 1:
+        if isinstance(y, np.ndarray):
+            return _normalize(c)
+        return c[0, 0] / c[0, 0]
+    return _normalize(c)
+
+
+@register_jitable
+def _normalize(c):
+    k = c.shape[0]
+    d = np.empty(k, np.float64)
+    for i in range(k):
+        d[i] = np.sqrt(c[i, i].real)
+    for i in range(k):
+        for j in range(k):
+            v = c[i, j] / d[i]
+            v = v / d[j]
+            c[i, j] = _clip_unit(v)
+    return c
+
+
+@register_jitable
+def _clip(x):
+    """x (a float) clipped to [-1, 1]; NaN stays NaN."""
+    if x > 1.0:
+        return 1.0
+    if x < -1.0:
+        return -1.0
+    return x
+
+
+@register_jitable
+def _clip_unit(v):
+    """v with its real (and imaginary) part clipped to [-1, 1], as NumPy's corrcoef."""
+    if isinstance(v, complex):
+        return complex(_clip(v.real), _clip(v.imag))
+    return _clip(v)

@@ -139,6 +139,26 @@ def test_vstack_hstack_column_stack_dstack(a, b):
     check(dstack2, a, b)
 
 
+@njit
+def append(a, v):
+    return np.append(a, v)
+
+
+@njit
+def append_axis(a, v, axis):
+    return np.append(a, v, axis=axis)
+
+
+def test_append():
+    check(append, XI, 2.5)
+    check(append, XI, 7)
+    check(append, X.astype(np.float32), 1.5)
+    check(append, X.T, XI[::-2])
+    check(append, XI[:0], XI[:0])
+    check(append_axis, X, X[:2].copy(), 0)
+    check(append_axis, X, X[:, :1].copy(), 1)
+
+
 # ---------------------------------------------------------------------------
 # statistics
 # ---------------------------------------------------------------------------
@@ -171,6 +191,16 @@ def nanpercentile(a, q):
 @njit
 def nan_stats(a):
     return np.nansum(a), np.nanmean(a), np.nanmin(a), np.nanmax(a), np.nanprod(a)
+
+
+@njit
+def nan_spread(a):
+    return np.nanvar(a), np.nanstd(a), np.nanvar(a, ddof=1), np.nancumsum(a), np.nancumprod(a)
+
+
+@njit
+def partitions(a, k):
+    return np.partition(a, k), np.argpartition(a, k)
 
 
 @njit
@@ -236,6 +266,26 @@ def test_percentile_2d_q():
 @pytest.mark.parametrize("a", STAT_INPUTS[:-1], ids=STAT_IDS[:-1])
 def test_nan_reductions(a):
     check(nan_stats, a, rtol=1e-6)
+
+
+@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)], ids=["nan", "F", "int", "int8", "f32"])
+def test_nan_spread(a):
+    check(nan_spread, a, rtol=1e-5)
+
+
+@pytest.mark.parametrize("a", [XI, X[0], X, XN[::-1]], ids=["int", "f64", "2d", "nan"])
+def test_partition(a):
+    """Element k is where sorting puts it, nothing after it is smaller and
+    nothing before it larger (NumPy promises no more)."""
+    s = np.sort(a)
+    for k in (0, 2, -1):
+        p, i = partitions(a, k)
+        assert p.dtype == a.dtype and p.shape == a.shape and i.dtype == np.intp
+        np.testing.assert_array_equal(p[..., k], s[..., k])
+        np.testing.assert_array_equal(np.take_along_axis(a, i, -1)[..., k], s[..., k])
+        np.testing.assert_array_equal(np.sort(p), s)
+    with pytest.raises(ValueError):
+        partitions(a, 100)
 
 
 def test_nanmin_empty():
@@ -654,20 +704,23 @@ def array_equal(a, b):
 
 def test_isclose_allclose():
     special = np.array([np.nan, np.inf, -np.inf, 1.0, 0.0])
-    check(isclose, X, X + 1e-9)
+    check(isclose, X[0], X[0] + 1e-9)
     check(isclose, special, special[::-1])
     check(isclose, special, special)
     check(isclose, 1.0, 1.0 + 1e-7)
     check(isclose, XI, XI[::-1])
     check(isclose_tol, special, special, 0.0, 0.5, True)
-    check(isclose_tol, X, X * 1.01, 0.02, 0.0, False)
-    check(allclose, X, X + 1e-9)
-    check(allclose, X, X + 1e-3)
+    check(isclose_tol, X[1], X[1] * 1.01, 0.02, 0.0, False)
+    check(allclose, X[0], X[0] + 1e-9)
+    check(allclose, X[0], X[0] + 1e-3)
     check(allclose, special, special)
 
 
-@pytest.mark.numba_departure("Numba's isclose does not broadcast arrays of different dimensions")
-def test_isclose_broadcasts():
+@pytest.mark.numba_departure("Numba's isclose raises ValueError for arrays of more than one dimension")
+def test_isclose_nd():
+    check(isclose, X, X + 1e-9)
+    check(isclose_tol, X, X * 1.01, 0.02, 0.0, False)
+    check(allclose, X, X + 1e-3)
     check(isclose, X, X[0])
     check(allclose, X, X[1:2])
 
@@ -726,6 +779,120 @@ def test_views_share_memory():
     v = swapaxes(a, 0, 1)
     assert v.base is not None and np.shares_memory(v, a)
     assert np.shares_memory(flips(a)[0], a)
+
+
+@njit
+def take(a, i):
+    return np.take(a, i)
+
+
+@njit
+def fill_diagonal(a, v, wrap):
+    np.fill_diagonal(a, v, wrap)
+
+
+def test_take():
+    check(take, X, np.array([[0, -1], [3, 7]]))
+    check(take, X.T, -2)
+    check(take, XI[::2], XI[:3])
+    with pytest.raises(IndexError):
+        take(X, 35)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (7, 3), (4, 4), (0, 2)])
+@pytest.mark.parametrize("wrap", [False, True])
+def test_fill_diagonal(shape, wrap):
+    for v in (9.0, np.array([1.0, 2.0])):
+        want = np.zeros(shape)
+        np.fill_diagonal(want, v, wrap)
+        got = np.zeros(shape)
+        fill_diagonal(got, v, wrap)
+        np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------------------
+# sets, products, ptp, trapezoid
+# ---------------------------------------------------------------------------
+
+@njit
+def isin(a, b):
+    return np.isin(a, b)
+
+
+@njit
+def set_ops(a, b):
+    return np.union1d(a, b), np.intersect1d(a, b), np.setdiff1d(a, b)
+
+
+@njit
+def convolve(a, v):
+    return np.convolve(a, v)
+
+
+@njit
+def correlate(a, v):
+    return np.correlate(a, v)
+
+
+@njit
+def vdot(a, b):
+    return np.vdot(a, b)
+
+
+@njit
+def kron(a, b):
+    return np.kron(a, b)
+
+
+@njit
+def ptp(a):
+    return np.ptp(a)
+
+
+@njit
+def trapezoid(y, x):
+    return np.trapezoid(y, x)
+
+
+@njit
+def trapezoid_dx(y, dx):
+    return np.trapezoid(y, dx=dx)
+
+
+def test_isin_and_set_ops():
+    yi = RNG.integers(0, 12, size=(2, 4))
+    check(isin, XI, yi)
+    check(isin, yi, XI[::-1])
+    check(isin, yi, 7)
+    check(isin, np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    check(set_ops, XI, yi)
+    check(set_ops, XI, XI[:0])
+    check(set_ops, X[0], X[0, ::2])
+
+
+def test_convolve_correlate():
+    c = X[0] + 1j * X[1]
+    for a, v in ((X[0], XI[:3]), (XI[:3], X[0]), (c, X[2, :2]), (c, c[:3]), (c[:3], c), (XI, XI)):
+        check(convolve, a, v, rtol=1e-12)
+        check(correlate, a, v, rtol=1e-12)
+    with pytest.raises(ValueError):
+        convolve(X[0], X[0, :0])
+
+
+def test_vdot_kron():
+    c = X[0] + 1j * X[1]
+    check(vdot, c, c[::-1], rtol=1e-12)
+    check(vdot, X, X.T.copy(), rtol=1e-12)
+    check(kron, XI[:3], X[0])
+    check(kron, X[:2, :3], X.T[:2])
+
+
+def test_ptp_trapezoid():
+    check(ptp, X)
+    check(ptp, XI[::-1])
+    check(trapezoid, X[0], np.cumsum(np.abs(X[1])), rtol=1e-12)
+    check(trapezoid_dx, XI, 0.5, rtol=1e-12)
+    check(trapezoid_dx, X[0, ::-1], 1.0, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Order statistics, NaN-ignoring reductions and counting: np.median,
 np.percentile, np.quantile, np.nanmedian, np.nanpercentile, np.nanquantile,
 np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average, np.cov,
-np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted.
+np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted, np.ptp,
+np.trapezoid, np.nanvar, np.nanstd, np.nancumsum, np.nancumprod, np.partition,
+np.argpartition.
 
 Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
@@ -611,3 +613,118 @@ def _clip_unit(v):
     if isinstance(v, complex):
         return complex(_clip(v.real), _clip(v.imag))
     return _clip(v)
+
+
+# ---------------------------------------------------------------------------
+# ptp, trapezoid
+# ---------------------------------------------------------------------------
+
+@implements(np.ptp)
+def ptp(a):
+    """max - min of the whole array, in a's dtype (integers wrap as in NumPy)."""
+    return a.dtype(np.max(a) - np.min(a))
+
+
+@implements(np.trapezoid)
+def trapezoid(y, x=None, dx=1.0):
+    """The trapezoidal rule along a 1-D y, with sample points x (1-D, as
+    long as y) or spacing dx."""
+    if y.ndim != 1:
+        raise NotImplementedError("rumbo: np.trapezoid supports 1-D arrays")
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1 or x.shape[0] != y.shape[0]:
+            raise ValueError("operands could not be broadcast together")
+        return np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2.0)
+    return np.sum(dx * (y[1:] + y[:-1]) / 2.0)
+
+
+# ---------------------------------------------------------------------------
+# nanvar, nanstd, nancumsum, nancumprod, partition, argpartition
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _nanvar(a, ddof):
+    zero = _inexact_zero(a)
+    s = zero
+    n = 0
+    for x in a.flat:
+        if x == x:
+            s += x
+            n += 1
+    if n - ddof <= 0:
+        return abs(zero) + np.nan
+    mean = s / n
+    ss = abs(zero)
+    for x in a.flat:
+        if x == x:
+            d = x - mean
+            ss += (d.real * d.real + d.imag * d.imag)
+    return ss / (n - ddof)
+
+
+@implements(np.nanvar)
+def nanvar(a, ddof=0):
+    """The variance of a's non-NaN elements (float64 for integers; real for complex)."""
+    return _nanvar(a, ddof)
+
+
+@implements(np.nanstd)
+def nanstd(a, ddof=0):
+    return np.sqrt(_nanvar(a, ddof))
+
+
+@implements(np.nancumsum)
+def nancumsum(a):
+    """cumsum of the flattened a with NaNs counted as 0."""
+    c = _acc_zero(a)
+    out = np.empty(a.size, _full_dtype(c))
+    i = 0
+    for x in a.flat:
+        if x == x:
+            c = c + x
+        out[i] = c
+        i += 1
+    return out
+
+
+@implements(np.nancumprod)
+def nancumprod(a):
+    """cumprod of the flattened a with NaNs counted as 1."""
+    c = _acc_zero(a) + True
+    out = np.empty(a.size, _full_dtype(c))
+    i = 0
+    for x in a.flat:
+        if x == x:
+            c = c * x
+        out[i] = c
+        i += 1
+    return out
+
+
+@register_jitable
+def _acc_zero(a):
+    """0 of the accumulator type of a's sums (int64 for small integers and bools)."""
+    return a.dtype(0) + a.dtype(0)
+
+
+@register_jitable
+def _check_kth(a, kth):
+    n = a.shape[a.ndim - 1]
+    if kth < -n or kth >= n:
+        raise ValueError("kth out of bounds")
+
+
+@implements(np.partition)
+def partition(a, kth):
+    """A copy of a whose element kth (along the last axis) is where sorting
+    would put it, smaller ones before and larger ones after: here the sorted
+    copy, one of the arrangements NumPy allows (NumPy's own differs)."""
+    _check_kth(a, kth)
+    return np.sort(a)
+
+
+@implements(np.argpartition)
+def argpartition(a, kth):
+    """Indices that partition a along its last axis (here: the stable argsort)."""
+    _check_kth(a, kth)
+    return np.argsort(a)

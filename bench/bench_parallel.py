@@ -8,7 +8,8 @@ version single-threaded.  Cases: the seed softmax
 examples/softmax.py as written (esum + softmax_optimized, eager signatures,
 nogil=True) at 10**7 and 10**8, Black-Scholes on 10**7 options as array
 expressions and as a prange loop, a 2000x2000 Jacobi stencil with prange over
-the rows, n-body (2000 bodies) with prange over the bodies.  The kernels live
+the rows, n-body (2000 bodies) with prange over the bodies, a Monte Carlo
+estimate of pi from 10**7 points drawn with np.random.random() in a prange loop.  The kernels live
 in bench/kernels/par_*.py (not in the kernel suite's list).
 
 Writes bench/results/parallel.md and parallel.json besides the rows of
@@ -54,6 +55,7 @@ CASES = [
     ("bs_prange", "Black-Scholes, prange loop", "par_bs_prange", {}, "compute"),
     ("jacobi", "Jacobi 2-D stencil, prange", "par_jacobi", {}, "memory"),
     ("nbody", "n-body, prange", "par_nbody", {}, "compute"),
+    ("pi", "Monte Carlo pi, np.random in prange", "par_pi", {}, "compute"),
 ]
 
 _last: dict = {}

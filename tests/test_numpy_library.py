@@ -53,6 +53,13 @@ def _same(got, want, rtol, exact_dtype=True):
         np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
 
 
+def _needs_lapack():
+    """Numba implements np.linalg, np.cov, np.corrcoef, np.vdot and np.kron
+    with SciPy's LAPACK and BLAS."""
+    if IS_NUMBA:
+        pytest.importorskip("scipy", reason="Numba needs SciPy for this")
+
+
 def check(jitted, *args, rtol=0, exact_dtype=True):
     """jitted(*args) against its Python function run by NumPy."""
     with warnings.catch_warnings():
@@ -227,6 +234,16 @@ def test_median_percentile_quantile(a):
     check(quantile, a, 1.0, rtol=1e-6)
 
 
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 100, 1001, 4096])
+def test_order_statistics_select(n):
+    """Quickselect against NumPy: duplicates, sorted, reversed, constant data."""
+    q = np.array([0.0, 0.1, 25.0, 50.0, 50.5, 99.9, 100.0])
+    for a in (RNG.normal(size=n), RNG.integers(0, 4, size=n), np.arange(n), np.arange(n)[::-1], np.full(n, 2.0),
+              np.tile([3.0, 1.0, 2.0], n)[:n]):
+        check(median, a, rtol=1e-15)
+        check(percentile, a, q, rtol=1e-15)
+
+
 @pytest.mark.parametrize("a", STAT_INPUTS[-3:], ids=STAT_IDS[-3:])
 def test_nan_variants_skip_nan(a):
     check(nanmedian, a, rtol=1e-6)
@@ -329,6 +346,7 @@ def corrcoef_y(x, y):
 
 
 def test_cov_corrcoef():
+    _needs_lapack()
     xi = RNG.integers(0, 9, size=(3, 8))
     for m in (X, X.T, X[::2, ::-1], xi, X.astype(np.float32), X + 1j * X[::-1]):
         check(cov, m, rtol=1e-12)
@@ -810,6 +828,41 @@ def test_fill_diagonal(shape, wrap):
         np.testing.assert_array_equal(got, want)
 
 
+@njit
+def ediff1d(a):
+    return np.ediff1d(a)
+
+
+@njit
+def rot90(m, k):
+    return np.rot90(m, k)
+
+
+@njit
+def tri(n, m, k):
+    return np.tri(n, m, k), np.tri(n), np.tri(n, m, k, np.int32)
+
+
+@njit
+def tri_indices(n, k, m):
+    return np.triu_indices(n, k, m), np.tril_indices(n, k, m), np.triu_indices(n), np.tril_indices(n, k)
+
+
+def test_ediff1d_rot90():
+    check(ediff1d, X)
+    check(ediff1d, XI[::-1])
+    for k in (0, 1, 2, 3, -1, 5):
+        check(rot90, X, k)
+        check(rot90, X.T[::2], k)
+    assert np.shares_memory(rot90(X, 1), X)
+
+
+@pytest.mark.parametrize("n, m, k", [(3, 3, 0), (4, 6, 1), (5, 2, -1), (0, 3, 0), (3, 4, -5)])
+def test_tri_and_indices(n, m, k):
+    check(tri, n, m, k)
+    check(tri_indices, n, k, m)
+
+
 # ---------------------------------------------------------------------------
 # sets, products, ptp, trapezoid
 # ---------------------------------------------------------------------------
@@ -880,6 +933,7 @@ def test_convolve_correlate():
 
 
 def test_vdot_kron():
+    _needs_lapack()
     c = X[0] + 1j * X[1]
     check(vdot, c, c[::-1], rtol=1e-12)
     check(vdot, X, X.T.copy(), rtol=1e-12)
@@ -898,11 +952,6 @@ def test_ptp_trapezoid():
 # ---------------------------------------------------------------------------
 # linalg (Numba needs SciPy's LAPACK for these)
 # ---------------------------------------------------------------------------
-
-def _needs_lapack():
-    if IS_NUMBA:
-        pytest.importorskip("scipy", reason="Numba's np.linalg needs SciPy")
-
 
 @njit
 def solve(a, b):

@@ -28,6 +28,18 @@ def _load_library():
             _loaded = True
 
 
+def _load_random(obj):
+    """Imports the `random` module's implementations (rumbo/pyrandom.py, no
+    NumPy needed) when `obj` is one of its functions: bound methods of the
+    module's hidden Random instance."""
+    if "rumbo.pyrandom" in sys.modules:
+        return
+    module = sys.modules.get("random")
+    if module is not None and getattr(obj, "__self__", None) is getattr(module, "_inst", None):
+        with _load_lock:
+            from . import pyrandom  # noqa: F401  (registers on import)
+
+
 def _compiled(func):
     from .decorators import njit
     from .dispatcher import Dispatcher
@@ -81,6 +93,7 @@ def _primitive_name(obj):
 
 def _lookup(obj):
     _load_library()
+    _load_random(obj)
     entry = _IMPLEMENTATIONS.get(id(obj))
     return entry[1] if entry is not None and entry[0] is obj else None
 

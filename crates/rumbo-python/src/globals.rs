@@ -81,7 +81,7 @@ fn classify_in(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dispatcher>
     if let Ok(m) = obj.cast::<PyModule>() {
         let name = m.name()?.to_string();
         return Ok(match name.as_str() {
-            "math" | "cmath" | "rumbo" => GlobalValue::Module(name),
+            "math" | "cmath" | "random" | "rumbo" => GlobalValue::Module(name),
             n if n == "numpy" || n.starts_with("numpy.") => GlobalValue::Module(name),
             _ => GlobalValue::Unsupported(format!("the module `{name}`")),
         });

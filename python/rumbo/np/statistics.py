@@ -8,8 +8,8 @@ np.argpartition.
 Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
 
-- median/percentile/quantile sort a copy (NaN last: any NaN makes the result
-  NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
+- median/percentile/quantile select the order statistics they need from a
+  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
   the result is float64 for integer input and keeps float32. `q` is a
   number, a tuple of numbers or an array (the result then has q's shape).
   Quantiles of an empty array raise NumPy's IndexError (nan* variants and
@@ -30,6 +30,9 @@ import numpy as np
 
 from ..extending import implements, register_jitable
 
+# loops that index only in range: no bounds checks
+_kernel = register_jitable(boundscheck=False)
+
 
 # ---------------------------------------------------------------------------
 # quantiles
@@ -47,41 +50,126 @@ def _inexact_zero(a):
 
 
 @register_jitable
-def _sorted_values(a, drop_nan):
-    """a's elements sorted (NaN last) as a new 1-D array; without the NaNs
-    when drop_nan (True, None: a compile-time choice)."""
-    if drop_nan is None:
-        return np.sort(a, None)
+def _values(a, drop_nan):
+    """(a's elements as a new 1-D array, whether one is NaN); without the
+    NaNs when drop_nan (True, None: a compile-time choice)."""
     n = 0
     for x in a.flat:
         if x == x:
             n += 1
+    if drop_nan is None:
+        out = np.empty(a.size, a.dtype)
+        i = 0
+        for x in a.flat:
+            out[i] = x
+            i += 1
+        return out, n != a.size
     out = np.empty(n, a.dtype)
     i = 0
     for x in a.flat:
         if x == x:
             out[i] = x
             i += 1
-    out.sort()
-    return out
+    return out, False
+
+
+@_kernel
+def _select(v, k):
+    """Rearranges the 1-D v (no NaN) so that v[k] is its k-th smallest
+    element, with no larger one before it and no smaller one after it
+    (quickselect with a median of three; a sort once it has taken too many
+    rounds, or for complex numbers). Returns v[k]."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        v.sort()
+        return v[k]
+    lo = 0
+    hi = v.shape[0] - 1
+    rounds = 0
+    while hi - lo >= 16:
+        rounds += 1
+        if rounds > 64:
+            v[lo:hi + 1].sort()
+            return v[k]
+        mid = lo + (hi - lo) // 2
+        if v[mid] < v[lo]:
+            t = v[mid]
+            v[mid] = v[lo]
+            v[lo] = t
+        if v[hi] < v[lo]:
+            t = v[hi]
+            v[hi] = v[lo]
+            v[lo] = t
+        if v[hi] < v[mid]:
+            t = v[hi]
+            v[hi] = v[mid]
+            v[mid] = t
+        pivot = v[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while v[i] < pivot:
+                i += 1
+            while pivot < v[j]:
+                j -= 1
+            if i <= j:
+                t = v[i]
+                v[i] = v[j]
+                v[j] = t
+                i += 1
+                j -= 1
+        # v[lo..j] <= pivot, v[i..hi] >= pivot, v[j+1..i-1] == pivot
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return v[k]
+    for i in range(lo + 1, hi + 1):
+        x = v[i]
+        j = i
+        while j > lo and x < v[j - 1]:
+            v[j] = v[j - 1]
+            j -= 1
+        v[j] = x
+    return v[k]
+
+
+@_kernel
+def _min_from(v, k):
+    """The smallest of v[k:] (non-empty, no NaN)."""
+    m = v[k]
+    for i in range(k + 1, v.shape[0]):
+        if v[i] < m:
+            m = v[i]
+    return m
+
+
+@_kernel
+def _max_until(v, k):
+    """The largest of v[:k] (non-empty, no NaN)."""
+    m = v[0]
+    for i in range(1, k):
+        if v[i] > m:
+            m = v[i]
+    return m
 
 
 @register_jitable
-def _lerp_sorted(s, q, zero):
-    """NumPy's 'linear' quantile q (in [0, 1]) of the sorted 1-D s, in
-    zero's type."""
-    n = s.shape[0]
-    if n == 0 or s[n - 1] != s[n - 1]:
+def _lerp_select(v, has_nan, q, zero):
+    """NumPy's 'linear' quantile q (in [0, 1]) of the values v (reordered
+    in place), in zero's type."""
+    n = v.shape[0]
+    if n == 0 or has_nan:
         return zero + np.nan
     vi = (n - 1) * q
     if vi >= n - 1:
-        return zero + s[n - 1]
+        return zero + _select(v, n - 1)
     if vi <= 0:
-        return zero + s[0]
+        return zero + _select(v, 0)
     lo = int(np.floor(vi))
     gamma = zero + (vi - lo)
-    a = zero + s[lo]
-    b = zero + s[lo + 1]
+    a = zero + _select(v, lo)
+    b = zero + _min_from(v, lo + 1)
     diff = b - a
     if gamma >= 0.5:
         return b - diff * (1 - gamma)
@@ -101,7 +189,7 @@ def _quantiles(a, q, scale, drop_nan):
     if drop_nan is None and a.size == 0:
         # (NumPy's message: it indexes the last element)
         raise IndexError("index -1 is out of bounds for axis 0 with size 0")
-    s = _sorted_values(a, drop_nan)
+    v, has_nan = _values(a, drop_nan)
     zero = _inexact_zero(a)
     if isinstance(q, np.ndarray):
         # NumPy interpolates with q / scale as an array: a float32 `a` with
@@ -111,17 +199,17 @@ def _quantiles(a, q, scale, drop_nan):
         i = 0
         for x in q.flat:
             _check_q(x, scale)
-            flat[i] = _lerp_sorted(s, x / scale, zero)
+            flat[i] = _lerp_select(v, has_nan, x / scale, zero)
             i += 1
         return out
     if isinstance(q, tuple):
         out = np.empty(len(q), np.float64)
         for i in range(len(q)):
             _check_q(q[i], scale)
-            out[i] = _lerp_sorted(s, q[i] / scale, zero)
+            out[i] = _lerp_select(v, has_nan, q[i] / scale, zero)
         return out
     _check_q(q, scale)
-    return _lerp_sorted(s, q / scale, zero)
+    return _lerp_select(v, has_nan, q / scale, zero)
 
 
 @implements(np.percentile)
@@ -146,15 +234,16 @@ def nanquantile(a, q):
 
 @register_jitable
 def _median(a, drop_nan):
-    s = _sorted_values(a, drop_nan)
+    v, has_nan = _values(a, drop_nan)
     zero = _inexact_zero(a)
-    n = s.shape[0]
-    if n == 0 or s[n - 1] != s[n - 1]:
+    n = v.shape[0]
+    if n == 0 or has_nan:
         return zero + np.nan
     h = n // 2
+    upper = _select(v, h)
     if n % 2 == 1:
-        return zero + s[h]
-    return ((zero + s[h - 1]) + (zero + s[h])) / 2
+        return zero + upper
+    return ((zero + _max_until(v, h)) + (zero + upper)) / 2
 
 
 @implements(np.median)
@@ -535,13 +624,36 @@ def _cov(m, y, rowvar, bias, ddof):
         mu = np.mean(row)
         for j in range(n):
             row[j] = row[j] - mu
+    return _gram(x, zero, fact)
+
+
+@_kernel
+def _gram(x, zero, fact):
+    """x @ x.conj().T / fact; the lower triangle mirrors the upper one."""
+    k = x.shape[0]
+    n = x.shape[1]
     c = np.empty((k, k), x.dtype)
+    q = n - n % 4
     for i in range(k):
-        for j in range(k):
-            s = zero
-            for t in range(n):
-                s += x[i, t] * _conj(x[j, t])
+        xi = x[i]
+        for j in range(i, k):
+            xj = x[j]
+            # four partial sums (independent chains: the loop pipelines)
+            s0 = zero
+            s1 = zero
+            s2 = zero
+            s3 = zero
+            for t in range(0, q, 4):
+                s0 += xi[t] * _conj(xj[t])
+                s1 += xi[t + 1] * _conj(xj[t + 1])
+                s2 += xi[t + 2] * _conj(xj[t + 2])
+                s3 += xi[t + 3] * _conj(xj[t + 3])
+            s = (s0 + s1) + (s2 + s3)
+            for t in range(q, n):
+                s += xi[t] * _conj(xj[t])
             c[i, j] = s / fact
+            if j != i:
+                c[j, i] = _conj(c[i, j])
     return c
 
 

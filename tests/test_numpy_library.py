@@ -840,7 +840,12 @@ def rot90(m, k):
 
 @njit
 def tri(n, m, k):
-    return np.tri(n, m, k), np.tri(n), np.tri(n, m, k, np.int32)
+    return np.tri(n, m, k), np.tri(n)
+
+
+@njit
+def tri_dtype(n, m, k):
+    return np.tri(n, m, k, np.int32)
 
 
 @njit
@@ -861,6 +866,11 @@ def test_ediff1d_rot90():
 def test_tri_and_indices(n, m, k):
     check(tri, n, m, k)
     check(tri_indices, n, k, m)
+
+
+@pytest.mark.numba_departure("Numba's np.tri takes no dtype")
+def test_tri_dtype():
+    check(tri_dtype, 4, 3, 1)
 
 
 # ---------------------------------------------------------------------------

@@ -285,7 +285,8 @@ def test_nan_reductions(a):
     check(nan_stats, a, rtol=1e-6)
 
 
-@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)], ids=["nan", "F", "int", "int8", "f32"])
+@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)],
+                         ids=["nan", "F", "int", "int8", "f32"])
 def test_nan_spread(a):
     check(nan_spread, a, rtol=1e-5)
 
@@ -637,7 +638,8 @@ def nonzero_method(a):
     return a.nonzero()
 
 
-@pytest.mark.parametrize("a", [XI, X > 0, X3 > 0, (X > 0)[:0], X.T[::2] > 0.5], ids=["int", "bool2d", "bool3d", "empty", "strided"])
+@pytest.mark.parametrize("a", [XI, X > 0, X3 > 0, (X > 0)[:0], X.T[::2] > 0.5],
+                         ids=["int", "bool2d", "bool3d", "empty", "strided"])
 def test_nonzero(a):
     check(nonzero_family, a)
     check(nonzero, a)

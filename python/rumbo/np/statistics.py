@@ -9,9 +9,10 @@ Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
 
 - median/percentile/quantile select the order statistics they need from a
-  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
-  the result is float64 for integer input and keeps float32. `q` is a
-  number, a tuple of numbers or an array (the result then has q's shape).
+  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate
+  with NumPy's default method 'linear' (its `_lerp`); the result is float64
+  for integer input and keeps float32. `q` is a number, a tuple of numbers
+  or an array (the result then has q's shape).
   Quantiles of an empty array raise NumPy's IndexError (nan* variants and
   median: NaN).
 - nanmin/nanmax of an all-NaN array are NaN (NumPy also warns), nanmean of no
@@ -22,9 +23,14 @@ dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
   values outside the range are left out, the last bin includes its right edge.
 - searchsorted and digitize order NaN last, as NumPy's sort.
 
-Not supported: `side=` of searchsorted and `right=` of digitize as strings
-(rumbo cannot compare string literals in compiled code yet; digitize takes
-right= as a bool), method=/weights= of quantiles, density= of histogram."""
+- partition/argpartition return the sorted array / the stable argsort (one
+  of the arrangements NumPy allows; NumPy's own differs).
+- cov/corrcoef of a 2-D input with one variable give a (1, 1) array where
+  NumPy squeezes to 0-d (a 1-D input gives NumPy's 0-d array / float).
+
+Not supported: `side=` of searchsorted (a string: rumbo cannot compare string
+literals in compiled code yet), method=/weights= of quantiles, density= and
+weights= of histogram, `axis=` everywhere."""
 
 import numpy as np
 

@@ -677,6 +677,21 @@ def test_round_method():
     check(round_method, XI, 0)
 
 
+@pytest.mark.numba_departure("Numba has no median of complex numbers (NumPy orders them lexicographically)")
+def test_complex_order_statistics_and_round():
+    """Complex numbers: lexicographic order (median, searchsorted, isin) and
+    round of both parts, as NumPy."""
+    z = (XI[:12] + 1j * XI[::-1][:12]).reshape(3, 4)
+    check(median, z)
+    check(median, z[:, :3])
+    with pytest.raises(TypeError):
+        percentile(z, 30.0)
+    check(searchsorted, np.sort(z.ravel()), z)
+    check(isin, z, z[0])
+    check(round_, z * 1.234, 1, rtol=1e-12)
+    check(round_, 1.25 - 2.375j, 1)
+
+
 def test_round_scalar():
     check(round_, 2.675, 2)
     check(round_, -12345.678, -2)

@@ -16,8 +16,8 @@ Limits (as Numba's, or of rumbo's compile-time typing): roll and repeat
 without `axis` (flattened, as Numba); diff along the last axis of 1-D to 3-D
 arrays; tile with an int reps, or a 2-tuple for 1-D and 2-D arrays; diag,
 triu, tril of 1-D/2-D arrays; nonzero/argwhere of 1-D to 3-D arrays; cross of
-3-vectors (1-D, or rows of 2-D arrays); round of real numbers and arrays
-(`out=` not supported); interp of real sample points and values (left=,
+3-vectors (1-D, or rows of 2-D arrays); round of numbers and arrays (`out=` not
+supported); interp of real sample points and values (left=,
 right=, period= not supported)."""
 
 import numpy as np
@@ -428,7 +428,14 @@ def _round(x, decimals):
 def around(a, decimals=0):
     if isinstance(a, np.ndarray):
         if a.dtype == np.complex128 or a.dtype == np.complex64:
-            raise NotImplementedError("rumbo: np.round of complex arrays is not supported")
+            # the real and imaginary parts rounded on their own, as NumPy
+            out = np.empty(a.shape, a.dtype)
+            flat = out.reshape(out.size)
+            i = 0
+            for z in a.flat:
+                flat[i] = complex(_round(z.real, decimals), _round(z.imag, decimals))
+                i += 1
+            return out
         if a.dtype == np.float64 or a.dtype == np.float32:
             return _round(a, decimals)
         if decimals >= 0:
@@ -437,6 +444,8 @@ def around(a, decimals=0):
         return (np.rint(a / f) * f).astype(a.dtype)
     if isinstance(a, float):
         return _round(a, decimals)
+    if isinstance(a, complex):
+        return complex(_round(a.real, decimals), _round(a.imag, decimals))
     return a
 
 

@@ -19,7 +19,7 @@ def _contains(s, x):
     hi = s.shape[0]
     while lo < hi:
         mid = (lo + hi) >> 1
-        if s[mid] < x:
+        if _less(s[mid], x):
             lo = mid + 1
         else:
             hi = mid
@@ -27,11 +27,11 @@ def _contains(s, x):
 
 
 @register_jitable
-def _is_int(a):
-    """True when a's dtype is an integer type (a compile-time answer)."""
-    d = a.dtype
-    return (d == np.int64 or d == np.int32 or d == np.int16 or d == np.int8
-            or d == np.uint64 or d == np.uint32 or d == np.uint16 or d == np.uint8)
+def _less(x, y):
+    """x < y (complex numbers: lexicographically, as NumPy sorts them)."""
+    if isinstance(x, complex):
+        return x.real < y.real or (x.real == y.real and x.imag < y.imag)
+    return x < y
 
 
 @register_jitable
@@ -54,8 +54,15 @@ def isin(element, test_elements):
     test_elements (an array or a scalar)."""
     if isinstance(test_elements, np.ndarray):
         if isinstance(element, np.ndarray):
-            if _is_int(element):
-                if _is_int(test_elements):
+            # integers (not uint64, whose values int64 may not hold); the
+            # dtype tests are written out: rumbo decides those at compile
+            # time, not the result of a call
+            e = element.dtype
+            t = test_elements.dtype
+            if (e == np.int64 or e == np.int32 or e == np.int16 or e == np.int8
+                    or e == np.uint32 or e == np.uint16 or e == np.uint8):
+                if (t == np.int64 or t == np.int32 or t == np.int16 or t == np.int8
+                        or t == np.uint32 or t == np.uint16 or t == np.uint8):
                     return _isin_table(element, test_elements)
         s = np.sort(test_elements, None)
     else:

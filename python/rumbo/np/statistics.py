@@ -142,7 +142,9 @@ def _select(v, k):
 
 @_kernel
 def _min_from(v, k):
-    """The smallest of v[k:] (non-empty, no NaN)."""
+    """The smallest of v[k:] (non-empty, no NaN; complex v is sorted)."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        return v[k]
     m = v[k]
     for i in range(k + 1, v.shape[0]):
         if v[i] < m:
@@ -152,7 +154,9 @@ def _min_from(v, k):
 
 @_kernel
 def _max_until(v, k):
-    """The largest of v[:k] (non-empty, no NaN)."""
+    """The largest of v[:k] (non-empty, no NaN; complex v is sorted)."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        return v[k - 1]
     m = v[0]
     for i in range(1, k):
         if v[i] > m:
@@ -192,6 +196,8 @@ def _check_q(x, scale):
 
 @register_jitable
 def _quantiles(a, q, scale, drop_nan):
+    if a.dtype == np.complex128 or a.dtype == np.complex64:
+        raise TypeError("a must be an array of real numbers")
     if drop_nan is None and a.size == 0:
         # (NumPy's message: it indexes the last element)
         raise IndexError("index -1 is out of bounds for axis 0 with size 0")
@@ -384,7 +390,10 @@ def _flat(a):
 
 @register_jitable
 def _lt(x, y):
-    """x < y in NumPy's sort order (NaN last)."""
+    """x < y in NumPy's sort order (NaN last; complex numbers
+    lexicographically, without NaNs)."""
+    if isinstance(x, complex):
+        return x.real < y.real or (x.real == y.real and x.imag < y.imag)
     return x < y or (y != y and x == x)
 
 

@@ -126,6 +126,25 @@ struct Inferer<'a> {
     changed: bool,
 }
 
+/// The one type every item of a tuple can be seen as, when a loop or a
+/// run-time index reads them: identical items, or arrays of one dtype and
+/// dimension whose layouts differ (seen as 'A', the same data model).
+pub(crate) fn uniform_item(items: &[Type]) -> Option<Type> {
+    let first = items.first()?;
+    if items.iter().all(|i| i == first) {
+        return Some(first.clone());
+    }
+    let Type::Array { dtype, ndim, .. } = first else { return None };
+    let mut readonly = false;
+    for i in items {
+        match i {
+            Type::Array { dtype: d, ndim: n, readonly: r, .. } if d == dtype && n == ndim => readonly |= *r,
+            _ => return None,
+        }
+    }
+    Some(Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: crate::Layout::A, readonly })
+}
+
 /// Infers the type of every value of `func` called with `args`.
 pub fn infer_types(
     func: &Function,
@@ -658,9 +677,7 @@ impl<'a> Inferer<'a> {
                         }
                         items[k as usize].clone()
                     }
-                    (Type::Tuple(items), _) if i.is_int_like() && !items.is_empty() && items.iter().all(|x| x == &items[0]) => {
-                        items[0].clone()
-                    }
+                    (Type::Tuple(items), _) if i.is_int_like() && uniform_item(items).is_some() => uniform_item(items).unwrap(),
                     _ => return Err(self.err(v, format!("cannot index {c} with {i}"))),
                 }
             }
@@ -706,8 +723,9 @@ impl<'a> Inferer<'a> {
                     Type::ArrayIter(Box::new(a))
                 }
                 Type::Flat(a) => Type::FlatIter(a),
-                Type::Tuple(items) if !items.is_empty() && items.iter().all(|i| i == &items[0]) => {
-                    Type::TupleIter(Box::new(Type::Tuple(items)))
+                Type::Tuple(items) if uniform_item(&items).is_some() => {
+                    let item = uniform_item(&items).unwrap();
+                    Type::TupleIter(Box::new(Type::Tuple(vec![item; items.len()])))
                 }
                 Type::Tuple(_) => {
                     return Err(self.err(v, "iterating over a tuple needs items of one type (or a non-empty tuple)")

@@ -582,6 +582,13 @@ impl<'a> Inferer<'a> {
             }
             Inst::Unary { op, operand } => {
                 let o = t(self, operand);
+                self.consts.remove(&v);
+                // `not <constant>` is a constant too (so `if not isinstance(...)` prunes).
+                if *op == rumbo_syntax::UnaryOp::Not {
+                    if let Some(GlobalValue::Bool(b)) = self.consts.get(operand) {
+                        self.consts.insert(v, GlobalValue::Bool(!b));
+                    }
+                }
                 if let Some(r) = crate::ufuncs::array_unary(*op, &o) {
                     return Ok(Some(r.map_err(|m| self.err(v, m))?.1));
                 }
@@ -590,6 +597,19 @@ impl<'a> Inferer<'a> {
             Inst::Compare { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
                 self.consts.remove(&v);
+                use rumbo_syntax::CmpOp::{Eq, Is, IsNot, NotEq};
+                // `x is None` is decided by the types (so `if w is None:` prunes), arrays included.
+                if matches!(op, Is | IsNot) && (l == Type::NoneType || r == Type::NoneType) {
+                    let same = (l == Type::NoneType) == (r == Type::NoneType);
+                    self.consts.insert(v, GlobalValue::Bool(if *op == Is { same } else { !same }));
+                    return Ok(Some(Type::Bool));
+                }
+                // String literals compare at compile time (`if mode == 'valid':`).
+                if let (Type::StrLiteral(a), Type::StrLiteral(b), Eq | NotEq | Is | IsNot) = (&l, &r, op) {
+                    let equal = a == b;
+                    self.consts.insert(v, GlobalValue::Bool(if matches!(op, Eq | Is) { equal } else { !equal }));
+                    return Ok(Some(Type::Bool));
+                }
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
                     return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
                 }

@@ -229,6 +229,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 _ => self.range_next(*it),
             },
+            Inst::Obj(_) => Err("internal: object-mode instruction in nopython code".into()),
         }
     }
 
@@ -315,6 +316,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Terminator::Unreachable => {
                 self.b.build_unreachable().map_err(e)?;
             }
+            Terminator::Try { .. } => return Err("internal: `try` in nopython code".into()),
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ mod arrayexpr;
 mod arrays;
 mod builtins;
 mod func;
+mod objmode;
 mod ops;
 mod refcount;
 mod types;
@@ -45,6 +46,8 @@ pub struct ExcRecord {
     pub message: *const u8,
     pub message_len: u64,
 }
+
+pub use objmode::{emit_objmode_module, ObjConst, FIXED_CONSTS};
 
 /// One line per array expression: which operations were fused into one loop
 /// (for RUMBO_DEBUG_ARRAY_OPT_STATS and the annotation report).

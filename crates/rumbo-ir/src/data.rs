@@ -46,6 +46,83 @@ pub enum Inst {
     GetIter(Value),
     /// Advances an iterator; the value is a pair (item, is_valid).
     IterNext(Value),
+    /// Constructs only object mode compiles (nopython typing rejects them).
+    Obj(ObjInst),
+}
+
+/// Instructions on Python objects that have no nopython meaning.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ObjInst {
+    List(Vec<Value>),
+    Set(Vec<Value>),
+    /// `{k: v, ...}`: keys and values in pairs.
+    Dict(Vec<(Value, Value)>),
+    /// The exception an `except` handler is handling (first instruction of a
+    /// handler block; the pending error is taken, it is no longer raised).
+    Caught,
+    /// True when `exc` matches the `except` clause's class (or tuple of classes).
+    ExcMatch { exc: Value, class: Value },
+    /// `with manager`: calls `type(manager).__enter__`; the value is the pair
+    /// (bound `__exit__`, what `__enter__` returned).
+    WithEnter(Value),
+    /// Calls a bound `__exit__` with `(None, None, None)`, or with the class,
+    /// the exception and its traceback; the value is what `__exit__` returned.
+    WithExit { exit: Value, exc: Option<Value> },
+    /// `container.append(item)` / `.add(item)` / `[key] = item` of comprehensions.
+    Append { container: Value, item: Value },
+    DictSet { container: Value, key: Value, item: Value },
+    DelItem { value: Value, index: Value },
+    DelAttr { value: Value, attr: String },
+    SetAttr { value: Value, attr: String, item: Value },
+}
+
+impl ObjInst {
+    /// Values this instruction reads, in order.
+    pub fn operands(&self) -> Vec<Value> {
+        match self {
+            ObjInst::List(items) | ObjInst::Set(items) => items.clone(),
+            ObjInst::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [*k, *v]).collect(),
+            ObjInst::Caught => vec![],
+            ObjInst::ExcMatch { exc, class } => vec![*exc, *class],
+            ObjInst::WithEnter(m) => vec![*m],
+            ObjInst::WithExit { exit, exc } => std::iter::once(*exit).chain(*exc).collect(),
+            ObjInst::Append { container, item } => vec![*container, *item],
+            ObjInst::DictSet { container, key, item } => vec![*container, *key, *item],
+            ObjInst::DelItem { value, index } => vec![*value, *index],
+            ObjInst::DelAttr { value, .. } => vec![*value],
+            ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
+        }
+    }
+
+    pub(crate) fn operands_mut(&mut self) -> Vec<&mut Value> {
+        match self {
+            ObjInst::List(items) | ObjInst::Set(items) => items.iter_mut().collect(),
+            ObjInst::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
+            ObjInst::Caught => vec![],
+            ObjInst::ExcMatch { exc, class } => vec![exc, class],
+            ObjInst::WithEnter(m) => vec![m],
+            ObjInst::WithExit { exit, exc } => std::iter::once(exit).chain(exc.as_mut()).collect(),
+            ObjInst::Append { container, item } => vec![container, item],
+            ObjInst::DictSet { container, key, item } => vec![container, key, item],
+            ObjInst::DelItem { value, index } => vec![value, index],
+            ObjInst::DelAttr { value, .. } => vec![value],
+            ObjInst::SetAttr { value, item, .. } => vec![value, item],
+        }
+    }
+
+    /// What the construct is called in errors of nopython typing, and a hint.
+    pub fn construct(&self) -> (&'static str, &'static str) {
+        match self {
+            ObjInst::List(_) => ("list literals", "use a tuple, or a NumPy array"),
+            ObjInst::Set(_) => ("`set literal`", "use a tuple, or a NumPy array"),
+            ObjInst::Dict(_) => ("`dict literal`", "use a tuple, or a NumPy array"),
+            ObjInst::Caught | ObjInst::ExcMatch { .. } => ("`try statement`", "move this part out of the compiled function"),
+            ObjInst::WithEnter(_) | ObjInst::WithExit { .. } => ("`with statement`", "move this part out of the compiled function"),
+            ObjInst::Append { .. } | ObjInst::DictSet { .. } => ("comprehensions", "write the loop out explicitly"),
+            ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } => ("`del statement`", "see rumbo's supported-features table"),
+            ObjInst::SetAttr { .. } => ("assigning attributes", "return the value instead"),
+        }
+    }
 }
 
 impl Inst {
@@ -68,12 +145,13 @@ impl Inst {
             Inst::SetItem { value, index, item } => vec![*value, *index, *item],
             Inst::Tuple(items) => items.clone(),
             Inst::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().copied().collect(),
+            Inst::Obj(o) => o.operands(),
         }
     }
 
     /// True when the instruction has an effect beyond its value.
     pub fn has_side_effects(&self) -> bool {
-        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. })
+        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. } | Inst::Obj(_))
     }
 }
 
@@ -104,7 +182,13 @@ pub enum Terminator {
     Branch { cond: Value, then_to: BlockCall, else_to: BlockCall },
     Return(Value),
     /// `raise cls(args...)` or `raise cls`; `None` re-raises (unsupported by typing).
+    /// Raising the value of `ObjInst::Caught` re-raises the handled exception.
     Raise { class: Option<Value>, args: Vec<Value> },
+    /// Inside a `try` body (object mode only): continues in `body`; an exception
+    /// raised in a block whose `handler` is `handler.block`, before the next
+    /// `Try` of that handler runs, lands there with these arguments (the
+    /// variables as they were here: every statement of a try body starts with one).
+    Try { body: BlockCall, handler: BlockCall },
     Unreachable,
 }
 
@@ -113,6 +197,7 @@ impl Terminator {
         match self {
             Terminator::Jump(c) => vec![c],
             Terminator::Branch { then_to, else_to, .. } => vec![then_to, else_to],
+            Terminator::Try { body, handler } => vec![body, handler],
             _ => vec![],
         }
     }
@@ -121,6 +206,7 @@ impl Terminator {
         match self {
             Terminator::Jump(c) => vec![c],
             Terminator::Branch { then_to, else_to, .. } => vec![then_to, else_to],
+            Terminator::Try { body, handler } => vec![body, handler],
             _ => vec![],
         }
     }
@@ -135,6 +221,7 @@ impl Terminator {
                 out.extend(&else_to.args);
                 out
             }
+            Terminator::Try { body, handler } => body.args.iter().chain(&handler.args).copied().collect(),
             Terminator::Return(v) => vec![*v],
             Terminator::Raise { class, args } => class.iter().chain(args).copied().collect(),
             Terminator::Unreachable => vec![],
@@ -148,6 +235,8 @@ pub struct BlockData {
     pub insts: Vec<Value>,
     pub term: Terminator,
     pub term_span: Span,
+    /// Where exceptions raised here go (object mode `try`); `None`: to the caller.
+    pub handler: Option<Block>,
 }
 
 /// A whole function in rumbo IR. Block 0 is the entry; its parameters are the

@@ -9,6 +9,8 @@ use rumbo_syntax::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod objects;
+
 /// Lowers one function; the first unsupported construct ends lowering with its diagnostic.
 pub fn lower_function(func: &SynFunction) -> Result<Function, Diagnostic> {
     let mut lw = Lowerer::new(func);
@@ -25,6 +27,23 @@ pub fn lower_function(func: &SynFunction) -> Result<Function, Diagnostic> {
 struct LoopTargets {
     continue_to: Block,
     break_to: Block,
+    /// `finally` frames open when the loop started (inner ones run on break/continue).
+    finally_depth: usize,
+}
+
+/// Code that must run when control leaves a `try ... finally` or a `with` body
+/// by return, break or continue (lowered again at each such exit).
+#[derive(Clone)]
+enum Finally {
+    Stmts(Vec<Stmt>),
+    /// The bound `__exit__` of a `with` item.
+    WithExit(Value),
+}
+
+struct FinallyFrame {
+    action: Finally,
+    /// Handlers open outside the frame (its code runs under those only).
+    handler_depth: usize,
 }
 
 struct Lowerer {
@@ -40,6 +59,13 @@ struct Lowerer {
     loops: Vec<LoopTargets>,
     /// Blocks on the current single-predecessor walk of `read_var`.
     single_pred_chain: HashSet<Block>,
+    /// Landing blocks of the enclosing `try` bodies, innermost last.
+    handlers: Vec<Block>,
+    finally: Vec<FinallyFrame>,
+    /// Exceptions of the enclosing `except` handlers (for a bare `raise`).
+    caught: Vec<Value>,
+    /// Comprehension variables: source name -> hidden local, innermost last.
+    renames: Vec<(String, String)>,
 }
 
 fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut HashSet<String>) {
@@ -66,6 +92,20 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                 collect_assigned(orelse, out, globals);
             }
             StmtKind::Global(names) => globals.extend(names.iter().cloned()),
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                collect_assigned(body, out, globals);
+                for h in handlers {
+                    out.extend(h.name.iter().cloned());
+                    collect_assigned(&h.body, out, globals);
+                }
+                collect_assigned(orelse, out, globals);
+                collect_assigned(finalbody, out, globals);
+            }
+            StmtKind::With { items, body } => {
+                items.iter().filter_map(|i| i.target.as_ref()).for_each(|t| targets(t, out));
+                collect_assigned(body, out, globals);
+            }
+            StmtKind::Delete(ts) => ts.iter().for_each(|t| targets(t, out)),
             _ => {}
         }
     }
@@ -96,6 +136,10 @@ impl Lowerer {
             locals,
             loops: vec![],
             single_pred_chain: HashSet::new(),
+            handlers: vec![],
+            finally: vec![],
+            caught: vec![],
+            renames: vec![],
         };
         let entry = lw.new_block();
         lw.seal(entry);
@@ -117,6 +161,7 @@ impl Lowerer {
             insts: vec![],
             term: Terminator::Unreachable,
             term_span: Span::default(),
+            handler: None,
         });
         self.sealed.push(false);
         self.preds.push(vec![]);
@@ -146,6 +191,7 @@ impl Lowerer {
         let b = self.cur();
         let v = self.new_value(ValueKind::Inst(inst), span, None);
         self.func.blocks[b.index()].insts.push(v);
+        self.func.blocks[b.index()].handler = self.handlers.last().copied();
         v
     }
 
@@ -154,6 +200,9 @@ impl Lowerer {
             self.preds[s.block.index()].push(b);
         }
         let data = &mut self.func.blocks[b.index()];
+        if matches!(term, Terminator::Raise { .. }) {
+            data.handler = self.handlers.last().copied();
+        }
         data.term = term;
         data.term_span = span;
         if self.current == Some(b) {
@@ -273,6 +322,7 @@ impl Lowerer {
 
     fn lower_stmt(&mut self, s: &Stmt) -> Result<(), Diagnostic> {
         let span = s.span;
+        self.protect(span);
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.lower_expr(value)?;
@@ -308,6 +358,7 @@ impl Lowerer {
                     Some(e) => self.lower_expr(e)?,
                     None => self.emit(Inst::Const(Constant::None), span),
                 };
+                self.run_finally(0, span)?;
                 let b = self.cur();
                 self.terminate(b, Terminator::Return(v), span);
             }
@@ -335,11 +386,12 @@ impl Lowerer {
                 let exit = self.new_block();
                 self.jump_from_current(header, span);
                 self.current = Some(header);
+                self.protect(span);
                 let cond = self.lower_expr(test)?;
                 self.branch(cond, body_b, else_b, test.span);
                 self.seal(body_b);
                 self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit });
+                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
                 self.current = Some(body_b);
                 self.lower_body(body)?;
                 self.jump_from_current(header, span);
@@ -360,12 +412,13 @@ impl Lowerer {
                 let exit = self.new_block();
                 self.jump_from_current(header, span);
                 self.current = Some(header);
+                self.protect(span);
                 let next = self.emit(Inst::IterNext(it), iter.span);
                 let valid = self.emit(Inst::TupleGet { value: next, index: 1 }, iter.span);
                 self.branch(valid, body_b, else_b, iter.span);
                 self.seal(body_b);
                 self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit });
+                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
                 self.current = Some(body_b);
                 let item = self.emit(Inst::TupleGet { value: next, index: 0 }, target.span);
                 self.assign(target, item)?;
@@ -384,6 +437,8 @@ impl Lowerer {
                     return Err(Diagnostic::unsupported(span, "`break`/`continue` outside a loop"));
                 };
                 let to = if s.kind == StmtKind::Break { targets.break_to } else { targets.continue_to };
+                let depth = targets.finally_depth;
+                self.run_finally(depth, span)?;
                 self.cur();
                 self.jump_from_current(to, span);
             }
@@ -393,7 +448,7 @@ impl Lowerer {
             }
             StmtKind::Raise(exc) => {
                 let (class, args) = match exc {
-                    None => (None, vec![]),
+                    None => (self.caught.last().copied(), vec![]),
                     Some(Expr { kind: ExprKind::Call { func, args, keywords }, span: call_span }) => {
                         if !keywords.is_empty() {
                             return Err(Diagnostic::unsupported(*call_span, "keyword arguments to an exception"));
@@ -423,6 +478,13 @@ impl Lowerer {
                 self.terminate(fail, Terminator::Raise { class: Some(class), args }, span);
                 self.current = Some(ok);
             }
+            StmtKind::Try { body, handlers, orelse, finalbody } => self.lower_try(body, handlers, orelse, finalbody, span)?,
+            StmtKind::With { items, body } => self.lower_with(items, body, span)?,
+            StmtKind::Delete(targets) => {
+                for t in targets {
+                    self.delete(t)?;
+                }
+            }
             StmtKind::Unsupported { what } => {
                 return Err(Diagnostic::unsupported(span, format!("`{what}` is not supported in compiled code"))
                     .with_hint(unsupported_hint(what)));
@@ -434,6 +496,7 @@ impl Lowerer {
     fn assign(&mut self, target: &Expr, v: Value) -> Result<(), Diagnostic> {
         match &target.kind {
             ExprKind::Name(name) => {
+                let name = &self.local_name(name);
                 if !self.locals.contains(name) {
                     return Err(Diagnostic::unsupported(
                         target.span,
@@ -455,6 +518,10 @@ impl Lowerer {
                 let idx = self.lower_expr(index)?;
                 self.emit(Inst::SetItem { value: obj, index: idx, item: v }, target.span);
             }
+            ExprKind::Attribute { value, attr } => {
+                let obj = self.lower_expr(value)?;
+                self.emit(Inst::Obj(ObjInst::SetAttr { value: obj, attr: attr.clone(), item: v }), target.span);
+            }
             _ => return Err(Diagnostic::unsupported(target.span, "cannot assign to this expression")),
         }
         Ok(())
@@ -473,6 +540,7 @@ impl Lowerer {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Name(name) => {
+                let name = &self.local_name(name);
                 if self.locals.contains(name) {
                     let b = self.cur();
                     self.read_var(name, b, span)
@@ -525,9 +593,23 @@ impl Lowerer {
                 let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
                 self.emit(Inst::Tuple(vals), span)
             }
-            ExprKind::List(_) => {
-                return Err(Diagnostic::unsupported(span, "list literals are not supported in compiled code yet")
-                    .with_hint("use a tuple, or a NumPy array"))
+            ExprKind::List(items) => {
+                let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
+                self.emit(Inst::Obj(ObjInst::List(vals)), span)
+            }
+            ExprKind::Set(items) => {
+                let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
+                self.emit(Inst::Obj(ObjInst::Set(vals)), span)
+            }
+            ExprKind::Dict { keys, values } => {
+                let mut pairs = vec![];
+                for (k, v) in keys.iter().zip(values) {
+                    pairs.push((self.lower_expr(k)?, self.lower_expr(v)?));
+                }
+                self.emit(Inst::Obj(ObjInst::Dict(pairs)), span)
+            }
+            ExprKind::Comprehension { kind, elt, key, generators } => {
+                self.lower_comprehension(*kind, elt, key.as_deref(), generators, span)?
             }
             ExprKind::Subscript { value, index } => {
                 let value = self.lower_expr(value)?;
@@ -743,6 +825,7 @@ fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
                 r(v);
             }
         }
+        Inst::Obj(o) => o.operands_mut().into_iter().for_each(r),
     }
 }
 
@@ -753,6 +836,10 @@ fn rewrite_term(term: &mut Terminator, r: &impl Fn(&mut Value)) {
             r(cond);
             then_to.args.iter_mut().for_each(r);
             else_to.args.iter_mut().for_each(r);
+        }
+        Terminator::Try { body, handler } => {
+            body.args.iter_mut().for_each(r);
+            handler.args.iter_mut().for_each(r);
         }
         Terminator::Return(v) => r(v),
         Terminator::Raise { class, args } => {

@@ -55,6 +55,28 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         }
         Inst::GetIter(x) => format!("getiter {}", v(x)),
         Inst::IterNext(x) => format!("iternext {}", v(x)),
+        Inst::Obj(o) => obj_text(o),
+    }
+}
+
+fn obj_text(o: &ObjInst) -> String {
+    let v = |v: &Value| format!("v{}", v.0);
+    match o {
+        ObjInst::List(items) => format!("list [{}]", list(items)),
+        ObjInst::Set(items) => format!("set {{{}}}", list(items)),
+        ObjInst::Dict(pairs) => {
+            let items: Vec<String> = pairs.iter().map(|(k, x)| format!("{}: {}", v(k), v(x))).collect();
+            format!("dict {{{}}}", items.join(", "))
+        }
+        ObjInst::Caught => "caught".into(),
+        ObjInst::ExcMatch { exc, class } => format!("excmatch {}, {}", v(exc), v(class)),
+        ObjInst::WithEnter(m) => format!("with_enter {}", v(m)),
+        ObjInst::WithExit { exit, exc } => format!("with_exit {}({})", v(exit), exc.map(|e| v(&e)).unwrap_or_default()),
+        ObjInst::Append { container, item } => format!("append {}, {}", v(container), v(item)),
+        ObjInst::DictSet { container, key, item } => format!("dictset {}[{}] = {}", v(container), v(key), v(item)),
+        ObjInst::DelItem { value, index } => format!("delitem {}[{}]", v(value), v(index)),
+        ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),
+        ObjInst::SetAttr { value, attr, item } => format!("setattr {}.{attr} = {}", v(value), v(item)),
     }
 }
 
@@ -66,7 +88,8 @@ pub fn print_function(func: &Function, annotate: &dyn Fn(Value) -> Option<String
     for b in func.block_ids() {
         let data = func.block(b);
         let params: Vec<String> = data.params.iter().map(|p| format!("v{}{}", p.0, suffix(*p))).collect();
-        let _ = writeln!(out, "b{}({}):", b.0, params.join(", "));
+        let handler = data.handler.map(|h| format!("  # except b{}", h.0)).unwrap_or_default();
+        let _ = writeln!(out, "b{}({}):{handler}", b.0, params.join(", "));
         for &v in &data.insts {
             let vd = func.value(v);
             let text = match &vd.kind {
@@ -81,6 +104,7 @@ pub fn print_function(func: &Function, annotate: &dyn Fn(Value) -> Option<String
             Terminator::Branch { cond, then_to, else_to } => {
                 format!("branch v{}, {}, {}", cond.0, call(then_to), call(else_to))
             }
+            Terminator::Try { body, handler } => format!("try {} except {}", call(body), call(handler)),
             Terminator::Return(v) => format!("return v{}", v.0),
             Terminator::Raise { class, args } => {
                 format!("raise {}({})", class.map(|c| format!("v{}", c.0)).unwrap_or_default(), list(args))

@@ -162,6 +162,29 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         "IfExp" => ExprKind::IfExp { test: boxed(node, "test")?, body: boxed(node, "body")?, orelse: boxed(node, "orelse")? },
         "Tuple" => ExprKind::Tuple(exprs(node, "elts")?),
         "List" => ExprKind::List(exprs(node, "elts")?),
+        "Set" => ExprKind::Set(exprs(node, "elts")?),
+        "Dict" => {
+            let keys = list(node, "keys")?;
+            if keys.iter().any(|k| k.is_none()) {
+                return Ok(unsupported("**mapping in a dict literal"));
+            }
+            ExprKind::Dict { keys: keys.iter().map(expr).collect::<PyResult<_>>()?, values: exprs(node, "values")? }
+        }
+        "ListComp" | "SetComp" | "DictComp" => {
+            let mut generators = vec![];
+            for g in list(node, "generators")? {
+                if g.getattr("is_async")?.is_truthy()? {
+                    return Ok(unsupported("async comprehension"));
+                }
+                generators.push(Generator { target: expr(&g.getattr("target")?)?, iter: expr(&g.getattr("iter")?)?, ifs: exprs(&g, "ifs")? });
+            }
+            let (kind, elt, key) = match name.as_str() {
+                "ListComp" => (CompKind::List, boxed(node, "elt")?, None),
+                "SetComp" => (CompKind::Set, boxed(node, "elt")?, None),
+                _ => (CompKind::Dict, boxed(node, "value")?, Some(boxed(node, "key")?)),
+            };
+            ExprKind::Comprehension { kind, elt, key, generators }
+        }
         "Subscript" => ExprKind::Subscript { value: boxed(node, "value")?, index: boxed(node, "slice")? },
         "Slice" => {
             let part = |a: &str| -> PyResult<Option<Box<Expr>>> { opt(node, a)?.map(|x| expr(&x).map(Box::new)).transpose() };
@@ -235,6 +258,29 @@ fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
             msg: opt(node, "msg")?.map(|v| expr(&v)).transpose()?,
         },
         "Global" | "Nonlocal" => StmtKind::Global(node.getattr("names")?.extract()?),
+        "Try" => {
+            let mut handlers = vec![];
+            for h in list(node, "handlers")? {
+                handlers.push(ExceptHandler {
+                    class: opt(&h, "type")?.map(|t| expr(&t)).transpose()?,
+                    name: opt(&h, "name")?.map(|n| n.extract()).transpose()?,
+                    body: body(&h, "body")?,
+                    span: span_of(&h)?,
+                });
+            }
+            StmtKind::Try { body: body(node, "body")?, handlers, orelse: body(node, "orelse")?, finalbody: body(node, "finalbody")? }
+        }
+        "With" => {
+            let mut items = vec![];
+            for it in list(node, "items")? {
+                items.push(WithItem {
+                    manager: expr(&it.getattr("context_expr")?)?,
+                    target: opt(&it, "optional_vars")?.map(|t| expr(&t)).transpose()?,
+                });
+            }
+            StmtKind::With { items, body: body(node, "body")? }
+        }
+        "Delete" => StmtKind::Delete(exprs(node, "targets")?),
         other => StmtKind::Unsupported { what: describe(other) },
     };
     Ok(Stmt { kind, span })

@@ -137,11 +137,48 @@ pub enum ExprKind {
     IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
     Tuple(Vec<Expr>),
     List(Vec<Expr>),
+    /// `{a, b}`; compiled in object mode only.
+    Set(Vec<Expr>),
+    /// `{k: v}` (no `**` unpacking); compiled in object mode only.
+    Dict { keys: Vec<Expr>, values: Vec<Expr> },
+    /// `[elt for ...]`, `{elt for ...}`, `{key: elt for ...}`; object mode only.
+    Comprehension { kind: CompKind, elt: Box<Expr>, key: Option<Box<Expr>>, generators: Vec<Generator> },
     Subscript { value: Box<Expr>, index: Box<Expr> },
     Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
     /// A construct the frontend does not compile (lambda, f-string, comprehension,
     /// ...): kept so that the error can point at it. `what` is CPython's node name.
     Unsupported { what: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompKind {
+    List,
+    Set,
+    Dict,
+}
+
+/// One `for target in iter if cond...` clause of a comprehension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Generator {
+    pub target: Expr,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
+}
+
+/// `except class as name: body` (`class` absent for a bare `except:`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExceptHandler {
+    pub class: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// One `manager as target` of a `with` statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithItem {
+    pub manager: Expr,
+    pub target: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -168,7 +205,13 @@ pub enum StmtKind {
     Assert { test: Expr, msg: Option<Expr> },
     /// `global x` / `nonlocal x` declarations: names that must not become locals.
     Global(Vec<String>),
-    /// A statement the frontend does not compile (with, try, class, import, ...).
+    /// `try`/`except`/`else`/`finally`; compiled in object mode only.
+    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+    /// `with a as x, b: body`; compiled in object mode only.
+    With { items: Vec<WithItem>, body: Vec<Stmt> },
+    /// `del x`, `del a[i]`, `del a.b`; object mode only (except nothing).
+    Delete(Vec<Expr>),
+    /// A statement the frontend does not compile (class, import, ...).
     Unsupported { what: String },
 }
 

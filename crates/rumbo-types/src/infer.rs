@@ -111,6 +111,25 @@ struct Inferer<'a> {
     changed: bool,
 }
 
+/// The first live construct only object mode compiles (try, with, lists, ...),
+/// as the error nopython typing gives for it.
+fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
+    for &b in live {
+        for &v in &func.block(b).insts {
+            if let Some(Inst::Obj(o)) = func.inst(v) {
+                let (what, hint) = o.construct();
+                let msg = if what.starts_with('`') {
+                    format!("{what} is not supported in compiled code")
+                } else {
+                    format!("{what} are not supported in compiled code yet")
+                };
+                return Err(Diagnostic::unsupported(func.value(v).span, msg).with_hint(hint));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Infers the type of every value of `func` called with `args`.
 pub fn infer_types(
     func: &Function,
@@ -156,6 +175,7 @@ pub fn infer_types(
     inf.calls.clear();
     let mut raises = HashMap::new();
     let live: Vec<Block> = rpo.iter().copied().filter(|b| inf.reachable.contains(b)).collect();
+    object_only_construct(func, &live)?;
     for &b in &live {
         inf.visit_block(b, true)?;
         if let Terminator::Raise { class, args } = &func.block(b).term {
@@ -505,7 +525,7 @@ impl<'a> Inferer<'a> {
                 self.consts.insert(v, g.clone());
                 ty
             }
-            Inst::Undef(_) => return Ok(None),
+            Inst::Undef(_) | Inst::Obj(_) => return Ok(None),
             Inst::Inplace { op, target, rhs } if t(self, target).is_array() => {
                 let (l, r) = (t(self, target), t(self, rhs));
                 let (_, res) = crate::ufuncs::array_binary(*op, &l, &r)

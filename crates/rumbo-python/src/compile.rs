@@ -23,6 +23,10 @@ pub(crate) struct Options {
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
     pub(crate) boundscheck: bool,
+    /// `forceobj=True`: object mode only.
+    pub(crate) forceobj: bool,
+    /// `nopython=False`: object mode when nopython typing fails.
+    pub(crate) fallback: bool,
     /// Declared variable types (`locals={'x': float32}`).
     pub(crate) locals: HashMap<String, Type>,
     pub(crate) raw: Vec<(String, String)>,
@@ -67,7 +71,11 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
-        Ok(Options { boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let fallback = match d.get_item("nopython")? {
+            Some(v) if !v.is_none() => !v.is_truthy()?,
+            _ => false,
+        };
+        Ok(Options { forceobj: get_bool("forceobj")?, fallback, boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -106,7 +114,7 @@ pub(crate) fn diagnostic_error(py: Python<'_>, d: &Diagnostic, file: &SourceFile
     }
 }
 
-fn internal_error(py: Python<'_>, what: &str, msg: String) -> PyErr {
+pub(crate) fn internal_error(py: Python<'_>, what: &str, msg: String) -> PyErr {
     let text = format!("{what}: {msg}\n  = help: this is a bug in rumbo; please report it with the function that triggered it");
     match errors_module(py).and_then(|m| m.getattr("InternalError")).and_then(|c| c.call1((text,))) {
         Ok(exc) => PyErr::from_value(exc),
@@ -206,7 +214,7 @@ impl CallResolver for Resolver<'_> {
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_SYMBOLS: Once = Once::new();
 
-fn symbol_for(name: &str) -> String {
+pub(crate) fn symbol_for(name: &str) -> String {
     let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     format!("rumbo.{clean}.{}", NEXT_SYMBOL.fetch_add(1, Ordering::Relaxed))
 }

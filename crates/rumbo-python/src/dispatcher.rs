@@ -4,6 +4,7 @@
 
 use crate::compile::{compile_specialization, Options, Source};
 use crate::exceptions::to_pyerr;
+use crate::objmode::{compile_objmode, ObjCompiled};
 use crate::values::{box_value, conversion_cost, typeof_value, unbox, Slot};
 use arc_swap::ArcSwap;
 use pyo3::exceptions::PyTypeError;
@@ -93,6 +94,11 @@ pub struct Dispatcher {
     /// Argument types being compiled right now (recursion guard).
     pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
     compile_disabled: AtomicBool,
+    /// The object-mode code, once compiled (forceobj, or a fallback).
+    objmode: Mutex<Option<Arc<ObjCompiled>>>,
+    /// Argument types whose nopython compilation failed (nopython=False).
+    fallback_types: Mutex<Vec<Vec<Type>>>,
+    fallback_warned: AtomicBool,
 }
 
 struct SendPtr<T>(T);
@@ -252,6 +258,26 @@ impl Dispatcher {
         Ok(None)
     }
 
+    /// The object-mode code, compiled on first use.
+    pub(crate) fn objmode_code(&self, py: Python<'_>) -> PyResult<Arc<ObjCompiled>> {
+        if let Some(c) = self.objmode.lock().unwrap().as_ref() {
+            return Ok(c.clone());
+        }
+        let c = compile_objmode(py, self)?;
+        *self.objmode.lock().unwrap() = Some(c.clone());
+        Ok(c)
+    }
+
+    /// Runs a call in object mode after nopython compilation failed with
+    /// `err`, warning (once per function) why.
+    fn fall_back(&self, py: Python<'_>, err: PyErr, bound: &[Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        let code = self.objmode_code(py)?;
+        if !self.fallback_warned.swap(true, Ordering::Relaxed) {
+            crate::objmode::warn_fallback(py, &self.name, &err)?;
+        }
+        code.call(py, bound)
+    }
+
     /// A TypingError pointing at the parameter whose argument has no compiled type.
     fn argument_type_error(&self, py: Python<'_>, index: usize, tname: &str) -> PyErr {
         let src = match crate::compile::source_of(py, self) {
@@ -349,6 +375,9 @@ impl Dispatcher {
             source: Mutex::new(None),
             in_progress: Mutex::new(vec![]),
             compile_disabled: AtomicBool::new(false),
+            objmode: Mutex::new(None),
+            fallback_types: Mutex::new(vec![]),
+            fallback_warned: AtomicBool::new(false),
         })
     }
 
@@ -356,6 +385,10 @@ impl Dispatcher {
     fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
+        if this.options.forceobj {
+            let bound = this.bind_args(py, args, kwargs)?;
+            return this.objmode_code(py)?.call(py, &bound);
+        }
         if kwargs.is_none() {
             if let Some(r) = this.fast_call(py, args)? {
                 return Ok(r);
@@ -371,11 +404,25 @@ impl Dispatcher {
                     if this.compile_disabled.load(Ordering::Relaxed) {
                         return Err(PyTypeError::new_err(format!("No matching definition for argument type(s) {tname}")));
                     }
-                    return Err(this.argument_type_error(py, i, &tname));
+                    let err = this.argument_type_error(py, i, &tname);
+                    if this.options.fallback {
+                        return this.fall_back(py, err, &bound);
+                    }
+                    return Err(err);
                 }
             }
         }
-        let spec = Self::specialization_for(slf, &types)?;
+        if this.options.fallback && this.fallback_types.lock().unwrap().contains(&types) {
+            return this.objmode_code(py)?.call(py, &bound);
+        }
+        let spec = match Self::specialization_for(slf, &types) {
+            Ok(s) => s,
+            Err(err) if this.options.fallback && crate::objmode::is_typing_failure(py, &err) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return this.fall_back(py, err, &bound);
+            }
+            Err(err) => return Err(err),
+        };
         let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
         let mut starts: Vec<usize> = Vec::with_capacity(spec.arg_leaves);
         for (a, t) in bound.iter().zip(&spec.arg_types) {
@@ -422,6 +469,20 @@ impl Dispatcher {
             d.set_item("ir", &s.ir)?;
             d.set_item("annotations", s.annotations.clone())?;
             d.set_item("wrapper_address", s.wrapper as usize)?;
+            out.append(d)?;
+        }
+        if let Some(c) = self.objmode.lock().unwrap().as_ref() {
+            let nargs = c.ir_params;
+            let d = PyDict::new(py);
+            d.set_item("args", vec!["pyobject"; nargs])?;
+            d.set_item("ret", "pyobject")?;
+            d.set_item("symbol", &c.symbol)?;
+            d.set_item("llvm", &c.llvm)?;
+            d.set_item("ir", &c.ir)?;
+            let ann: Vec<(u32, String, String)> = c.variables.iter().map(|(l, v)| (*l, v.clone(), "pyobject".to_string())).collect();
+            d.set_item("annotations", ann)?;
+            d.set_item("wrapper_address", 0)?;
+            d.set_item("objmode", true)?;
             out.append(d)?;
         }
         Ok(out)

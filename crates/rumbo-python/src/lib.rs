@@ -8,6 +8,8 @@ mod exceptions;
 mod frontend;
 mod globals;
 mod ndarray;
+mod objmode;
+mod objmode_rt;
 mod values;
 
 use pyo3::prelude::*;

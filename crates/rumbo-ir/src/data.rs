@@ -1,4 +1,4 @@
-use rumbo_syntax::{BinOp, CmpOp, Constant, Span, UnaryOp};
+use rumbo_syntax::{BinOp, CmpOp, CompKind, Constant, Span, UnaryOp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Value(pub u32);
@@ -53,6 +53,8 @@ pub enum Inst {
 /// Instructions on Python objects that have no nopython meaning.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ObjInst {
+    /// The empty container a comprehension fills.
+    Empty(CompKind),
     List(Vec<Value>),
     Set(Vec<Value>),
     /// `{k: v, ...}`: keys and values in pairs.
@@ -82,7 +84,7 @@ impl ObjInst {
         match self {
             ObjInst::List(items) | ObjInst::Set(items) => items.clone(),
             ObjInst::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [*k, *v]).collect(),
-            ObjInst::Caught => vec![],
+            ObjInst::Caught | ObjInst::Empty(_) => vec![],
             ObjInst::ExcMatch { exc, class } => vec![*exc, *class],
             ObjInst::WithEnter(m) => vec![*m],
             ObjInst::WithExit { exit, exc } => std::iter::once(*exit).chain(*exc).collect(),
@@ -98,7 +100,7 @@ impl ObjInst {
         match self {
             ObjInst::List(items) | ObjInst::Set(items) => items.iter_mut().collect(),
             ObjInst::Dict(pairs) => pairs.iter_mut().flat_map(|(k, v)| [k, v]).collect(),
-            ObjInst::Caught => vec![],
+            ObjInst::Caught | ObjInst::Empty(_) => vec![],
             ObjInst::ExcMatch { exc, class } => vec![exc, class],
             ObjInst::WithEnter(m) => vec![m],
             ObjInst::WithExit { exit, exc } => std::iter::once(exit).chain(exc.as_mut()).collect(),
@@ -118,7 +120,7 @@ impl ObjInst {
             ObjInst::Dict(_) => ("`dict literal`", "use a tuple, or a NumPy array"),
             ObjInst::Caught | ObjInst::ExcMatch { .. } => ("`try statement`", "move this part out of the compiled function"),
             ObjInst::WithEnter(_) | ObjInst::WithExit { .. } => ("`with statement`", "move this part out of the compiled function"),
-            ObjInst::Append { .. } | ObjInst::DictSet { .. } => ("comprehensions", "write the loop out explicitly"),
+            ObjInst::Empty(_) | ObjInst::Append { .. } | ObjInst::DictSet { .. } => ("comprehensions", "write the loop out explicitly"),
             ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } => ("`del statement`", "see rumbo's supported-features table"),
             ObjInst::SetAttr { .. } => ("assigning attributes", "return the value instead"),
         }

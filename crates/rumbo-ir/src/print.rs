@@ -69,6 +69,7 @@ fn obj_text(o: &ObjInst) -> String {
             format!("dict {{{}}}", items.join(", "))
         }
         ObjInst::Caught => "caught".into(),
+        ObjInst::Empty(k) => format!("empty {k:?}"),
         ObjInst::ExcMatch { exc, class } => format!("excmatch {}, {}", v(exc), v(class)),
         ObjInst::WithEnter(m) => format!("with_enter {}", v(m)),
         ObjInst::WithExit { exit, exc } => format!("with_exit {}({})", v(exit), exc.map(|e| v(&e)).unwrap_or_default()),

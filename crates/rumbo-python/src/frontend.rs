@@ -170,7 +170,7 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
             }
             ExprKind::Dict { keys: keys.iter().map(expr).collect::<PyResult<_>>()?, values: exprs(node, "values")? }
         }
-        "ListComp" | "SetComp" | "DictComp" => {
+        "ListComp" | "SetComp" | "DictComp" | "GeneratorExp" => {
             let mut generators = vec![];
             for g in list(node, "generators")? {
                 if g.getattr("is_async")?.is_truthy()? {
@@ -181,6 +181,7 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
             let (kind, elt, key) = match name.as_str() {
                 "ListComp" => (CompKind::List, boxed(node, "elt")?, None),
                 "SetComp" => (CompKind::Set, boxed(node, "elt")?, None),
+                "GeneratorExp" => (CompKind::Generator, boxed(node, "elt")?, None),
                 _ => (CompKind::Dict, boxed(node, "value")?, Some(boxed(node, "key")?)),
             };
             ExprKind::Comprehension { kind, elt, key, generators }

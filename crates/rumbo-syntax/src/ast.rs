@@ -155,6 +155,8 @@ pub enum CompKind {
     List,
     Set,
     Dict,
+    /// A generator expression, evaluated eagerly into a list it iterates.
+    Generator,
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.

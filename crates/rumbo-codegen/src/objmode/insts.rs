@@ -5,7 +5,7 @@ use super::{ObjConst, ObjEmitter};
 use crate::func::{e, R};
 use inkwell::values::PointerValue;
 use rumbo_ir::{Inst, ObjInst, Value};
-use rumbo_syntax::{BinOp, CmpOp, UnaryOp};
+use rumbo_syntax::{BinOp, CmpOp, CompKind, UnaryOp};
 
 /// Operator numbers shared with rumbo-python's `rumbo_obj_binary`.
 pub(super) fn binop_id(op: BinOp) -> u64 {
@@ -218,6 +218,14 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
 
     fn emit_obj(&mut self, v: Value, o: &ObjInst, line: u32) -> R<()> {
         match o {
+            ObjInst::Empty(kind) => {
+                let k = match kind {
+                    CompKind::Set => BUILD_SET,
+                    CompKind::Dict => BUILD_DICT,
+                    CompKind::List | CompKind::Generator => BUILD_LIST,
+                };
+                self.build(v, k, &[], line)?
+            }
             ObjInst::List(items) => self.build(v, BUILD_LIST, items, line)?,
             ObjInst::Set(items) => self.build(v, BUILD_SET, items, line)?,
             ObjInst::Dict(pairs) => {

@@ -237,13 +237,8 @@ impl Lowerer {
         generators: &[Generator],
         span: Span,
     ) -> Result<Value, Diagnostic> {
-        let result = match kind {
-            CompKind::List => ObjInst::List(vec![]),
-            CompKind::Set => ObjInst::Set(vec![]),
-            CompKind::Dict => ObjInst::Dict(vec![]),
-        };
         let hidden = format!(".comp{}", self.func.values.len());
-        let container = self.emit(Inst::Obj(result), span);
+        let container = self.emit(Inst::Obj(ObjInst::Empty(kind)), span);
         self.locals.insert(hidden.clone());
         self.def_var(&hidden, container);
         let renames_before = self.renames.len();
@@ -251,7 +246,11 @@ impl Lowerer {
         self.renames.truncate(renames_before);
         result?;
         let b = self.cur();
-        Ok(self.read_var(&hidden, b, span))
+        let filled = self.read_var(&hidden, b, span);
+        Ok(match kind {
+            CompKind::Generator => self.emit(Inst::GetIter(filled), span),
+            _ => filled,
+        })
     }
 
     fn comprehension_loops(

@@ -74,6 +74,8 @@ pub enum ObjInst {
     Append { container: Value, item: Value },
     DictSet { container: Value, key: Value, item: Value },
     DelItem { value: Value, index: Value },
+    /// `del name`: reads the variable (an unbound one raises); it is unbound after.
+    Unbind(Value),
     DelAttr { value: Value, attr: String },
     SetAttr { value: Value, attr: String, item: Value },
 }
@@ -91,7 +93,7 @@ impl ObjInst {
             ObjInst::Append { container, item } => vec![*container, *item],
             ObjInst::DictSet { container, key, item } => vec![*container, *key, *item],
             ObjInst::DelItem { value, index } => vec![*value, *index],
-            ObjInst::DelAttr { value, .. } => vec![*value],
+            ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![*value],
             ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
         }
     }
@@ -107,7 +109,7 @@ impl ObjInst {
             ObjInst::Append { container, item } => vec![container, item],
             ObjInst::DictSet { container, key, item } => vec![container, key, item],
             ObjInst::DelItem { value, index } => vec![value, index],
-            ObjInst::DelAttr { value, .. } => vec![value],
+            ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![value],
             ObjInst::SetAttr { value, item, .. } => vec![value, item],
         }
     }
@@ -121,7 +123,7 @@ impl ObjInst {
             ObjInst::Caught | ObjInst::ExcMatch { .. } => ("`try statement`", "move this part out of the compiled function"),
             ObjInst::WithEnter(_) | ObjInst::WithExit { .. } => ("`with statement`", "move this part out of the compiled function"),
             ObjInst::Empty(_) | ObjInst::Append { .. } | ObjInst::DictSet { .. } => ("comprehensions", "write the loop out explicitly"),
-            ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } => ("`del statement`", "see rumbo's supported-features table"),
+            ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } | ObjInst::Unbind(_) => ("`del statement`", "see rumbo's supported-features table"),
             ObjInst::SetAttr { .. } => ("assigning attributes", "return the value instead"),
         }
     }

@@ -76,6 +76,7 @@ fn obj_text(o: &ObjInst) -> String {
         ObjInst::Append { container, item } => format!("append {}, {}", v(container), v(item)),
         ObjInst::DictSet { container, key, item } => format!("dictset {}[{}] = {}", v(container), v(key), v(item)),
         ObjInst::DelItem { value, index } => format!("delitem {}[{}]", v(value), v(index)),
+        ObjInst::Unbind(x) => format!("unbind {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),
         ObjInst::SetAttr { value, attr, item } => format!("setattr {}.{attr} = {}", v(value), v(item)),
     }

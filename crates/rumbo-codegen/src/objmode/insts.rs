@@ -275,6 +275,9 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let s = self.call_i("PyObject_DelItem", "ipp", &[c.into(), k.into()])?;
                 self.check_status(s, line)?;
             }
+            ObjInst::Unbind(x) => {
+                self.obj(*x, line)?;
+            }
             ObjInst::DelAttr { value, attr } => {
                 let c = self.obj(*value, line)?;
                 let n = self.name_const(attr)?;

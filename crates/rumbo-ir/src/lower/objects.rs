@@ -195,8 +195,9 @@ impl Lowerer {
     pub(super) fn delete(&mut self, target: &Expr) -> Result<(), Diagnostic> {
         match &target.kind {
             ExprKind::Name(name) => {
-                // (CPython raises UnboundLocalError for `del` of an unbound name; this does not.)
                 let name = self.local_name(name);
+                let current = self.lower_expr(target)?;
+                self.emit(Inst::Obj(ObjInst::Unbind(current)), target.span);
                 let undef = self.emit(Inst::Undef(name.clone()), target.span);
                 self.def_var(&name, undef);
             }

@@ -1,6 +1,7 @@
 """Run the rumbo benchmarks: every bench/bench_*.py module's run(args).
 
     .venv/bin/python bench/run.py [--quick] [--only NAME] [--scale X] [--kernel NAME]
+                                  [--parallel-case NAME]
 
 Writes bench/results/latest.md (Markdown table) and bench/results/latest.json
 (bench_kernels also writes kernels.md, kernels.json and kernels.png).
@@ -48,6 +49,9 @@ def parse_args(argv=None):
                    help="bench_kernels: run only this kernel (repeatable)")
     p.add_argument("--no-parallel", action="store_true",
                    help="bench_kernels: skip the parallel=True variants")
+    p.add_argument("--parallel-case", metavar="NAME", action="append",
+                   help="bench_parallel: run only this case (repeatable: softmax7, softmax8, "
+                        "seed7, seed8, bs_arrays, bs_prange, jacobi, nbody)")
     p.add_argument("--out", default=RESULTS_DIR, help="results directory (default bench/results)")
     return p.parse_args(argv)
 

@@ -1857,3 +1857,16 @@ def test_softmax_example():
     e = np.exp(z[::-3])
     assert float(np.max(np.abs(got - e / np.sum(e)) / (e / np.sum(e)))) < 1e-12
     assert len(mod.softmax_optimized.signatures) == 1
+
+
+@pytest.mark.parametrize("shape", [(5,), (1,), (3, 7), (1, 1)])
+def test_method_call_on_an_expression_keeps_it_alive(shape):
+    # `(expr).sum()`: the bound method holds no reference, so the expression's
+    # array must live until the call (it was freed at the attribute lookup).
+    @njit
+    def f(a):
+        return (a * a + 1.0).sum()
+
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    for _ in range(50):
+        assert f(a) == (a * a + 1.0).sum()

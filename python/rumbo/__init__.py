@@ -19,10 +19,10 @@ from .types import (  # noqa: F401
 
 __version__ = "0.1.0"
 
-#: Loops written with `prange` run serially until the parallel backend lands.
-prange = range
+from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads
 
-__all__ = ["jit", "njit", "prange", "types", "errors", "config", "typeof"]
+__all__ = ["jit", "njit", "prange", "types", "errors", "config", "typeof",
+           "get_num_threads", "set_num_threads", "get_thread_id"]
 
 
 def typeof(value):

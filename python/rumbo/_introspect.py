@@ -268,6 +268,11 @@ def _print_dumps(info):
                 print(f"rumbo array-opt stats: {sig}: {line}", file=out)
         else:
             print(f"rumbo array-opt stats: {sig}: no array expressions fused", file=out)
+        for line, _kind, text in info.get("parallel") or []:
+            print(f"rumbo parallel stats: {sig}: line {line}: {text}", file=out)
+    level = _parallel_level()
+    if level and info.get("parallel") is not None and info.get("symbol"):
+        parallel_diagnostics(info["py_func"], info["symbol"], level, file=out)
     for flag, key, title in (
         ("DUMP_LLVM", "llvm", "LLVM DUMP"),
         ("DUMP_OPTIMIZED", "optimized", "OPTIMIZED DUMP"),
@@ -278,3 +283,69 @@ def _print_dumps(info):
             print(info[key], end="" if info[key].endswith("\n") else "\n", file=out)
             print("=" * 80, file=out)
     out.flush()
+
+
+def _parallel_level():
+    import os
+
+    for name in ("RUMBO_PARALLEL_DIAGNOSTICS", "NUMBA_PARALLEL_DIAGNOSTICS"):
+        v = os.environ.get(name, "").strip()
+        if v and v != "0":
+            try:
+                return max(1, min(4, int(v)))
+            except ValueError:
+                return 1
+    return 0
+
+
+def parallel_diagnostics(py_func, symbol, level=1, file=None):
+    """Numba's parallel diagnostics report for one specialization: the source with
+    its loops numbered, then what became of each (levels 1 to 4 add detail)."""
+    out = file or sys.stdout
+    from . import _core
+
+    parallel, rows = _core.parallel_report(symbol)
+    name = py_func.__name__
+    code = py_func.__code__
+    where = f"{code.co_filename} ({code.co_firstlineno})"
+    print(_banner(f" Parallel Accelerator Optimizing:  Function {name}, {where} "), file=out)
+    if not parallel:
+        print("Function was not compiled with parallel=True: no parallel transforms.", file=out)
+        return
+    ids = {}
+    for k, (line, kind, text) in enumerate(rows):
+        ids.setdefault(line, []).append(k)
+    print(f"\nParallel loop listing for  Function {name}, {where}", file=out)
+    try:
+        import linecache
+
+        first = code.co_firstlineno
+        lines = []
+        n = first
+        while True:
+            text = linecache.getline(code.co_filename, n)
+            if not text or (n > first + 1 and text.strip() and not text[0].isspace() and not text.startswith("@")):
+                break
+            lines.append((n, text.rstrip("\n")))
+            n += 1
+        width = max([len(t) for _, t in lines] + [38]) + 2
+        print("-" * width + "|loop #ID", file=out)
+        for n, text in lines:
+            tag = ", ".join(f"#{k}" for k in ids.get(n, []))
+            print(f"{text}{'-' * (width - len(text))}| {tag}" if tag else f"{text:<{width}}|", file=out)
+    except OSError:
+        pass
+    print(_banner(" After Optimization "), file=out)
+    if not rows:
+        print("No parallel loops or array expressions were found.", file=out)
+    for k, (line, kind, text) in enumerate(rows):
+        serial = "serial" in text.split(";")[0]
+        head = f"Parallel region {k}:" if not serial else f"Loop #{k} (line {line}):"
+        print(head, file=out)
+        print(f"+--{k} ({'serial' if serial else 'parallel'})", file=out)
+        if level >= 2 or serial:
+            print(f"   line {line}: {text}", file=out)
+    if level >= 3:
+        print(_banner(" Loop invariant code motion "), file=out)
+        print("LLVM's loop passes hoist invariant code in every outlined region (see inspect_llvm()).", file=out)
+    print("-" * 80, file=out)

@@ -18,6 +18,15 @@ def _flag(name):
 DISABLE_JIT = _flag("DISABLE_JIT")
 OPT = int(_env("OPT", "3"))
 
+# -- Threads: the pool's size is fixed at the first parallel region (runtime reads the
+# same variables). rumbo has one threading layer (a rayon pool); THREADING_LAYER is
+# accepted for Numba compatibility ('default', 'safe', 'forksafe', 'threadsafe',
+# 'omp', 'tbb', 'workqueue' all mean it).
+NUMBA_NUM_THREADS = int(_env("NUM_THREADS", "0") or 0) or (os.cpu_count() or 1)
+NUMBA_DEFAULT_NUM_THREADS = os.cpu_count() or 1
+THREADING_LAYER = _env("THREADING_LAYER", "default")
+THREADING_LAYER_PRIORITY = ["tbb", "omp", "workqueue"]
+
 # -- Debugging surface: stage dumps printed on stdout as each specialization compiles
 # (rumbo._introspect formats them). Assigning one of these (`rumbo.config.DUMP_IR = True`)
 # tells the compiler at once; `reload_config()` reads the environment again.

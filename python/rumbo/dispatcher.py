@@ -85,6 +85,19 @@ class Dispatcher(_core.Dispatcher):
         want = tuple(str(t) for t in signature)
         return [s for s in specs if tuple(s["args"]) == want]
 
+    def parallel_diagnostics(self, signature=None, level=1):
+        """Prints what parallel=True did to each specialization (Numba's report:
+        the loops numbered in the source, then each one parallel or serial and why)."""
+        from ._introspect import parallel_diagnostics
+
+        if not 1 <= int(level) <= 4:
+            raise ValueError("level must be between 1 and 4")
+        specs = self._select(signature)
+        if not specs:
+            raise ValueError("no compiled specialization: call the function first")
+        for s in specs:
+            parallel_diagnostics(self.py_func, s["symbol"], int(level))
+
     def inspect_types(self, file=None, signature=None, pretty=False, style="default", **kwargs):
         """Prints the source with the type of every variable, per specialization (or for
         `signature`, a tuple of argument types). With `pretty=True` returns an object that

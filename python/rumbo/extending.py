@@ -5,20 +5,27 @@ implementation registered for a NumPy function or an array method is compiled
 for the argument types of each call site, like any jitted function."""
 
 import sys
+import threading
 
 # id(numpy function) -> (the function, its implementation dispatcher)
 _IMPLEMENTATIONS = {}
 # array method name -> implementation dispatcher
 _ARRAY_METHODS = {}
 _loaded = False
+_load_lock = threading.RLock()
 
 
 def _load_library():
-    """Imports rumbo's NumPy implementations once NumPy is in use."""
+    """Imports rumbo's NumPy implementations once NumPy is in use. Under a lock:
+    a second thread compiling meanwhile must wait for every registration."""
     global _loaded
-    if not _loaded and "numpy" in sys.modules:
-        _loaded = True
-        from . import np as _np  # noqa: F401  (registers on import)
+    if _loaded or "numpy" not in sys.modules:
+        return
+    with _load_lock:
+        if not _loaded:
+            from . import np as _np  # noqa: F401  (registers on import)
+
+            _loaded = True
 
 
 def _compiled(func):

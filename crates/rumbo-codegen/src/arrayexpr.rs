@@ -31,9 +31,42 @@ pub(crate) fn is_elementwise(func: &Function, typed: &TypedFunction, v: Value) -
     }
 }
 
-/// `np.sum(expr)` that typing marked for fusion with its argument.
+/// `np.sum(expr)` that typing marked for fusion with its argument, or (with
+/// parallel=True) a whole-array sum/prod/min/max/mean rumbo-passes retargeted.
 pub(crate) fn is_fused_reduction(typed: &TypedFunction, v: Value) -> bool {
-    matches!(typed.calls.get(&v).map(|c| &c.kind), Some(CallKind::Builtin(n)) if n == "numpy.sum_fused")
+    fused_reduction_op(typed, v).is_some()
+}
+
+/// How a fused reduction folds its elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    Sum,
+    Prod,
+    Min,
+    Max,
+    Mean,
+}
+
+pub(crate) fn fused_reduction_op(typed: &TypedFunction, v: Value) -> Option<Fold> {
+    let Some(CallKind::Builtin(n)) = typed.calls.get(&v).map(|c| &c.kind) else { return None };
+    Some(match n.as_str() {
+        "numpy.sum_fused" => Fold::Sum,
+        "numpy.prod_fused" => Fold::Prod,
+        "numpy.min_fused" => Fold::Min,
+        "numpy.max_fused" => Fold::Max,
+        "numpy.mean_fused" => Fold::Mean,
+        _ => return None,
+    })
+}
+
+/// The array a fused reduction reads: its argument, or a method's receiver (`a.sum()`).
+pub(crate) fn reduction_operand(func: &Function, v: Value) -> Option<Value> {
+    let Some(Inst::Call { func: callee, args, .. }) = func.inst(v) else { return None };
+    match (args.first(), func.inst(*callee)) {
+        (Some(a), _) => Some(*a),
+        (None, Some(Inst::GetAttr { value, .. })) => Some(*value),
+        _ => None,
+    }
 }
 
 fn operands(func: &Function, v: Value) -> Vec<Value> {
@@ -108,6 +141,12 @@ pub(crate) fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<Strin
         ));
     }
     out
+}
+
+/// The leaves with their values replaced by `values` (the same values as
+/// seen inside a chunk function of a pooled loop).
+fn relocated<'ctx>(leaves: &[Leaf<'ctx>], values: &[BasicValueEnum<'ctx>]) -> Vec<Leaf<'ctx>> {
+    leaves.iter().zip(values).map(|(l, v)| Leaf { t: l.t.clone(), value: *v }).collect()
 }
 
 /// An expression tree of one fused loop.
@@ -247,18 +286,53 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Adds one element of the expression to the sum's accumulator (reassociation
     /// only: NumPy's sum reorders too).
-    fn accumulate(&mut self, tree: &Node, leaves: &[Leaf<'ctx>], ptrs: &[Option<PointerValue<'ctx>>], ret: &Type, acc: PointerValue<'ctx>) -> R<()> {
+    fn accumulate(&mut self, tree: &Node, leaves: &[Leaf<'ctx>], ptrs: &[Option<PointerValue<'ctx>>], ret: &Type, acc: PointerValue<'ctx>, fold: Fold) -> R<()> {
         let x = self.eval_node(tree, leaves, ptrs)?;
         let xt = self.node_type(tree, leaves);
         let x = self.cast(x, &xt, ret)?;
         let acc_t = crate::types::llvm_type(self.ctx, ret);
         let cur = self.b.build_load(acc_t, acc, "acc").map_err(e)?;
-        let fastmath = self.opts.fastmath;
-        self.opts.fastmath = true;
-        let sum = self.arith(BinOp::Add, cur, x, ret);
-        self.opts.fastmath = fastmath;
-        self.b.build_store(acc, sum?).map_err(e)?;
+        let folded = self.fold_step(fold, cur, x, ret)?;
+        self.b.build_store(acc, folded).map_err(e)?;
         Ok(())
+    }
+
+    /// One step of a reduction (reassociation allowed: NumPy's own reductions reorder).
+    pub(crate) fn fold_step(&mut self, fold: Fold, acc: BasicValueEnum<'ctx>, x: BasicValueEnum<'ctx>, t: &Type) -> R<BasicValueEnum<'ctx>> {
+        let name = match (fold, t) {
+            (Fold::Sum | Fold::Mean | Fold::Prod, _) => {
+                let fastmath = self.opts.fastmath;
+                self.opts.fastmath = true;
+                let op = if fold == Fold::Prod { BinOp::Mult } else { BinOp::Add };
+                let r = self.arith(op, acc, x, t);
+                self.opts.fastmath = fastmath;
+                return r;
+            }
+            // NaN wins, as in NumPy.
+            (Fold::Min, Type::Float { .. }) => "llvm.minimum",
+            (Fold::Max, Type::Float { .. }) => "llvm.maximum",
+            (Fold::Min, Type::Int { signed: true, .. }) => "llvm.smin",
+            (Fold::Max, Type::Int { signed: true, .. }) => "llvm.smax",
+            (Fold::Min, _) => "llvm.umin",
+            (Fold::Max, _) => "llvm.umax",
+        };
+        self.call_intrinsic(name, &[acc, x])
+    }
+
+    /// The value a reduction starts from (and each chunk of a pooled one).
+    pub(crate) fn fold_identity(&self, fold: Fold, t: &Type) -> BasicValueEnum<'ctx> {
+        let lt = crate::types::llvm_type(self.ctx, t);
+        match (fold, t) {
+            (Fold::Sum | Fold::Mean, _) => lt.const_zero(),
+            (Fold::Prod, Type::Float { .. }) => lt.into_float_type().const_float(1.0).into(),
+            (Fold::Prod, _) => lt.into_int_type().const_int(1, false).into(),
+            (Fold::Min, Type::Float { .. }) => lt.into_float_type().const_float(f64::INFINITY).into(),
+            (Fold::Max, Type::Float { .. }) => lt.into_float_type().const_float(f64::NEG_INFINITY).into(),
+            (Fold::Min, Type::Int { signed: true, bits }) => lt.into_int_type().const_int((1u64 << (bits - 1)) - 1, false).into(),
+            (Fold::Max, Type::Int { signed: true, bits }) => lt.into_int_type().const_int(1u64 << (bits - 1), false).into(),
+            (Fold::Min, _) => lt.into_int_type().const_all_ones().into(),
+            (Fold::Max, _) => lt.const_zero(),
+        }
     }
 
     /// Element pointers of the array leaves at flat index `i` (C strides).
@@ -306,14 +380,24 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_conditional_branch(same, flat_bb, general_bb).map_err(e)?;
             self.b.position_at_end(flat_bb);
             let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
-            self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-                let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
-                let x = em.eval_node(&tree, &leaves, &ptrs)?;
+            let element = |em: &mut Self, i: IntValue<'ctx>, leaves: &[Leaf<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
+                let ptrs = em.flat_leaf_ptrs(leaves, i)?;
+                let x = em.eval_node(&tree, leaves, &ptrs)?;
                 let off = em.b.build_int_mul(i, out_size, "ooff").map_err(e)?;
                 // SAFETY of the GEP: i < nitems of the output.
                 let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
                 em.store_element(p, x, out_dtype)
-            })?;
+            };
+            if self.opts.parallel {
+                let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+                captured.push(out_data.into());
+                self.pooled_loop(total, self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false), &captured, None, &mut |em: &mut Self, i, caps, _| {
+                    let local = relocated(&leaves, caps);
+                    element(em, i, &local, caps[leaves.len()].into_pointer_value())
+                })?;
+            } else {
+                self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| element(em, i, &leaves, out_data))?;
+            }
             self.b.build_unconditional_branch(done_bb).map_err(e)?;
             self.b.position_at_end(general_bb);
             self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
@@ -328,9 +412,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         result
     }
 
-    /// `np.sum(expr)`: the expression evaluated element by element into an
-    /// accumulator (reassociation allowed, as NumPy's own sum reorders), no array made.
-    pub(crate) fn emit_fused_sum(&mut self, v: Value, arg: Value) -> R<BasicValueEnum<'ctx>> {
+    /// `np.sum(expr)` (and with parallel=True `prod`/`min`/`max`/`mean` of a
+    /// whole array): the expression evaluated element by element into an
+    /// accumulator (reassociation allowed, as NumPy's own reductions reorder), no array made.
+    pub(crate) fn emit_fused_reduce(&mut self, v: Value, arg: Value, fold: Fold) -> R<BasicValueEnum<'ctx>> {
         let ret = self.ty(v).clone();
         let mut leaves = vec![];
         let tree = if self.fused.contains(&arg) {
@@ -339,48 +424,85 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             leaves.push(Leaf { t: self.ty(arg).clone(), value: self.val(arg) });
             Node::Leaf(0)
         };
-        let Type::Array { ndim, .. } = self.ty(arg).clone() else { return Err("internal: sum of non-array".into()) };
+        let Type::Array { ndim, .. } = self.ty(arg).clone() else { return Err("internal: reduction of non-array".into()) };
         let n = ndim as usize;
         let i64t = self.ctx.i64_type();
-        let one = i64t.const_int(1, false);
         let arrays = Self::array_leaves(&leaves);
         let dims = self.broadcast_shape(&arrays, n)?;
-        let acc_t = crate::types::llvm_type(self.ctx, &ret);
-        let acc = self.alloca(acc_t, "sum.acc")?;
-        self.b.build_store(acc, acc_t.const_zero()).map_err(e)?;
-        let saved = self.opts.numpy_errors;
-        self.opts.numpy_errors = true;
-        let eff = self.broadcast_strides(&arrays, n)?;
-        let flat = self.flat_condition(&leaves, &arrays, &dims)?;
-        let flat_bb = self.ctx.append_basic_block(self.llfn, "sum.flat");
-        let nested_bb = self.ctx.append_basic_block(self.llfn, "sum.nested");
-        let done_bb = self.ctx.append_basic_block(self.llfn, "sum.done");
-        self.b.build_conditional_branch(flat, flat_bb, nested_bb).map_err(e)?;
-        self.b.position_at_end(flat_bb);
-        let mut total = one;
+        let mut total = i64t.const_int(1, false);
         for d in &dims {
             total = self.b.build_int_mul(total, *d, "total").map_err(e)?;
         }
-        let r_flat = self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
-            let ptrs = em.flat_leaf_ptrs(&leaves, i)?;
-            em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
-        });
-        if let Err(err) = r_flat {
-            self.opts.numpy_errors = saved;
-            return Err(err);
+        if matches!(fold, Fold::Min | Fold::Max) {
+            let empty = self.b.build_int_compare(IntPredicate::EQ, total, i64t.const_zero(), "empty").map_err(e)?;
+            let what = if fold == Fold::Min { "minimum" } else { "maximum" };
+            self.raise_if(empty, BuiltinExc::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+        }
+        let acc_t = crate::types::llvm_type(self.ctx, &ret);
+        let acc = self.alloca(acc_t, "red.acc")?;
+        self.b.build_store(acc, self.fold_identity(fold, &ret)).map_err(e)?;
+        let saved = self.opts.numpy_errors;
+        self.opts.numpy_errors = true;
+        let result = self.fold_loops(&tree, &leaves, &arrays, &dims, total, &ret, acc, fold);
+        self.opts.numpy_errors = saved;
+        result?;
+        let folded = self.b.build_load(acc_t, acc, "reduced").map_err(e)?;
+        if fold != Fold::Mean {
+            return Ok(folded);
+        }
+        let count = self.b.build_signed_int_to_float(total, acc_t.into_float_type(), "count").map_err(e)?;
+        Ok(self.b.build_float_div(folded.into_float_value(), count, "mean").map_err(e)?.into())
+    }
+
+    /// The loops of a fused reduction: flat (pooled with parallel=True) when the
+    /// operands are contiguous with the same shape, nested with broadcast strides otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn fold_loops(
+        &mut self,
+        tree: &Node,
+        leaves: &[Leaf<'ctx>],
+        arrays: &[(usize, StructValue<'ctx>, usize)],
+        dims: &[IntValue<'ctx>],
+        total: IntValue<'ctx>,
+        ret: &Type,
+        acc: PointerValue<'ctx>,
+        fold: Fold,
+    ) -> R<()> {
+        let eff = self.broadcast_strides(arrays, dims.len())?;
+        let flat = self.flat_condition(leaves, arrays, dims)?;
+        let flat_bb = self.ctx.append_basic_block(self.llfn, "red.flat");
+        let nested_bb = self.ctx.append_basic_block(self.llfn, "red.nested");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "red.done");
+        self.b.build_conditional_branch(flat, flat_bb, nested_bb).map_err(e)?;
+        self.b.position_at_end(flat_bb);
+        if self.opts.parallel {
+            let captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+            let grain = self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false);
+            let pooled = self.pooled_loop(total, grain, &captured, Some((ret, fold)), &mut |em: &mut Self, i, caps, chunk_acc| {
+                let local = relocated(leaves, caps);
+                let ptrs = em.flat_leaf_ptrs(&local, i)?;
+                em.accumulate(tree, &local, &ptrs, ret, chunk_acc.expect("a reduction has an accumulator"), fold)
+            })?;
+            let part = pooled.expect("a reduction has a result");
+            let cur = self.b.build_load(crate::types::llvm_type(self.ctx, ret), acc, "cur").map_err(e)?;
+            let all = self.fold_step(fold, cur, part, ret)?;
+            self.b.build_store(acc, all).map_err(e)?;
+        } else {
+            self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| {
+                let ptrs = em.flat_leaf_ptrs(leaves, i)?;
+                em.accumulate(tree, leaves, &ptrs, ret, acc, fold)
+            })?;
         }
         self.b.build_unconditional_branch(done_bb).map_err(e)?;
         self.b.position_at_end(nested_bb);
         let mut idx = vec![];
-        let r = self.nest_indices(0, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
-            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), &arrays, &eff, idx)?;
-            em.accumulate(&tree, &leaves, &ptrs, &ret, acc)
-        });
-        self.opts.numpy_errors = saved;
-        r?;
+        self.nest_indices(0, dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, &eff, idx)?;
+            em.accumulate(tree, leaves, &ptrs, ret, acc, fold)
+        })?;
         self.b.build_unconditional_branch(done_bb).map_err(e)?;
         self.b.position_at_end(done_bb);
-        self.b.build_load(acc_t, acc, "sum").map_err(e)
+        Ok(())
     }
 
     /// `a op= b` on an array: the result computed as an expression, then written
@@ -467,9 +589,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         for d in (0..n.saturating_sub(1)).rev() {
             out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
         }
-        let mut idx: Vec<IntValue<'ctx>> = vec![];
-        self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
-            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, &eff, idx)?;
+        let element = |em: &mut Self, idx: &[IntValue<'ctx>], leaves: &[Leaf<'ctx>], arrays: &[(usize, StructValue<'ctx>, usize)], eff: &HashMap<usize, Vec<IntValue<'ctx>>>, out_strides: &[IntValue<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
+            let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, eff, idx)?;
             let x = em.eval_node(tree, leaves, &ptrs)?;
             let mut off = i64t.const_zero();
             for (d, i) in idx.iter().enumerate() {
@@ -479,7 +600,54 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             // SAFETY of the GEP: within the output's shape.
             let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
             em.store_element(p, x, out_dtype)
-        })
+        };
+        if !self.opts.parallel || n == 0 {
+            let mut idx: Vec<IntValue<'ctx>> = vec![];
+            return self.nest_indices(0, out_dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+                element(em, idx, leaves, arrays, &eff, &out_strides, out_data)
+            });
+        }
+        // Parallel: the outermost axis split over the pool. Everything the loop
+        // body reads travels in the chunk context: leaves, output, extents, strides.
+        let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
+        captured.push(out_data.into());
+        captured.extend(out_dims.iter().chain(&out_strides).map(|x| BasicValueEnum::from(*x)));
+        for (k, _, _) in arrays {
+            captured.extend(eff[k].iter().map(|x| BasicValueEnum::from(*x)));
+        }
+        let mut inner = i64t.const_int(1, false);
+        for d in &out_dims[1..] {
+            inner = self.b.build_int_mul(inner, *d, "inner").map_err(e)?;
+        }
+        let grain = self.rows_per_chunk(inner)?;
+        let nl = leaves.len();
+        self.pooled_loop(out_dims[0], grain, &captured, None, &mut |em: &mut Self, i, caps, _| {
+            let ints = |r: std::ops::Range<usize>| caps[r].iter().map(|x| x.into_int_value()).collect::<Vec<_>>();
+            let local = relocated(leaves, &caps[..nl]);
+            let local_arrays = Self::array_leaves(&local);
+            let (dims, strides) = (ints(nl + 1..nl + 1 + n), ints(nl + 1 + n..nl + 1 + 2 * n));
+            let mut local_eff = HashMap::new();
+            let mut at = nl + 1 + 2 * n;
+            for (k, _, _) in &local_arrays {
+                local_eff.insert(*k, ints(at..at + n));
+                at += n;
+            }
+            let out_data = caps[nl].into_pointer_value();
+            let mut idx = vec![i];
+            em.nest_indices(1, &dims, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+                element(em, idx, &local, &local_arrays, &local_eff, &strides, out_data)
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Rows of `inner` elements per chunk: at least one, and about the elementwise grain.
+    fn rows_per_chunk(&self, inner: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let one = i64t.const_int(1, false);
+        let safe = self.b.build_select(self.b.build_int_compare(IntPredicate::SLT, inner, one, "lt1").map_err(e)?, one, inner, "inner").map_err(e)?.into_int_value();
+        let rows = self.b.build_int_signed_div(i64t.const_int(crate::parallel::ELEMENTWISE_GRAIN, false), safe, "rows").map_err(e)?;
+        Ok(self.b.build_select(self.b.build_int_compare(IntPredicate::SLT, rows, one, "lt1").map_err(e)?, one, rows, "grain").map_err(e)?.into_int_value())
     }
 
     /// `for i in 0..n { body(i) }` in LLVM blocks; continues after the loop.

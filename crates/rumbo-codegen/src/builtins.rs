@@ -229,6 +229,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 };
                 self.build_struct(ret, &[start, stop, step])
             }
+            "threads.get_num_threads" | "threads.get_thread_id" => {
+                let i64t = self.ctx.i64_type();
+                let f = self.declare(&name.replace("threads.", "rumbo_"), i64t.fn_type(&[], false));
+                let r = self.b.build_call(f, &[], "n").map_err(e)?;
+                Ok(r.try_as_basic_value().basic().unwrap())
+            }
+            "threads.set_num_threads" => {
+                let f = self.declare("rumbo_set_num_threads", crate::func::native_fn_type(self.ctx, &[rumbo_types::I64]));
+                self.call_native(f, ret, &[vals[0]])
+            }
             "print" => self.print(vals, ats, ret),
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
@@ -480,9 +490,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// a log of zero), OverflowError('math range error') when a finite input
     /// overflows to infinity.
     pub(crate) fn checked_float_fn(&mut self, name: &str, t: &Type, vals: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
-        let r = match intrinsic_for(name) {
-            Some(intr) => self.call_intrinsic(intr, vals)?,
-            None => {
+        let libm_symbol = if *t == rumbo_types::F32 { format!("{}f", libm_name(name)) } else { libm_name(name).to_string() };
+        let r = match (self.vector_math_call(&libm_symbol, vals), intrinsic_for(name)) {
+            (Some(r), _) => r?,
+            (None, Some(intr)) => self.call_intrinsic(intr, vals)?,
+            (None, None) => {
                 let f = self.libm(libm_name(name), t, vals.len());
                 self.call_fn(f, vals)?
             }

@@ -40,6 +40,14 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) fused: std::collections::HashSet<Value>,
 }
 
+/// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
+pub(crate) struct SavedFunction<'ctx> {
+    llfn: FunctionValue<'ctx>,
+    alloca_block: BasicBlock<'ctx>,
+    exc_ptr: PointerValue<'ctx>,
+    at: Option<BasicBlock<'ctx>>,
+}
+
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
 pub(crate) fn native_fn_type<'ctx>(ctx: &'ctx Context, args: &[Type]) -> inkwell::types::FunctionType<'ctx> {
     let ptr = ctx.ptr_type(AddressSpace::default());
@@ -146,9 +154,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
                     self.emit_elementwise(v)?
-                } else if crate::arrayexpr::is_fused_reduction(self.typed, v) {
-                    let Inst::Call { args, .. } = inst else { return Err("internal: fused sum".into()) };
-                    self.emit_fused_sum(v, args[0])?
+                } else if let Some(fold) = crate::arrayexpr::fused_reduction_op(self.typed, v) {
+                    let arg = crate::arrayexpr::reduction_operand(self.func, v).ok_or("internal: fused reduction")?;
+                    self.emit_fused_reduce(v, arg, fold)?
                 } else {
                     self.emit_inst(v, inst)?
                 };
@@ -210,6 +218,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.b.build_extract_value(agg, *index as u32, "item").map_err(e)
             }
             Inst::Unpack { value, .. } => Ok(self.val(*value)),
+            Inst::ParallelFor { region, range, args } => self.emit_parallel_for(v, *region, *range, args),
             Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Flat(_)) => self.flat_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Tuple(_)) => self.tuple_iter(*x),
@@ -432,6 +441,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         call_args.extend(args.iter().map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)));
         let status = self.b.build_call(callee, &call_args, "status").map_err(e)?;
         let status = status.try_as_basic_value().basic().unwrap().into_int_value();
+        self.propagate(status)?;
+        if matches!(ret_t, Type::NoneType | Type::Void) {
+            return Ok(lt.const_zero());
+        }
+        self.b.build_load(lt, slot, "result").map_err(e)
+    }
+
+    /// Returns `status` from this function when it is not 0 (an exception is
+    /// pending); code continues on the success path.
+    pub(crate) fn propagate(&mut self, status: IntValue<'ctx>) -> R<()> {
         let failed = self.b.build_int_compare(IntPredicate::NE, status, self.ctx.i32_type().const_zero(), "failed").map_err(e)?;
         let fail_bb = self.ctx.append_basic_block(self.llfn, "propagate");
         let ok_bb = self.ctx.append_basic_block(self.llfn, "ok");
@@ -440,10 +459,33 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.b.position_at_end(fail_bb);
         self.b.build_return(Some(&status)).map_err(e)?;
         self.b.position_at_end(ok_bb);
-        if matches!(ret_t, Type::NoneType | Type::Void) {
-            return Ok(lt.const_zero());
+        Ok(())
+    }
+
+    /// Makes `f` (with the native exception slot `exc`) the function being
+    /// emitted, with `entry` as its stack-slot block; returns what
+    /// [`Self::leave_function`] needs to switch back.
+    pub(crate) fn enter_function(&mut self, f: FunctionValue<'ctx>, entry: BasicBlock<'ctx>, exc: PointerValue<'ctx>) -> SavedFunction<'ctx> {
+        let saved = SavedFunction { llfn: self.llfn, alloca_block: self.alloca_block, exc_ptr: self.exc_ptr, at: self.b.get_insert_block() };
+        self.llfn = f;
+        self.alloca_block = entry;
+        self.exc_ptr = exc;
+        self.b.position_at_end(entry);
+        saved
+    }
+
+    pub(crate) fn leave_function(&mut self, s: SavedFunction<'ctx>) {
+        self.llfn = s.llfn;
+        self.alloca_block = s.alloca_block;
+        self.exc_ptr = s.exc_ptr;
+        if let Some(bb) = s.at {
+            self.b.position_at_end(bb);
         }
-        self.b.build_load(lt, slot, "result").map_err(e)
+    }
+
+    /// Where this function's caller wants the exception record.
+    pub(crate) fn exc_ptr(&self) -> PointerValue<'ctx> {
+        self.exc_ptr
     }
 
     /// Declares (once) a function of this module by name.

@@ -17,14 +17,18 @@ mod builtins;
 mod func;
 mod objmode;
 mod ops;
+mod parallel;
 mod refcount;
 mod types;
+mod vecmath;
 mod wrapper;
 
 use inkwell::context::Context;
 use inkwell::module::Module;
 use rumbo_ir::Function;
 use rumbo_types::TypedFunction;
+
+pub use vecmath::set_vector_math;
 
 /// Options from the decorator that change the generated code.
 #[derive(Clone, Copy, Debug, Default)]
@@ -35,6 +39,8 @@ pub struct CodegenOptions {
     pub numpy_errors: bool,
     /// IndexError on out-of-bounds array indices (rumbo's default: on).
     pub boundscheck: bool,
+    /// `parallel=True`: flat array-expression loops and fused sums run on the thread pool.
+    pub parallel: bool,
 }
 
 /// The layout of the exception records compiled code hands back (C layout):
@@ -69,7 +75,9 @@ pub fn emit_module<'ctx>(
     opts: CodegenOptions,
 ) -> Result<Module<'ctx>, String> {
     let module = ctx.create_module(symbol);
+    parallel::emit_regions(ctx, &module, typed, symbol, opts)?;
     let native = func::emit_native(ctx, &module, func, typed, symbol, opts)?;
     wrapper::emit_wrapper(ctx, &module, native, typed, &wrapper_name(symbol))?;
+    vecmath::keep_variants(ctx, &module);
     Ok(module)
 }

@@ -69,6 +69,13 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction) -> RcPlan {
                 for op in inst.operands() {
                     last_use.insert(op, i);
                 }
+                // `x.sum()`: the bound method carries no reference, so its call is
+                // the receiver's last use (not the attribute lookup).
+                if let Inst::Call { func: callee, .. } = inst {
+                    if let (Some(Inst::GetAttr { value: recv, .. }), Some(Type::Method { .. })) = (func.inst(*callee), typed.types[callee.index()].as_ref()) {
+                        last_use.insert(*recv, i);
+                    }
+                }
             }
         }
         let term_at = data.insts.len();

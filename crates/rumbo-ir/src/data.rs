@@ -46,6 +46,12 @@ pub enum Inst {
     GetIter(Value),
     /// Advances an iterator; the value is a pair (item, is_valid).
     IterNext(Value),
+    /// A `prange` loop run as a parallel region (added after typing by
+    /// rumbo-passes): iterations of `range` on the thread pool, the loop body
+    /// outlined as region `region` of the typed function. `args` are the
+    /// region's live-in values, then the reductions' values before the loop;
+    /// the result is the tuple of the reductions' values after it.
+    ParallelFor { region: usize, range: Value, args: Vec<Value> },
     /// Constructs only object mode compiles (nopython typing rejects them).
     Obj(ObjInst),
 }
@@ -150,12 +156,13 @@ impl Inst {
             Inst::Tuple(items) => items.clone(),
             Inst::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().copied().collect(),
             Inst::Obj(o) => o.operands(),
+            Inst::ParallelFor { range, args, .. } => std::iter::once(*range).chain(args.iter().copied()).collect(),
         }
     }
 
     /// True when the instruction has an effect beyond its value.
     pub fn has_side_effects(&self) -> bool {
-        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. } | Inst::Obj(_))
+        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. } | Inst::ParallelFor { .. } | Inst::Obj(_))
     }
 }
 

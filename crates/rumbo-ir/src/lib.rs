@@ -12,6 +12,6 @@ mod verify;
 
 pub use data::*;
 pub use liveness::{liveness, Liveness};
-pub use lower::lower_function;
+pub use lower::{lower_function, rewrite_inst, rewrite_term};
 pub use print::print_function;
 pub use verify::verify_function;

@@ -791,7 +791,8 @@ fn remove_trivial_params(func: &mut Function) {
     }
 }
 
-fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
+/// Applies `r` to every value `inst` reads.
+pub fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
     match inst {
         Inst::Const(_) | Inst::Global(_) | Inst::Undef(_) => {}
         Inst::Binary { lhs, rhs, .. } | Inst::Compare { lhs, rhs, .. } | Inst::Inplace { target: lhs, rhs, .. } => {
@@ -826,10 +827,15 @@ fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
             }
         }
         Inst::Obj(o) => o.operands_mut().into_iter().for_each(r),
+        Inst::ParallelFor { range, args, .. } => {
+            r(range);
+            args.iter_mut().for_each(r);
+        }
     }
 }
 
-fn rewrite_term(term: &mut Terminator, r: &impl Fn(&mut Value)) {
+/// Applies `r` to every value `term` reads (block arguments included).
+pub fn rewrite_term(term: &mut Terminator, r: &impl Fn(&mut Value)) {
     match term {
         Terminator::Jump(c) => c.args.iter_mut().for_each(r),
         Terminator::Branch { cond, then_to, else_to } => {

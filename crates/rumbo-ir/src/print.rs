@@ -56,6 +56,7 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         Inst::GetIter(x) => format!("getiter {}", v(x)),
         Inst::IterNext(x) => format!("iternext {}", v(x)),
         Inst::Obj(o) => obj_text(o),
+        Inst::ParallelFor { region, range, args } => format!("parallel_for region{region} over {} ({})", v(range), list(args)),
     }
 }
 

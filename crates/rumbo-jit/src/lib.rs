@@ -34,6 +34,7 @@ mod debuginfo;
 mod orc;
 mod pipeline;
 mod remarks;
+mod vecmath;
 
 pub use debuginfo::SourceLines;
 pub use remarks::Remark;
@@ -381,6 +382,16 @@ impl JitSession {
             .write_to_memory_buffer(&module, FileType::Assembly)
             .map_err(|e| JitError::Codegen(e.to_string()))?;
         Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+    }
+
+    /// The libmvec vector variants codegen may name on math calls (empty without
+    /// libmvec); see [`vecmath`].
+    pub fn vector_math_variants(&self) -> Vec<String> {
+        if self.host.vector_library.is_none() {
+            return vec![];
+        }
+        let has = |f: &str| self.host.features.split(',').any(|x| x == format!("+{f}"));
+        vecmath::available(has("avx2"), has("avx512f"))
     }
 
     /// Host facts for reports: triple, CPU name, CPU feature string, and the vector math

@@ -19,6 +19,8 @@ use std::sync::{Arc, Once};
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
     pub(crate) nogil: bool,
+    /// `parallel=True`: `prange` loops and array expressions on the thread pool.
+    pub(crate) parallel: bool,
     pub(crate) fastmath: bool,
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
@@ -75,7 +77,13 @@ impl Options {
             Some(v) if !v.is_none() => !v.is_truthy()?,
             _ => false,
         };
-        Ok(Options { forceobj: get_bool("forceobj")?, fallback, boundscheck, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let parallel = match d.get_item("parallel")? {
+            // `parallel={'prange': True, ...}` (Numba's fine-grained form) counts as on.
+            Some(v) if v.cast::<PyDict>().is_ok() => true,
+            Some(v) => v.is_truthy()?,
+            None => false,
+        };
+        Ok(Options { forceobj: get_bool("forceobj")?, fallback, boundscheck, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -201,14 +209,68 @@ impl CallResolver for Resolver<'_> {
         if id == self.self_id && types == self.args {
             return Ok(ResolveOutcome::InProgress { symbol: self.symbol.clone(), binding });
         }
-        if callee.get().in_progress.lock().unwrap().iter().any(|(a, _)| a == &types) {
-            return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name));
+        // Being compiled by this thread: mutual recursion. By another thread: wait for it.
+        loop {
+            let busy = callee.get().in_progress.lock().unwrap().iter().find(|(a, _, _)| a == &types).map(|e| e.2);
+            match busy {
+                Some(t) if t == std::thread::current().id() => {
+                    return Err(format!("`{}` is already being compiled for these types: mutual recursion is not supported", callee.get().name))
+                }
+                Some(_) => self.py.detach(|| std::thread::sleep(std::time::Duration::from_millis(1))),
+                None => break,
+            }
         }
         match Dispatcher::specialization_for(&callee, &types) {
             Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding }),
             Err(e) => Err(format!("calling `{}`: {}", callee.get().name, e.value(self.py))),
         }
     }
+}
+
+/// The parallel transforms' decisions, one `(line, kind, text)` per loop:
+/// kind "prange" (parallel or serial, with reductions and live-ins or the
+/// reason), "array" (a fused array expression: pooled when its operands are
+/// contiguous), "sum" (a whole-array sum on the pool).
+fn parallel_lines(reports: &[rumbo_passes::LoopReport], fusion: &[String], sums: &[u32]) -> Vec<(u32, String, String)> {
+    let mut out = vec![];
+    for r in reports {
+        let text = match (r.region, &r.reason) {
+            (Some(k), _) => {
+                let reds: Vec<String> = r.reductions.iter().map(|(n, op)| format!("{n} ({})", op.name())).collect();
+                format!(
+                    "prange loop: parallel region {k}; reductions: {}; live-ins: {}",
+                    if reds.is_empty() { "none".into() } else { reds.join(", ") },
+                    if r.live_ins.is_empty() { "none".into() } else { r.live_ins.join(", ") }
+                )
+            }
+            (None, reason) => format!("prange loop: serial ({})", reason.as_deref().unwrap_or("not a parallel loop")),
+        };
+        out.push((r.line, "prange".to_string(), text));
+    }
+    for f in fusion {
+        let line = f.strip_prefix("line ").and_then(|x| x.split(':').next()).and_then(|x| x.parse().ok()).unwrap_or(0);
+        let text = f.split_once(": ").map_or(f.as_str(), |(_, t)| t);
+        out.push((line, "array".to_string(), format!("{text}; parallel on the thread pool when the operands are contiguous")));
+    }
+    for &line in sums {
+        out.push((line, "reduction".to_string(), "whole-array reduction: parallel on the thread pool".to_string()));
+    }
+    out.sort();
+    out
+}
+
+/// The names rumbo-passes gives outlined regions for identities and combines:
+/// `$np.X` is `numpy.X`, `$min`/`$max` the builtins, `$type:T` the scalar class T.
+fn region_global(py: Python<'_>, name: &str) -> PyResult<GlobalValue> {
+    if let Some(attr) = name.strip_prefix("$np.") {
+        let obj = PyModule::import(py, "numpy")?.getattr(attr)?;
+        return classify(&obj, &mut HashMap::new());
+    }
+    if let Some(t) = name.strip_prefix("$type:") {
+        let t = rumbo_types::parse_type(t).map_err(|e| internal_error(py, "parallel region", e.render(t)))?;
+        return Ok(GlobalValue::NumberClass(t));
+    }
+    Ok(GlobalValue::Function(name.trim_start_matches('$').to_string()))
 }
 
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
@@ -224,7 +286,7 @@ struct InProgress<'a>(&'a Dispatcher, Vec<Type>);
 
 impl Drop for InProgress<'_> {
     fn drop(&mut self) {
-        self.0.in_progress.lock().unwrap().retain(|(a, _)| a != &self.1);
+        self.0.in_progress.lock().unwrap().retain(|(a, _, t)| a != &self.1 || *t != std::thread::current().id());
     }
 }
 
@@ -241,6 +303,7 @@ pub(crate) fn compile_specialization(
         let mut symbols = rumbo_runtime::symbols();
         symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
         let _ = session.define_symbols(&symbols);
+        rumbo_codegen::set_vector_math(&session.vector_math_variants());
     });
 
     let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();
@@ -259,7 +322,7 @@ pub(crate) fn compile_specialization(
         )));
     }
     let symbol = symbol_for(&d.name);
-    d.in_progress.lock().unwrap().push((args.clone(), symbol.clone()));
+    d.in_progress.lock().unwrap().push((args.clone(), symbol.clone(), std::thread::current().id()));
     let _guard = InProgress(d, args.clone());
 
     // 2. free names, frozen now
@@ -271,9 +334,44 @@ pub(crate) fn compile_specialization(
     let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
 
+    // 3b. parallel regions: `prange` loops outlined for the thread pool
+    let mut reports = vec![];
+    let mut typed = typed;
+    let mut pooled_sums = vec![];
+    if d.options.parallel {
+        let library: HashMap<&'static str, u32> = rumbo_passes::POOLED_REDUCTIONS
+            .iter()
+            .filter_map(|n| match globals.get(&format!("@array.{n}")) {
+                Some(GlobalValue::Dispatcher { id, .. }) => Some((*n, *id)),
+                _ => None,
+            })
+            .collect();
+        pooled_sums = rumbo_passes::pooled_sums(&src.ir, &mut typed, &library);
+    }
+    let (src, typed) = if d.options.parallel && typed.consts.values().any(|g| matches!(g, GlobalValue::Function(n) if n == "prange")) {
+        let mut region_globals = globals.clone();
+        let file = &src.file;
+        let locals = &d.options.locals;
+        let mut type_region = |f: &rumbo_ir::Function, args: &[Type]| -> Result<rumbo_types::TypedFunction, String> {
+            for name in f.globals.iter().filter(|n| n.starts_with('$')) {
+                if !region_globals.contains_key(name) {
+                    let g = region_global(py, name).map_err(|e| e.to_string())?;
+                    region_globals.insert(name.clone(), g);
+                }
+            }
+            infer_types(f, args, &region_globals, None, locals, &mut resolver).map_err(|d| d.render(file))
+        };
+        let (ir, typed, r) = rumbo_passes::outline_prange_loops(&src.ir, &typed, &mut type_region);
+        reports = r;
+        debug_assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}", rumbo_ir::verify_function(&ir));
+        (Arc::new(Source { file: src.file.clone(), ir }), typed)
+    } else {
+        (src, typed)
+    };
+
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
-    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck };
+    let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck, parallel: d.options.parallel };
     let dumps: DumpRequest = dump_flags.request();
     let out = session
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
@@ -314,6 +412,7 @@ pub(crate) fn compile_specialization(
     d.add_specialization(spec.clone());
     // 5. dumps asked for by rumbo.config, and what reports need to render this again
     let fusion = rumbo_codegen::fusion_report(&src.ir, &typed);
+    let parallel = if d.options.parallel { parallel_lines(&reports, &fusion, &pooled_sums) } else { vec![] };
     let compiled = crate::dumps::Compiled {
         spec: &spec,
         src: &src,
@@ -323,6 +422,7 @@ pub(crate) fn compile_specialization(
         llvm: out.llvm,
         assembly: out.assembly,
         fusion,
+        parallel,
     };
     crate::dumps::after_compile(py, d, compiled, dump_flags)?;
     Ok(spec)

@@ -92,7 +92,7 @@ pub struct Dispatcher {
     /// The function's syntax and IR, made on first compile.
     pub(crate) source: Mutex<Option<Arc<Source>>>,
     /// Argument types being compiled right now (recursion guard).
-    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String)>>,
+    pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String, std::thread::ThreadId)>>,
     compile_disabled: AtomicBool,
     /// The object-mode code, once compiled (forceobj, or a fallback).
     objmode: Mutex<Option<Arc<ObjCompiled>>>,
@@ -175,7 +175,8 @@ impl Dispatcher {
         };
         let mut exc: *const ExcRecord = std::ptr::null();
         let wrapper = spec.wrapper;
-        let status = if self.options.nogil {
+        // Parallel regions never touch Python objects; their workers may print (needs the GIL).
+        let status = if self.options.nogil || self.options.parallel {
             let call = SendPtr((ptrs.as_ptr(), ret.as_mut_ptr() as *mut u8, &mut exc as *mut *const ExcRecord));
             py.detach(move || {
                 let c = call;

@@ -114,14 +114,17 @@ pub(crate) struct Compiled<'a> {
     /// Hook for the array-expression fusion pass: one line per fused expression or loop, for
     /// `DEBUG_ARRAY_OPT_STATS` (empty prints "no array expressions fused").
     pub(crate) fusion: Vec<String>,
+    /// `parallel=True`: one `(line, kind, text)` per loop the parallel transforms
+    /// looked at, for `parallel_diagnostics()` and `DEBUG_ARRAY_OPT_STATS`.
+    pub(crate) parallel: Vec<(u32, String, String)>,
 }
 
 /// After a specialization is compiled: keeps its [`Recipe`] and prints the dumps asked for.
 pub(crate) fn after_compile(py: Python<'_>, d: &Dispatcher, c: Compiled<'_>, flags: DumpFlags) -> PyResult<()> {
     let spec = c.spec;
-    let recipe = Recipe { src: c.src.clone(), typed: c.typed, opts: c.opts, opt_level: c.opt_level, name: d.name.clone() };
+    let recipe = Recipe { src: c.src.clone(), typed: c.typed, opts: c.opts, opt_level: c.opt_level, name: d.name.clone(), parallel: c.parallel.clone() };
     RECIPES.lock().unwrap_or_else(|e| e.into_inner()).insert(spec.symbol.clone(), Arc::new(recipe));
-    if flags.0 == 0 {
+    if flags.0 == 0 && !(c.opts.parallel && parallel_diagnostics_env()) {
         return Ok(());
     }
     let info = PyDict::new(py);
@@ -136,6 +139,8 @@ pub(crate) fn after_compile(py: Python<'_>, d: &Dispatcher, c: Compiled<'_>, fla
     info.set_item("optimized", &spec.optimized_llvm)?;
     info.set_item("assembly", c.assembly)?;
     info.set_item("fusion", c.fusion)?;
+    info.set_item("parallel", c.parallel)?;
+    info.set_item("symbol", &spec.symbol)?;
     print_dumps(py, info)
 }
 
@@ -148,6 +153,20 @@ struct Recipe {
     opts: CodegenOptions,
     opt_level: u8,
     name: String,
+    parallel: Vec<(u32, String, String)>,
+}
+
+/// `RUMBO_PARALLEL_DIAGNOSTICS` / `NUMBA_PARALLEL_DIAGNOSTICS` set to a level.
+fn parallel_diagnostics_env() -> bool {
+    ["RUMBO_PARALLEL_DIAGNOSTICS", "NUMBA_PARALLEL_DIAGNOSTICS"].iter().any(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty() && v.trim() != "0"))
+}
+
+/// What the parallel transforms did to a specialization: `(line, kind, text)`
+/// per loop, and whether it was compiled with `parallel=True`.
+#[pyfunction]
+fn parallel_report(symbol: &str) -> PyResult<(bool, Vec<(u32, String, String)>)> {
+    let r = recipe(symbol)?;
+    Ok((r.opts.parallel, r.parallel.clone()))
 }
 
 static RECIPES: LazyLock<Mutex<HashMap<String, Arc<Recipe>>>> = LazyLock::new(Default::default);
@@ -332,5 +351,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_report, m)?)?;
     m.add_function(wrap_pyfunction!(assembly_of_ir, m)?)?;
     m.add_function(wrap_pyfunction!(llvm_version, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel_report, m)?)?;
     Ok(())
 }

@@ -71,7 +71,7 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     if let Ok(m) = obj.cast::<PyModule>() {
         let name = m.name()?.to_string();
         return Ok(match name.as_str() {
-            "math" | "cmath" => GlobalValue::Module(name),
+            "math" | "cmath" | "rumbo" => GlobalValue::Module(name),
             n if n == "numpy" || n.starts_with("numpy.") => GlobalValue::Module(name),
             _ => GlobalValue::Unsupported(format!("the module `{name}`")),
         });
@@ -82,6 +82,10 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
             let name = t.name()?.to_string();
             return Ok(GlobalValue::ExceptionClass { id: exception_class_id(t)?, name });
         }
+    }
+    // rumbo's own: prange and the thread functions (`rumbo/_parallel.py`).
+    if let Ok(name) = PyModule::import(py, "rumbo._parallel")?.getattr("_builtin_name")?.call1((obj,))?.extract::<String>() {
+        return Ok(GlobalValue::Function(name));
     }
     let builtins = PyModule::import(py, "builtins")?;
     for b in BUILTINS {

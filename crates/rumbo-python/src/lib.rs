@@ -75,6 +75,18 @@ fn set_blas(routines: Vec<(String, usize)>, ilp64: bool) {
     rumbo_runtime::set_blas(&refs, ilp64);
 }
 
+/// The thread count of parallel regions started from this thread (Numba's
+/// `get_num_threads`), the pool's size, and this thread's id in a region.
+#[pyfunction]
+fn thread_info() -> (usize, usize, i64) {
+    (rumbo_runtime::num_threads(), rumbo_runtime::max_threads(), rumbo_runtime::thread_id())
+}
+
+#[pyfunction]
+fn set_num_threads(n: usize) -> PyResult<()> {
+    rumbo_runtime::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
@@ -82,6 +94,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dumps::register(m)?;
     m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
     m.add_function(wrap_pyfunction!(set_blas, m)?)?;
+    m.add_function(wrap_pyfunction!(thread_info, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
     Ok(())
 }

@@ -9,15 +9,20 @@ mod blas;
 mod exc;
 mod nrt;
 mod numbers;
+mod parallel;
+mod vecmath;
 
 pub use blas::{blas_status, set_blas};
 pub use exc::ExcRecord;
 pub use nrt::{rumbo_nrt_decref, stats as nrt_stats, MemInfo};
+pub use parallel::{max_threads, num_threads, set_num_threads, thread_id};
 
 /// Every runtime function compiled code may call, by symbol name.
 pub fn symbols() -> Vec<(&'static str, usize)> {
     let mut all = numbers::symbols();
     all.extend(nrt::symbols());
     all.extend(blas::symbols());
+    all.extend(parallel::symbols());
+    all.extend(vecmath::symbols());
     all
 }

@@ -328,12 +328,22 @@ pub(crate) fn type_builtin_call(name: &str, args: &[Type], kwargs: &[(String, Ty
                 t => Err(format!("len() of {t} is not supported")),
             }
         }
-        "range" => {
+        // `prange` is `range` to typing; rumbo-passes makes its loops parallel regions.
+        "range" | "prange" => {
             arity(name, args, 1, 3)?;
             for a in args {
                 need_int(name, a)?;
             }
-            Ok(target(name, vec![I64; args.len()], Type::Range))
+            Ok(target("range", vec![I64; args.len()], Type::Range))
+        }
+        "threads.get_num_threads" | "threads.get_thread_id" => {
+            arity(name, args, 0, 0)?;
+            Ok(target(name, vec![], I64))
+        }
+        "threads.set_num_threads" => {
+            arity(name, args, 1, 1)?;
+            need_int(name, &args[0])?;
+            Ok(target(name, vec![I64], Type::NoneType))
         }
         _ => Err(format!("the builtin {name}() is not supported in compiled code")),
     }

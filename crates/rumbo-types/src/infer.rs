@@ -83,6 +83,21 @@ pub struct TypedFunction {
     /// Values whose computed type (the map's value) is converted to their
     /// declared local type (their entry in `types`) right where they are defined.
     pub def_casts: HashMap<Value, Type>,
+    /// The outlined bodies of `Inst::ParallelFor` (by `region` index).
+    pub regions: Vec<ParallelRegion>,
+}
+
+/// A `prange` loop outlined for the thread pool (see rumbo-passes): the body
+/// runs iterations `lo..hi` and returns its partial reductions; `combine`
+/// folds one chunk's partials into the accumulators, in chunk order.
+#[derive(Clone, Debug)]
+pub struct ParallelRegion {
+    /// `(lo, hi, start, step, live_ins..., reduction inits...) -> tuple of partials`.
+    pub body: (Function, TypedFunction),
+    /// `(accumulators..., partials...) -> tuple of accumulators`; `None` without reductions.
+    pub combine: Option<(Function, TypedFunction)>,
+    /// How many of `ParallelFor::args` are live-ins (the rest are reduction inits).
+    pub live_ins: usize,
 }
 
 impl TypedFunction {
@@ -205,6 +220,7 @@ pub fn infer_types(
         raises,
         def_casts: inf.def_casts,
         reachable: inf.reachable,
+        regions: vec![],
     })
 }
 
@@ -734,6 +750,7 @@ impl<'a> Inferer<'a> {
                 },
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
+            Inst::ParallelFor { .. } => return Err(self.err(v, "internal: parallel regions are made after typing")),
         }))
     }
 

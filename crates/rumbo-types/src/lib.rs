@@ -15,7 +15,7 @@ mod ufuncs;
 
 pub use arrays::{array_getitem, dtype_size, IndexKind};
 pub use builtins::BuiltinExc;
-pub use infer::{infer_types, ArgSource, CallKind, CallResolver, CallTarget, RaiseInfo, ResolveOutcome, TypedFunction};
+pub use infer::{infer_types, ArgSource, CallKind, CallResolver, CallTarget, ParallelRegion, RaiseInfo, ResolveOutcome, TypedFunction};
 pub use rules::{binary_op, compare_op, unary_op, unify};
 pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;

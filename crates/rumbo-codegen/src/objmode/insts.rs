@@ -202,6 +202,7 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 self.define(v, item)?;
             }
             Inst::Obj(o) => self.emit_obj(v, o, line)?,
+            Inst::ParallelFor { .. } => return Err("internal: a parallel region in object mode".into()),
         }
         Ok(())
     }

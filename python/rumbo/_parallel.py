@@ -1,0 +1,45 @@
+"""`prange` and the thread-count functions (Numba's names), usable from Python
+and from compiled code, where they are builtins (see `_builtin_name`)."""
+
+from . import _core
+
+
+def prange(*args):
+    """`range` whose iterations may run in parallel in `parallel=True` functions."""
+    return range(*args)
+
+
+def get_num_threads():
+    """Threads a parallel region started from this thread uses."""
+    return _core.thread_info()[0]
+
+
+def set_num_threads(n):
+    """Use `n` threads (1 to NUMBA_NUM_THREADS) in parallel regions started from this thread."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"The number of threads specified must be an integer, not {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"The number of threads must be between 1 and {_max_threads()}, got {n}")
+    _core.set_num_threads(min(n, 2**63))
+
+
+def get_thread_id():
+    """This thread's index in the parallel region running it (0 outside regions)."""
+    return _core.thread_info()[2]
+
+
+def _max_threads():
+    return _core.thread_info()[1]
+
+
+_BUILTINS = {
+    id(prange): "prange",
+    id(get_num_threads): "threads.get_num_threads",
+    id(set_num_threads): "threads.set_num_threads",
+    id(get_thread_id): "threads.get_thread_id",
+}
+
+
+def _builtin_name(obj):
+    """The compiled builtin `obj` is, or None."""
+    return _BUILTINS.get(id(obj))

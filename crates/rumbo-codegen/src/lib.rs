@@ -15,6 +15,7 @@ mod arrayexpr;
 mod arrays;
 mod builtins;
 mod func;
+mod objblock;
 mod objmode;
 mod ops;
 mod parallel;
@@ -53,6 +54,7 @@ pub struct ExcRecord {
     pub message_len: u64,
 }
 
+pub use objblock::objmode_block_symbol;
 pub use objmode::{emit_objmode_module, ObjConst, FIXED_CONSTS};
 
 /// One line per array expression: which operations were fused into one loop

@@ -54,6 +54,22 @@ pub enum Inst {
     ParallelFor { region: usize, range: Value, args: Vec<Value> },
     /// Constructs only object mode compiles (nopython typing rejects them).
     Obj(ObjInst),
+    /// `with objmode(x='float64[:]'): body` in nopython code: the body runs in
+    /// the interpreter; the value is the tuple of the declared outputs.
+    ObjmodeBlock(Box<ObjmodeBlock>),
+}
+
+/// An `objmode` block, cut out of the function by lowering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjmodeBlock {
+    /// Values of `inputs` at the start of the block.
+    pub args: Vec<Value>,
+    /// Local variables the body reads.
+    pub inputs: Vec<String>,
+    /// (variable, declared type as written) for each output.
+    pub outputs: Vec<(String, String)>,
+    /// Source lines of the body (first and last).
+    pub lines: (u32, u32),
 }
 
 /// Instructions on Python objects that have no nopython meaning.
@@ -156,13 +172,14 @@ impl Inst {
             Inst::Tuple(items) => items.clone(),
             Inst::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().copied().collect(),
             Inst::Obj(o) => o.operands(),
+            Inst::ObjmodeBlock(b) => b.args.clone(),
             Inst::ParallelFor { range, args, .. } => std::iter::once(*range).chain(args.iter().copied()).collect(),
         }
     }
 
     /// True when the instruction has an effect beyond its value.
     pub fn has_side_effects(&self) -> bool {
-        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. } | Inst::ParallelFor { .. } | Inst::Obj(_))
+        matches!(self, Inst::Call { .. } | Inst::SetItem { .. } | Inst::IterNext(_) | Inst::Unpack { .. } | Inst::Inplace { .. } | Inst::ParallelFor { .. } | Inst::Obj(_) | Inst::ObjmodeBlock(_))
     }
 }
 

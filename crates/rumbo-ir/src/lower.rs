@@ -9,6 +9,7 @@ use rumbo_syntax::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod objblock;
 mod objects;
 
 /// Lowers one function; the first unsupported construct ends lowering with its diagnostic.
@@ -479,7 +480,10 @@ impl Lowerer {
                 self.current = Some(ok);
             }
             StmtKind::Try { body, handlers, orelse, finalbody } => self.lower_try(body, handlers, orelse, finalbody, span)?,
-            StmtKind::With { items, body } => self.lower_with(items, body, span)?,
+            StmtKind::With { items, body } => match objblock::objmode_outputs(items)? {
+                Some(outputs) => self.lower_objmode_block(outputs, body, span)?,
+                None => self.lower_with(items, body, span)?,
+            },
             StmtKind::Delete(targets) => {
                 for t in targets {
                     self.delete(t)?;
@@ -827,6 +831,7 @@ pub fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
             }
         }
         Inst::Obj(o) => o.operands_mut().into_iter().for_each(r),
+        Inst::ObjmodeBlock(b) => b.args.iter_mut().for_each(r),
         Inst::ParallelFor { range, args, .. } => {
             r(range);
             args.iter_mut().for_each(r);

@@ -56,6 +56,10 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         Inst::GetIter(x) => format!("getiter {}", v(x)),
         Inst::IterNext(x) => format!("iternext {}", v(x)),
         Inst::Obj(o) => obj_text(o),
+        Inst::ObjmodeBlock(b) => {
+            let outs: Vec<String> = b.outputs.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            format!("objmode lines {}-{} ({}) -> ({})", b.lines.0, b.lines.1, list(&b.args), outs.join(", "))
+        }
         Inst::ParallelFor { region, range, args } => format!("parallel_for region{region} over {} ({})", v(range), list(args)),
     }
 }

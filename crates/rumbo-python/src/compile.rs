@@ -376,6 +376,12 @@ pub(crate) fn compile_specialization(
     let out = session
         .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
+    let blocks = crate::objblock::register_blocks(py, d.py_func.bind(py), &src.file, &src.ir, &typed, &symbol)?;
+    if !blocks.is_empty() {
+        let mut symbols: Vec<(&str, usize)> = blocks.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        symbols.push(("rumbo_objmode_call", crate::objblock::rumbo_objmode_call as *const () as usize));
+        session.define_symbols(&symbols).map_err(|e| internal_error(py, "linking objmode blocks failed", e.to_string()))?;
+    }
     let addr = session.lookup(&wrapper_name(&symbol)).map_err(|e| internal_error(py, "linking failed", e.to_string()))?;
     if timings {
         eprintln!(

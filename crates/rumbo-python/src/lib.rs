@@ -8,6 +8,7 @@ mod exceptions;
 mod frontend;
 mod globals;
 mod ndarray;
+mod objblock;
 mod objmode;
 mod objmode_rt;
 mod values;

@@ -145,6 +145,15 @@ fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnost
     Ok(())
 }
 
+/// Types an objmode block can move between compiled code and the interpreter.
+fn boxable(t: &Type) -> bool {
+    match t {
+        Type::Tuple(items) => items.iter().all(boxable),
+        Type::Array { .. } => true,
+        t => t.is_number(),
+    }
+}
+
 /// Infers the type of every value of `func` called with `args`.
 pub fn infer_types(
     func: &Function,
@@ -751,6 +760,27 @@ impl<'a> Inferer<'a> {
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
             Inst::ParallelFor { .. } => return Err(self.err(v, "internal: parallel regions are made after typing")),
+            Inst::ObjmodeBlock(b) => {
+                for (name, a) in b.inputs.iter().zip(&b.args) {
+                    let at = t(self, a);
+                    if !boxable(&at) {
+                        return Err(self.err(v, format!("the objmode block reads `{name}` of type {at}, which cannot be passed to the interpreter"))
+                            .with_hint("pass numbers, arrays or tuples of them into objmode blocks"));
+                    }
+                }
+                let mut outs = vec![];
+                for (name, text) in &b.outputs {
+                    let ty = crate::parse_type(text).map_err(|e| {
+                        self.err(v, format!("bad type for objmode output `{name}`: {}", e.render(text)))
+                    })?;
+                    if !boxable(&ty) {
+                        return Err(self.err(v, format!("objmode output `{name}` cannot have type {ty}"))
+                            .with_hint("declare numbers, arrays or tuples of them"));
+                    }
+                    outs.push(ty);
+                }
+                Type::Tuple(outs)
+            }
         }))
     }
 

@@ -203,6 +203,7 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
             }
             Inst::Obj(o) => self.emit_obj(v, o, line)?,
             Inst::ParallelFor { .. } => return Err("internal: a parallel region in object mode".into()),
+            Inst::ObjmodeBlock(_) => return Err("`with objmode(...)` blocks are for nopython functions; object mode runs the code as it is".into()),
         }
         Ok(())
     }

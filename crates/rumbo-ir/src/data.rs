@@ -100,6 +100,10 @@ pub enum ObjInst {
     Unbind(Value),
     DelAttr { value: Value, attr: String },
     SetAttr { value: Value, attr: String, item: Value },
+    /// Runs lifted loop `index` (rumbo-passes' looplift) compiled for the
+    /// types of `args`: the tuple of its results, or None when it does not
+    /// compile in nopython mode for them (the loop then runs here).
+    Lifted { index: usize, args: Vec<Value> },
 }
 
 impl ObjInst {
@@ -117,6 +121,7 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![*value, *index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![*value],
             ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
+            ObjInst::Lifted { args, .. } => args.clone(),
         }
     }
 
@@ -133,6 +138,7 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![value, index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![value],
             ObjInst::SetAttr { value, item, .. } => vec![value, item],
+            ObjInst::Lifted { args, .. } => args.iter_mut().collect(),
         }
     }
 
@@ -147,6 +153,7 @@ impl ObjInst {
             ObjInst::Empty(_) | ObjInst::Append { .. } | ObjInst::DictSet { .. } => ("comprehensions", "write the loop out explicitly"),
             ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } | ObjInst::Unbind(_) => ("`del statement`", "see rumbo's supported-features table"),
             ObjInst::SetAttr { .. } => ("assigning attributes", "return the value instead"),
+            ObjInst::Lifted { .. } => ("lifted loops", "this is a bug in rumbo"),
         }
     }
 }

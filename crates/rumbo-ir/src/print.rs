@@ -82,6 +82,7 @@ fn obj_text(o: &ObjInst) -> String {
         ObjInst::DictSet { container, key, item } => format!("dictset {}[{}] = {}", v(container), v(key), v(item)),
         ObjInst::DelItem { value, index } => format!("delitem {}[{}]", v(value), v(index)),
         ObjInst::Unbind(x) => format!("unbind {}", v(x)),
+        ObjInst::Lifted { index, args } => format!("lifted_loop{index}({})", list(args)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),
         ObjInst::SetAttr { value, attr, item } => format!("setattr {}.{attr} = {}", v(value), v(item)),
     }

@@ -29,6 +29,8 @@ pub(crate) struct Options {
     pub(crate) forceobj: bool,
     /// `nopython=False`: object mode when nopython typing fails.
     pub(crate) fallback: bool,
+    /// `looplift=False` keeps object mode's loops in object mode.
+    pub(crate) looplift: bool,
     /// Declared variable types (`locals={'x': float32}`).
     pub(crate) locals: HashMap<String, Type>,
     pub(crate) raw: Vec<(String, String)>,
@@ -83,7 +85,11 @@ impl Options {
             Some(v) => v.is_truthy()?,
             None => false,
         };
-        Ok(Options { forceobj: get_bool("forceobj")?, fallback, boundscheck, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let looplift = match d.get_item("looplift")? {
+            Some(v) if !v.is_none() => v.is_truthy()?,
+            _ => true,
+        };
+        Ok(Options { forceobj: get_bool("forceobj")?, fallback, looplift, boundscheck, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -259,6 +259,57 @@ impl Dispatcher {
         Ok(None)
     }
 
+    /// A dispatcher for a loop lifted out of this object-mode function: its
+    /// source is the lifted IR, its globals this function's.
+    pub(crate) fn for_lifted_loop(&self, py: Python<'_>, name: String, source: Arc<Source>) -> PyResult<Py<Dispatcher>> {
+        let mut options = self.options.clone();
+        options.forceobj = false;
+        options.fallback = false;
+        let d = Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name,
+            py_func: self.py_func.clone_ref(py),
+            options,
+            specs: ArcSwap::from_pointee(vec![]),
+            source: Mutex::new(Some(source)),
+            in_progress: Mutex::new(vec![]),
+            compile_disabled: AtomicBool::new(false),
+            objmode: Mutex::new(None),
+            fallback_types: Mutex::new(vec![]),
+            fallback_warned: AtomicBool::new(false),
+        };
+        Py::new(py, d)
+    }
+
+    /// Runs a lifted loop natively: `Ok(None)` when it does not compile in
+    /// nopython mode for these arguments (the caller runs it in object mode).
+    pub(crate) fn call_lifted(slf: &Bound<'_, Self>, args: &[Bound<'_, PyAny>]) -> PyResult<Option<Py<PyAny>>> {
+        let py = slf.py();
+        let this = slf.get();
+        let Some(types) = args.iter().map(typeof_value).collect::<Option<Vec<Type>>>() else { return Ok(None) };
+        if this.fallback_types.lock().unwrap().contains(&types) {
+            return Ok(None);
+        }
+        let spec = match Self::specialization_for(slf, &types) {
+            Ok(s) if crate::objmode::boxable(&s.ret) => s,
+            Ok(_) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return Ok(None);
+            }
+            Err(err) if crate::objmode::is_typing_failure(py, &err) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return Ok(None);
+            }
+            Err(err) => return Err(err),
+        };
+        let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
+        let mut starts: Vec<usize> = Vec::with_capacity(spec.arg_leaves);
+        for (a, t) in args.iter().zip(&spec.arg_types) {
+            unbox(a, t, &mut slots, &mut starts)?;
+        }
+        this.invoke(py, &spec, &mut slots, Some(&starts)).map(Some)
+    }
+
     /// The object-mode code, compiled on first use.
     pub(crate) fn objmode_code(&self, py: Python<'_>) -> PyResult<Arc<ObjCompiled>> {
         if let Some(c) = self.objmode.lock().unwrap().as_ref() {
@@ -484,6 +535,8 @@ impl Dispatcher {
             d.set_item("annotations", ann)?;
             d.set_item("wrapper_address", 0)?;
             d.set_item("objmode", true)?;
+            let lifted: Vec<(u32, Py<Dispatcher>)> = c.lifted.iter().map(|(l, x)| (*l, x.clone_ref(py))).collect();
+            d.set_item("lifted", lifted)?;
             out.append(d)?;
         }
         Ok(out)

@@ -27,6 +27,8 @@ pub(crate) struct ObjCompiled {
     /// (line, variable) of every assignment, all typed `pyobject`.
     pub(crate) variables: Vec<(u32, String)>,
     pub(crate) ir_params: usize,
+    /// (line, dispatcher) of each lifted loop.
+    pub(crate) lifted: Vec<(u32, Py<Dispatcher>)>,
 }
 
 static HELPERS: Once = Once::new();
@@ -44,6 +46,7 @@ fn constant_object(py: Python<'_>, c: &ObjConst) -> PyResult<Py<PyAny>> {
         },
         ObjConst::Name(n) => PyString::intern(py, n).into_any().unbind(),
         ObjConst::KwNames(names) => PyTuple::new(py, names.iter().map(|n| PyString::intern(py, n)))?.into_any().unbind(),
+        ObjConst::Lifted(_) => py.None(),
     })
 }
 
@@ -81,12 +84,20 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
     });
     let src = source_of(py, d)?;
     let symbol = format!("{}.obj", symbol_for(&d.name));
+    let (ir, loops) = if d.options.looplift { rumbo_passes::lift_loops(&src.ir) } else { (src.ir.clone(), vec![]) };
+    debug_assert!(rumbo_ir::verify_function(&ir).is_empty(), "{:?}\n{}", rumbo_ir::verify_function(&ir), rumbo_ir::print_function(&ir, &|_| None));
+    let mut lifted = vec![];
+    for (i, lp) in loops.into_iter().enumerate() {
+        debug_assert!(rumbo_ir::verify_function(&lp.func).is_empty(), "{:?}", rumbo_ir::verify_function(&lp.func));
+        let source = Arc::new(crate::compile::Source { file: src.file.clone(), ir: lp.func });
+        lifted.push((lp.line, d.for_lifted_loop(py, format!("{}$loop{i}", d.name), source)?));
+    }
     let mut wanted = vec![];
     let dumps = DumpRequest { optimized: true, ..Default::default() };
     // Object code is calls into the C API: a light pipeline is enough.
     let out = session
         .compile(d.options.opt_level.min(1), dumps, |ctx| {
-            let (module, consts) = emit_objmode_module(ctx, &src.ir, &symbol)?;
+            let (module, consts) = emit_objmode_module(ctx, &ir, &symbol)?;
             wanted = consts;
             Ok(module)
         })
@@ -94,18 +105,21 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
     let addr = session.lookup(&symbol).map_err(|e| crate::compile::internal_error(py, "linking failed", e.to_string()))?;
     let mut consts = fixed_constants(py, d, &src.file.filename)?;
     for c in &wanted {
-        consts.push(constant_object(py, c)?);
+        consts.push(match c {
+            ObjConst::Lifted(i) => lifted[*i].1.clone_ref(py).into_any(),
+            c => constant_object(py, c)?,
+        });
     }
     let ptrs = consts.iter().map(|c| c.as_ptr() as usize).collect();
     let mut variables = vec![];
-    for vd in &src.ir.values {
+    for vd in &ir.values {
         if let Some(var) = &vd.var {
             if !var.starts_with('.') && !variables.contains(&(vd.span.line, var.clone())) {
                 variables.push((vd.span.line, var.clone()));
             }
         }
     }
-    let ir = rumbo_ir::print_function(&src.ir, &|_| Some("pyobject".into()));
+    let ir_text = rumbo_ir::print_function(&ir, &|_| Some("pyobject".into()));
     // SAFETY: the symbol is the object-mode entry just emitted, with that signature.
     let entry: ObjEntry = unsafe { std::mem::transmute::<usize, ObjEntry>(addr) };
     Ok(Arc::new(ObjCompiled {
@@ -114,9 +128,10 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
         ptrs,
         symbol,
         llvm: out.optimized.unwrap_or_default(),
-        ir,
+        ir: ir_text,
         variables,
         ir_params: src.ir.param_names.len(),
+        lifted,
     }))
 }
 
@@ -153,4 +168,14 @@ pub(crate) fn warn_fallback(py: Python<'_>, name: &str, err: &PyErr) -> PyResult
     );
     let msg = std::ffi::CString::new(msg.replace('\0', "?")).unwrap_or_default();
     PyErr::warn(py, &category, &msg, 1)
+}
+
+/// Types a lifted loop can hand back to object mode.
+pub(crate) fn boxable(t: &rumbo_types::Type) -> bool {
+    use rumbo_types::Type;
+    match t {
+        Type::Tuple(items) => items.iter().all(boxable),
+        Type::Array { .. } | Type::NoneType => true,
+        t => t.is_number(),
+    }
 }

@@ -357,6 +357,35 @@ unsafe extern "C" fn rumbo_obj_unbound(name: *mut PyObject) {
     set_error(ffi::PyExc_UnboundLocalError, &msg);
 }
 
+/// Runs a lifted loop (its dispatcher `d`) on `args`: its results as a tuple,
+/// None when it does not compile for these types or an argument is unbound.
+unsafe extern "C" fn rumbo_obj_lifted(d: *mut PyObject, args: *const *mut PyObject, n: i64) -> *mut PyObject {
+    use pyo3::prelude::*;
+    let args = std::slice::from_raw_parts(args, n as usize);
+    if args.iter().any(|a| a.is_null()) {
+        ffi::Py_IncRef(ffi::Py_None());
+        return ffi::Py_None();
+    }
+    // SAFETY (of the whole block): object code runs with the GIL held.
+    let py = Python::assume_attached();
+    let Ok(d) = Bound::from_borrowed_ptr(py, d).cast_into::<crate::dispatcher::Dispatcher>() else {
+        set_error(ffi::PyExc_SystemError, "rumbo: a lifted loop without its dispatcher");
+        return null_mut();
+    };
+    let args: Vec<Bound<'_, PyAny>> = args.iter().map(|a| Bound::from_borrowed_ptr(py, *a)).collect();
+    match crate::dispatcher::Dispatcher::call_lifted(&d, &args) {
+        Ok(Some(r)) => r.into_ptr(),
+        Ok(None) => {
+            ffi::Py_IncRef(ffi::Py_None());
+            ffi::Py_None()
+        }
+        Err(e) => {
+            e.restore(py);
+            null_mut()
+        }
+    }
+}
+
 /// Releases the references of `n` value slots.
 unsafe extern "C" fn rumbo_obj_release(slots: *mut *mut PyObject, n: i64) {
     for i in 0..n as usize {
@@ -388,5 +417,6 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
         ("rumbo_obj_append", rumbo_obj_append as *const () as usize),
         ("rumbo_obj_unbound", rumbo_obj_unbound as *const () as usize),
         ("rumbo_obj_release", rumbo_obj_release as *const () as usize),
+        ("rumbo_obj_lifted", rumbo_obj_lifted as *const () as usize),
     ]
 }

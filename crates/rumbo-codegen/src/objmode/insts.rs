@@ -280,6 +280,17 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
             ObjInst::Unbind(x) => {
                 self.obj(*x, line)?;
             }
+            ObjInst::Lifted { index, args } => {
+                // Arguments may be unbound (NULL): the helper then declines to run the loop.
+                let mut objs = vec![];
+                for a in args {
+                    objs.push(self.b.build_load(self.ptr_t(), self.slot(*a)?, "a").map_err(e)?.into_pointer_value());
+                }
+                let arr = self.pointer_array(&objs)?;
+                let d = self.constant(ObjConst::Lifted(*index))?;
+                let r = self.call_p("rumbo_obj_lifted", "pppl", &[d.into(), arr.into(), self.long(objs.len() as u64).into()])?;
+                self.result(v, r, line)?;
+            }
             ObjInst::DelAttr { value, attr } => {
                 let c = self.obj(*value, line)?;
                 let n = self.name_const(attr)?;

@@ -40,6 +40,8 @@ pub enum ObjConst {
     Name(String),
     /// A tuple of keyword names for `PyObject_Vectorcall`.
     KwNames(Vec<String>),
+    /// The dispatcher of lifted loop `n`.
+    Lifted(usize),
 }
 
 /// Fixed entries at the start of the constants array: the function's

@@ -19,7 +19,8 @@ DEPARTURES = {
     "test_wraparound_add_sub_mul": WRAP,
     "test_wraparound_pow": WRAP,
     "test_wraparound_left_shift": WRAP,
-    "test_wraparound_in_loop": WRAP,
+    # test_wraparound_in_loop passes: the loop is lifted and runs in nopython
+    # mode, with its fixed-width integers (as in Numba).
     "test_int8_arguments_promote_to_int64": NUMPY,
     "test_uint_small_widths_promote_to_uint64": NUMPY,
     "test_float32_arithmetic_stays_float32": NUMPY,

@@ -309,6 +309,27 @@ impl Function {
         (0..self.blocks.len() as u32).map(Block)
     }
 
+    /// Values that may be an unbound variable: `Undef`s and the block
+    /// parameters they can flow into.
+    pub fn maybe_undefined(&self) -> std::collections::HashSet<Value> {
+        let mut set: std::collections::HashSet<Value> =
+            (0..self.values.len() as u32).map(Value).filter(|v| matches!(self.inst(*v), Some(Inst::Undef(_)))).collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for b in self.block_ids() {
+                for call in self.block(b).term.successors() {
+                    for (p, a) in self.block(call.block).params.iter().zip(&call.args) {
+                        if set.contains(a) && set.insert(*p) {
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        set
+    }
+
     /// Predecessors of every block, in block order.
     pub fn predecessors(&self) -> Vec<Vec<Block>> {
         let mut preds = vec![vec![]; self.blocks.len()];

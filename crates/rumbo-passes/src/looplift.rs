@@ -102,13 +102,23 @@ fn liftable(func: &Function, header: Block) -> Option<Loop> {
         }
         let absorb = exits.iter().copied().find(|&x| {
             preds[x.index()].iter().all(|p| region.contains(p))
-                && matches!(&func.block(x).term, Terminator::Jump(c) if exits.contains(&c.block))
+                && matches!(&func.block(x).term, Terminator::Jump(c) if exits.contains(&c.block) || func.block(x).insts.is_empty())
         })?;
         region.push(absorb);
     }
     let [exit] = exit_targets(func, &region)[..] else { return None };
     if preds[exit.index()].iter().any(|p| !region.contains(p)) {
         return None;
+    }
+    // A variable the loop may leave unbound must raise where it is read after
+    // the loop; nopython code cannot say "unbound", so such loops stay here.
+    let undef = func.maybe_undefined();
+    for &b in &region {
+        for call in func.block(b).term.successors() {
+            if call.block == exit && call.args.iter().any(|a| undef.contains(a)) {
+                return None;
+            }
+        }
     }
     for &b in &region {
         let d = func.block(b);
@@ -221,6 +231,10 @@ fn lift(func: &mut Function, lp: &Loop, index: usize) -> Option<LiftedLoop> {
                 live_outs.push(v);
             }
         }
+    }
+    let undef = func.maybe_undefined();
+    if live_outs.iter().any(|v| undef.contains(v)) {
+        return None;
     }
     let span = func.block(lp.header).term_span;
     let line = span.line;

@@ -73,7 +73,7 @@ pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &s
         blocks: HashMap::new(),
         flags: HashMap::new(),
         consts: vec![],
-        maybe_undef: maybe_undefined(func),
+        maybe_undef: func.maybe_undefined(),
         err_blocks: HashMap::new(),
         exit_error,
         handler: None,
@@ -104,28 +104,6 @@ pub(super) struct ObjEmitter<'a, 'ctx> {
     exit_error: BasicBlock<'ctx>,
     /// The landing of the block being emitted.
     handler: Option<Block>,
-}
-
-/// Undefined values and the parameters they may flow into.
-fn maybe_undefined(func: &Function) -> HashSet<Value> {
-    let mut set: HashSet<Value> = (0..func.values.len() as u32)
-        .map(Value)
-        .filter(|v| matches!(func.inst(*v), Some(Inst::Undef(_))))
-        .collect();
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for b in func.block_ids() {
-            for call in func.block(b).term.successors() {
-                for (p, a) in func.block(call.block).params.iter().zip(&call.args) {
-                    if set.contains(a) && set.insert(*p) {
-                        changed = true;
-                    }
-                }
-            }
-        }
-    }
-    set
 }
 
 impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {

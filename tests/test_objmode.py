@@ -426,3 +426,54 @@ def test_exceptions_release_references():
             c(x)
     gc.collect()
     assert sys.getrefcount(x) == before
+
+
+# --------------------------------------------------------------------------
+# f-strings, imports, handled exceptions, raise ... from
+# --------------------------------------------------------------------------
+
+
+def fstrings_and_imports(x, width=6):
+    import math
+    import os.path as op
+    from os import path as p
+
+    return f"{x!r:>{width}}|{math.pi:.3f}|{p is op}|{x}"
+
+
+def handled_state(d):
+    try:
+        return d["k"]
+    except KeyError:
+        outer = sys.exc_info()[0].__name__
+        try:
+            raise ValueError("inner")
+        except ValueError as e:
+            context = type(e.__context__).__name__
+        return outer, context, sys.exc_info()[0].__name__
+
+
+def raise_from(x):
+    try:
+        return 1 / x
+    except ZeroDivisionError as e:
+        raise RuntimeError("wrapped") from e
+
+
+@pytest.mark.parametrize("func,args", [(fstrings_and_imports, (1,)), (fstrings_and_imports, ("ab", 3)), (handled_state, ({},))])
+def test_more_constructs_match_cpython(func, args):
+    check(func, *args)
+
+
+def test_handled_exception_is_restored():
+    c = objmode(handled_state)
+    assert c({}) == ("KeyError", "KeyError", "KeyError")
+    assert sys.exc_info() == (None, None, None)
+
+
+def test_raise_from_sets_the_cause():
+    c = objmode(raise_from)
+    with pytest.raises(RuntimeError) as info:
+        c(0)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+    assert info.value.__suppress_context__

@@ -104,6 +104,19 @@ pub enum ObjInst {
     /// types of `args`: the tuple of its results, or None when it does not
     /// compile in nopython mode for them (the loop then runs here).
     Lifted { index: usize, args: Vec<Value> },
+    /// `format(value, spec)` after `!s`/`!r`/`!a` of an f-string part.
+    Format { value: Value, conversion: Option<char>, spec: Option<Value> },
+    /// The concatenation of an f-string's parts.
+    JoinStr(Vec<Value>),
+    /// `__import__(module, globals, None, fromlist, level)`.
+    Import { module: String, fromlist: Vec<String>, level: u32 },
+    /// `raise exc from cause`: the exception (instantiated) with its cause set.
+    WithCause { exc: Value, cause: Value },
+    /// Makes `exc` the exception being handled (`sys.exc_info()`, implicit
+    /// chaining) while an `except` body runs; the value is the previous one.
+    SetHandled(Value),
+    /// Puts back what `SetHandled` returned, when the `except` body is left.
+    RestoreHandled(Value),
 }
 
 impl ObjInst {
@@ -121,7 +134,11 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![*value, *index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![*value],
             ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
-            ObjInst::Lifted { args, .. } => args.clone(),
+            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) => args.clone(),
+            ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
+            ObjInst::Import { .. } => vec![],
+            ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
+            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) => vec![*x],
         }
     }
 
@@ -138,7 +155,11 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![value, index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![value],
             ObjInst::SetAttr { value, item, .. } => vec![value, item],
-            ObjInst::Lifted { args, .. } => args.iter_mut().collect(),
+            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) => args.iter_mut().collect(),
+            ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
+            ObjInst::Import { .. } => vec![],
+            ObjInst::WithCause { exc, cause } => vec![exc, cause],
+            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) => vec![x],
         }
     }
 
@@ -154,6 +175,10 @@ impl ObjInst {
             ObjInst::DelItem { .. } | ObjInst::DelAttr { .. } | ObjInst::Unbind(_) => ("`del statement`", "see rumbo's supported-features table"),
             ObjInst::SetAttr { .. } => ("assigning attributes", "return the value instead"),
             ObjInst::Lifted { .. } => ("lifted loops", "this is a bug in rumbo"),
+            ObjInst::Format { .. } | ObjInst::JoinStr(_) => ("`f-string`", "build strings outside compiled code"),
+            ObjInst::Import { .. } => ("`import statement`", "import at module level; compiled code reads module globals"),
+            ObjInst::WithCause { .. } => ("`raise ... from ...`", "raise the exception without `from`"),
+            ObjInst::SetHandled(_) | ObjInst::RestoreHandled(_) => ("`try statement`", "move this part out of the compiled function"),
         }
     }
 }

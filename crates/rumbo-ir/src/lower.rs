@@ -39,6 +39,8 @@ enum Finally {
     Stmts(Vec<Stmt>),
     /// The bound `__exit__` of a `with` item.
     WithExit(Value),
+    /// The handled exception before an `except` body (see `ObjInst::SetHandled`).
+    RestoreHandled(Value),
 }
 
 struct FinallyFrame {
@@ -107,6 +109,12 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                 collect_assigned(body, out, globals);
             }
             StmtKind::Delete(ts) => ts.iter().for_each(|t| targets(t, out)),
+            StmtKind::Import(names) => {
+                for (n, alias) in names {
+                    out.insert(alias.clone().unwrap_or_else(|| n.split('.').next().unwrap_or(n).to_string()));
+                }
+            }
+            StmtKind::ImportFrom { names, .. } => out.extend(names.iter().map(|(n, a)| a.clone().unwrap_or_else(|| n.clone()))),
             _ => {}
         }
     }
@@ -484,6 +492,15 @@ impl Lowerer {
                 Some(outputs) => self.lower_objmode_block(outputs, body, span)?,
                 None => self.lower_with(items, body, span)?,
             },
+            StmtKind::RaiseFrom { exc, cause } => {
+                let exc = self.lower_expr(exc)?;
+                let cause = self.lower_expr(cause)?;
+                let e = self.emit(Inst::Obj(ObjInst::WithCause { exc, cause }), span);
+                let b = self.cur();
+                self.terminate(b, Terminator::Raise { class: Some(e), args: vec![] }, span);
+            }
+            StmtKind::Import(names) => self.lower_import(names, span)?,
+            StmtKind::ImportFrom { module, names, level } => self.lower_import_from(module, names, *level, span)?,
             StmtKind::Delete(targets) => {
                 for t in targets {
                     self.delete(t)?;
@@ -612,6 +629,7 @@ impl Lowerer {
                 }
                 self.emit(Inst::Obj(ObjInst::Dict(pairs)), span)
             }
+            ExprKind::FString(parts) => self.lower_fstring(parts, span)?,
             ExprKind::Comprehension { kind, elt, key, generators } => {
                 self.lower_comprehension(*kind, elt, key.as_deref(), generators, span)?
             }

@@ -83,6 +83,15 @@ fn obj_text(o: &ObjInst) -> String {
         ObjInst::DelItem { value, index } => format!("delitem {}[{}]", v(value), v(index)),
         ObjInst::Unbind(x) => format!("unbind {}", v(x)),
         ObjInst::Lifted { index, args } => format!("lifted_loop{index}({})", list(args)),
+        ObjInst::Format { value, conversion, spec } => {
+            let c = conversion.map(|c| format!("!{c}")).unwrap_or_default();
+            format!("format {}{c}:{}", v(value), spec.map(|s| v(&s)).unwrap_or_default())
+        }
+        ObjInst::JoinStr(parts) => format!("joinstr ({})", list(parts)),
+        ObjInst::Import { module, fromlist, level } => format!("import {}{module} ({})", ".".repeat(*level as usize), fromlist.join(", ")),
+        ObjInst::WithCause { exc, cause } => format!("withcause {} from {}", v(exc), v(cause)),
+        ObjInst::SetHandled(x) => format!("set_handled {}", v(x)),
+        ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),
         ObjInst::SetAttr { value, attr, item } => format!("setattr {}.{attr} = {}", v(value), v(item)),
     }

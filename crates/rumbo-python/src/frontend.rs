@@ -163,6 +163,8 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         "Tuple" => ExprKind::Tuple(exprs(node, "elts")?),
         "List" => ExprKind::List(exprs(node, "elts")?),
         "Set" => ExprKind::Set(exprs(node, "elts")?),
+        "JoinedStr" => ExprKind::FString(fstring_parts(node)?),
+        "FormattedValue" => ExprKind::FString(vec![formatted(node)?]),
         "Dict" => {
             let keys = list(node, "keys")?;
             if keys.iter().any(|k| k.is_none()) {
@@ -194,6 +196,31 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         other => return Ok(unsupported(&describe(other))),
     };
     Ok(Expr { kind, span })
+}
+
+fn formatted(node: &Bound<'_, PyAny>) -> PyResult<FPart> {
+    let conversion: i64 = node.getattr("conversion")?.extract()?;
+    Ok(FPart::Value {
+        value: expr(&node.getattr("value")?)?,
+        conversion: (conversion >= 0).then(|| char::from_u32(conversion as u32).unwrap_or('s')),
+        spec: opt(node, "format_spec")?.map(|s| expr(&s).map(Box::new)).transpose()?,
+    })
+}
+
+fn fstring_parts(node: &Bound<'_, PyAny>) -> PyResult<Vec<FPart>> {
+    let mut out = vec![];
+    for v in list(node, "values")? {
+        if node_name(&v)? == "FormattedValue" {
+            out.push(formatted(&v)?);
+        } else {
+            out.push(FPart::Lit(v.getattr("value")?.extract()?));
+        }
+    }
+    Ok(out)
+}
+
+fn aliases(node: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
+    list(node, "names")?.iter().map(|a| Ok((a.getattr("name")?.extract()?, opt(a, "asname")?.map(|n| n.extract()).transpose()?))).collect()
 }
 
 /// Users read these names in errors: say what the construct is.
@@ -253,7 +280,23 @@ fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
         "Pass" => StmtKind::Pass,
         "Break" => StmtKind::Break,
         "Continue" => StmtKind::Continue,
-        "Raise" => StmtKind::Raise(opt(node, "exc")?.map(|v| expr(&v)).transpose()?),
+        "Raise" => match (opt(node, "exc")?, opt(node, "cause")?) {
+            (Some(exc), Some(cause)) => StmtKind::RaiseFrom { exc: expr(&exc)?, cause: expr(&cause)? },
+            (exc, _) => StmtKind::Raise(exc.map(|v| expr(&v)).transpose()?),
+        },
+        "Import" => StmtKind::Import(aliases(node)?),
+        "ImportFrom" => {
+            let names = aliases(node)?;
+            if names.iter().any(|(n, _)| n == "*") {
+                StmtKind::Unsupported { what: "`from ... import *`".into() }
+            } else {
+                StmtKind::ImportFrom {
+                    module: opt(node, "module")?.map(|m| m.extract()).transpose()?.unwrap_or_default(),
+                    names,
+                    level: node.getattr("level")?.extract::<Option<u32>>()?.unwrap_or(0),
+                }
+            }
+        }
         "Assert" => StmtKind::Assert {
             test: expr(&node.getattr("test")?)?,
             msg: opt(node, "msg")?.map(|v| expr(&v)).transpose()?,

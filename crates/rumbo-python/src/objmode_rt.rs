@@ -147,7 +147,8 @@ unsafe extern "C" fn rumbo_obj_compare(op: c_int, a: *mut PyObject, b: *mut PyOb
     }
 }
 
-/// A tuple (0), list (1), set (2) of `n` items, or a dict (3) of `n` key/value pairs.
+/// A tuple (0), list (1), set (2) of `n` items, a dict (3) of `n` key/value
+/// pairs, or the concatenation (4) of `n` strings.
 unsafe extern "C" fn rumbo_obj_build(kind: c_int, n: i64, items: *const *mut PyObject) -> *mut PyObject {
     let n = n as isize;
     match kind {
@@ -165,6 +166,17 @@ unsafe extern "C" fn rumbo_obj_build(kind: c_int, n: i64, items: *const *mut PyO
                     ffi::PyList_SetItem(out, i, x);
                 }
             }
+            out
+        }
+        4 => {
+            let parts = rumbo_obj_build(0, n as i64, items);
+            if parts.is_null() {
+                return parts;
+            }
+            let empty = ffi::PyUnicode_FromStringAndSize(c"".as_ptr(), 0);
+            let out = if empty.is_null() { null_mut() } else { ffi::PyUnicode_Join(empty, parts) };
+            ffi::Py_DecRef(empty);
+            ffi::Py_DecRef(parts);
             out
         }
         2 => {
@@ -386,6 +398,101 @@ unsafe extern "C" fn rumbo_obj_lifted(d: *mut PyObject, args: *const *mut PyObje
     }
 }
 
+/// An f-string part: `format(value, spec)` after the `!s`/`!r`/`!a` conversion.
+unsafe extern "C" fn rumbo_obj_format(value: *mut PyObject, conversion: c_int, spec: *mut PyObject) -> *mut PyObject {
+    let converted = match conversion as u8 {
+        b's' => ffi::PyObject_Str(value),
+        b'r' => ffi::PyObject_Repr(value),
+        b'a' => ffi::PyObject_ASCII(value),
+        _ => {
+            ffi::Py_IncRef(value);
+            value
+        }
+    };
+    if converted.is_null() {
+        return converted;
+    }
+    let r = ffi::PyObject_Format(converted, spec);
+    ffi::Py_DecRef(converted);
+    r
+}
+
+/// `import` in a function: `__import__` with the function's globals (for relative imports).
+unsafe extern "C" fn rumbo_obj_import(consts: *const *mut PyObject, name: *mut PyObject, fromlist: *mut PyObject, level: c_int) -> *mut PyObject {
+    ffi::PyImport_ImportModuleLevelObject(name, *consts.add(GLOBALS), null_mut(), fromlist, level)
+}
+
+/// `raise exc from cause`: the instance (a class is called) with `__cause__` set.
+unsafe extern "C" fn rumbo_obj_with_cause(exc: *mut PyObject, cause: *mut PyObject) -> *mut PyObject {
+    let inst = if ffi::PyExceptionClass_Check(exc) != 0 {
+        ffi::PyObject_CallObject(exc, null_mut())
+    } else {
+        ffi::Py_IncRef(exc);
+        exc
+    };
+    if inst.is_null() {
+        return inst;
+    }
+    if ffi::PyExceptionInstance_Check(inst) == 0 {
+        ffi::Py_DecRef(inst);
+        set_error(ffi::PyExc_TypeError, "exceptions must derive from BaseException");
+        return null_mut();
+    }
+    let cause = if cause == ffi::Py_None() {
+        null_mut()
+    } else if ffi::PyExceptionClass_Check(cause) != 0 {
+        let c = ffi::PyObject_CallObject(cause, null_mut());
+        if c.is_null() {
+            ffi::Py_DecRef(inst);
+            return null_mut();
+        }
+        c
+    } else if ffi::PyExceptionInstance_Check(cause) != 0 {
+        ffi::Py_IncRef(cause);
+        cause
+    } else {
+        ffi::Py_DecRef(inst);
+        set_error(ffi::PyExc_TypeError, "exception causes must derive from BaseException");
+        return null_mut();
+    };
+    // SetCause steals the reference and sets __suppress_context__.
+    ffi::PyException_SetCause(inst, cause);
+    inst
+}
+
+/// Makes `exc` the handled exception; returns the previous one (None when none).
+unsafe extern "C" fn rumbo_obj_set_handled(exc: *mut PyObject) -> *mut PyObject {
+    let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+    ffi::PyErr_GetExcInfo(&mut t, &mut v, &mut tb);
+    ffi::Py_DecRef(t);
+    ffi::Py_DecRef(tb);
+    let prev = if v.is_null() {
+        ffi::Py_IncRef(ffi::Py_None());
+        ffi::Py_None()
+    } else {
+        v
+    };
+    set_exc_info(exc);
+    prev
+}
+
+/// Puts back the handled exception `rumbo_obj_set_handled` returned.
+unsafe extern "C" fn rumbo_obj_restore_handled(prev: *mut PyObject) {
+    set_exc_info(prev);
+}
+
+unsafe fn set_exc_info(exc: *mut PyObject) {
+    if exc.is_null() || exc == ffi::Py_None() {
+        ffi::PyErr_SetExcInfo(null_mut(), null_mut(), null_mut());
+        return;
+    }
+    let t = ffi::Py_TYPE(exc) as *mut PyObject;
+    let tb = ffi::PyException_GetTraceback(exc);
+    ffi::Py_IncRef(t);
+    ffi::Py_IncRef(exc);
+    ffi::PyErr_SetExcInfo(t, exc, tb);
+}
+
 /// Releases the references of `n` value slots.
 unsafe extern "C" fn rumbo_obj_release(slots: *mut *mut PyObject, n: i64) {
     for i in 0..n as usize {
@@ -418,5 +525,10 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
         ("rumbo_obj_unbound", rumbo_obj_unbound as *const () as usize),
         ("rumbo_obj_release", rumbo_obj_release as *const () as usize),
         ("rumbo_obj_lifted", rumbo_obj_lifted as *const () as usize),
+        ("rumbo_obj_format", rumbo_obj_format as *const () as usize),
+        ("rumbo_obj_import", rumbo_obj_import as *const () as usize),
+        ("rumbo_obj_with_cause", rumbo_obj_with_cause as *const () as usize),
+        ("rumbo_obj_set_handled", rumbo_obj_set_handled as *const () as usize),
+        ("rumbo_obj_restore_handled", rumbo_obj_restore_handled as *const () as usize),
     ]
 }

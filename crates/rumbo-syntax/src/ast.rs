@@ -143,11 +143,21 @@ pub enum ExprKind {
     Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for ...]`, `{elt for ...}`, `{key: elt for ...}`; object mode only.
     Comprehension { kind: CompKind, elt: Box<Expr>, key: Option<Box<Expr>>, generators: Vec<Generator> },
+    /// An f-string: literal parts and formatted values; object mode only.
+    FString(Vec<FPart>),
     Subscript { value: Box<Expr>, index: Box<Expr> },
     Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
     /// A construct the frontend does not compile (lambda, f-string, comprehension,
     /// ...): kept so that the error can point at it. `what` is CPython's node name.
     Unsupported { what: String },
+}
+
+/// A piece of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FPart {
+    Lit(String),
+    /// `{value!conversion:spec}`; the spec is an f-string itself.
+    Value { value: Expr, conversion: Option<char>, spec: Option<Box<Expr>> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,6 +214,12 @@ pub enum StmtKind {
     Pass,
     Expr(Expr),
     Raise(Option<Expr>),
+    /// `raise exc from cause`; object mode only.
+    RaiseFrom { exc: Expr, cause: Expr },
+    /// `import a.b as c` (name, alias) pairs; object mode only.
+    Import(Vec<(String, Option<String>)>),
+    /// `from ..module import name as alias`; object mode only.
+    ImportFrom { module: String, names: Vec<(String, Option<String>)>, level: u32 },
     Assert { test: Expr, msg: Option<Expr> },
     /// `global x` / `nonlocal x` declarations: names that must not become locals.
     Global(Vec<String>),

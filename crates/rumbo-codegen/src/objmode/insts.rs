@@ -57,6 +57,7 @@ const BUILD_TUPLE: u64 = 0;
 const BUILD_LIST: u64 = 1;
 const BUILD_SET: u64 = 2;
 const BUILD_DICT: u64 = 3;
+const BUILD_STR: u64 = 4;
 
 impl<'ctx> ObjEmitter<'_, 'ctx> {
     fn int(&self, x: u64) -> inkwell::values::IntValue<'ctx> {
@@ -290,6 +291,42 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let d = self.constant(ObjConst::Lifted(*index))?;
                 let r = self.call_p("rumbo_obj_lifted", "pppl", &[d.into(), arr.into(), self.long(objs.len() as u64).into()])?;
                 self.result(v, r, line)?;
+            }
+            ObjInst::Format { value, conversion, spec } => {
+                let x = self.obj(*value, line)?;
+                let s = match spec {
+                    Some(s) => self.obj(*s, line)?,
+                    None => self.ptr_t().const_null(),
+                };
+                let conv = self.int(conversion.map_or(0, |c| c as u64));
+                let r = self.call_p("rumbo_obj_format", "ppip", &[x.into(), conv.into(), s.into()])?;
+                self.result(v, r, line)?;
+            }
+            ObjInst::JoinStr(parts) => self.build(v, BUILD_STR, parts, line)?,
+            ObjInst::Import { module, fromlist, level } => {
+                let name = self.name_const(module)?;
+                let from = if fromlist.is_empty() {
+                    self.ptr_t().const_null()
+                } else {
+                    self.constant(ObjConst::KwNames(fromlist.clone()))?
+                };
+                let args = [self.consts_array().into(), name.into(), from.into(), self.int(*level as u64).into()];
+                let r = self.call_p("rumbo_obj_import", "ppppi", &args)?;
+                self.result(v, r, line)?;
+            }
+            ObjInst::WithCause { exc, cause } => {
+                let (x, c) = (self.obj(*exc, line)?, self.obj(*cause, line)?);
+                let r = self.call_p("rumbo_obj_with_cause", "ppp", &[x.into(), c.into()])?;
+                self.result(v, r, line)?;
+            }
+            ObjInst::SetHandled(x) => {
+                let x = self.obj(*x, line)?;
+                let r = self.call_p("rumbo_obj_set_handled", "pp", &[x.into()])?;
+                self.result(v, r, 0)?;
+            }
+            ObjInst::RestoreHandled(x) => {
+                let x = self.obj(*x, line)?;
+                self.call("rumbo_obj_restore_handled", "vp", &[x.into()])?;
             }
             ObjInst::DelAttr { value, attr } => {
                 let c = self.obj(*value, line)?;

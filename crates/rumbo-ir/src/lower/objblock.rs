@@ -132,6 +132,11 @@ fn stmt_names(s: &Stmt, out: &mut Vec<String>) {
             msg.iter().for_each(e);
         }
         StmtKind::Delete(ts) => ts.iter().for_each(e),
+        StmtKind::RaiseFrom { exc, cause } => {
+            e(exc);
+            e(cause);
+        }
+        StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {}
         StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
             e(test);
             body.iter().chain(orelse).for_each(|s| stmt_names(s, out));
@@ -164,6 +169,14 @@ fn expr_names(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Name(n) => out.push(n.clone()),
         ExprKind::Const(_) | ExprKind::Unsupported { .. } => {}
+        ExprKind::FString(parts) => {
+            for p in parts {
+                if let rumbo_syntax::FPart::Value { value, spec, .. } = p {
+                    expr_names(value, out);
+                    spec.iter().for_each(|s| expr_names(s, out));
+                }
+            }
+        }
         ExprKind::BinOp { left, right, .. } => {
             r(left);
             r(right);

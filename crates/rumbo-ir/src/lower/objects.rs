@@ -8,7 +8,7 @@
 
 use super::{Finally, FinallyFrame, Lowerer};
 use crate::data::*;
-use rumbo_syntax::{CompKind, Diagnostic, ExceptHandler, Expr, ExprKind, Generator, Span, Stmt, WithItem};
+use rumbo_syntax::{CompKind, Constant, Diagnostic, ExceptHandler, Expr, ExprKind, FPart, Generator, Span, Stmt, WithItem};
 
 impl Lowerer {
     /// Inside a try body: ends the current block with a `Try` into a fresh one,
@@ -39,6 +39,10 @@ impl Lowerer {
                 Finally::WithExit(exit) => {
                     self.protect(span);
                     self.emit(Inst::Obj(ObjInst::WithExit { exit, exc: None }), span);
+                    Ok(())
+                }
+                Finally::RestoreHandled(prev) => {
+                    self.emit(Inst::Obj(ObjInst::RestoreHandled(prev)), span);
                     Ok(())
                 }
             };
@@ -138,10 +142,26 @@ impl Lowerer {
             if let Some(name) = &h.name {
                 self.def_var(name, exc);
             }
+            // The body runs with `exc` as the handled exception, put back however it is left.
+            let prev = self.emit(Inst::Obj(ObjInst::SetHandled(exc)), h.span);
+            self.finally.push(FinallyFrame { action: Finally::RestoreHandled(prev), handler_depth: self.handlers.len() });
             self.caught.push(exc);
-            let result = self.lower_body(&h.body);
+            let inner = self.protected(|lw| {
+                lw.protect(h.span);
+                lw.lower_body(&h.body)
+            });
             self.caught.pop();
-            result?;
+            self.finally.pop();
+            let inner = inner?;
+            if self.current.is_some() {
+                self.emit(Inst::Obj(ObjInst::RestoreHandled(prev)), h.span);
+            }
+            let resume = self.current.take();
+            let exc2 = self.enter_handler(inner, h.span);
+            self.emit(Inst::Obj(ObjInst::RestoreHandled(prev)), h.span);
+            let b = self.cur();
+            self.terminate(b, Terminator::Raise { class: Some(exc2), args: vec![] }, h.span);
+            self.current = resume;
             if let (Some(name), Some(_)) = (&h.name, self.current) {
                 // CPython deletes the name at the end of the handler.
                 let undef = self.emit(Inst::Undef(name.clone()), h.span);
@@ -189,6 +209,54 @@ impl Lowerer {
         self.terminate(reraise, Terminator::Raise { class: Some(exc), args: vec![] }, span);
         self.seal(after);
         self.current = Some(after);
+        Ok(())
+    }
+
+    pub(super) fn lower_fstring(&mut self, parts: &[FPart], span: Span) -> Result<Value, Diagnostic> {
+        let mut vals = vec![];
+        for p in parts {
+            vals.push(match p {
+                FPart::Lit(s) => self.emit(Inst::Const(Constant::Str(s.clone())), span),
+                FPart::Value { value, conversion, spec } => {
+                    let value = self.lower_expr(value)?;
+                    let spec = spec.as_ref().map(|s| self.lower_expr(s)).transpose()?;
+                    self.emit(Inst::Obj(ObjInst::Format { value, conversion: *conversion, spec }), span)
+                }
+            });
+        }
+        Ok(self.emit(Inst::Obj(ObjInst::JoinStr(vals)), span))
+    }
+
+    fn bind(&mut self, name: &str, v: Value, span: Span) -> Result<(), Diagnostic> {
+        let target = Expr { kind: ExprKind::Name(name.to_string()), span };
+        self.assign(&target, v)
+    }
+
+    pub(super) fn lower_import(&mut self, names: &[(String, Option<String>)], span: Span) -> Result<(), Diagnostic> {
+        for (name, alias) in names {
+            let top = self.emit(Inst::Obj(ObjInst::Import { module: name.clone(), fromlist: vec![], level: 0 }), span);
+            match alias {
+                None => self.bind(name.split('.').next().unwrap_or(name), top, span)?,
+                Some(a) => {
+                    // `import a.b.c as x` binds the submodule: walk down from the package.
+                    let mut v = top;
+                    for part in name.split('.').skip(1) {
+                        v = self.emit(Inst::GetAttr { value: v, attr: part.to_string() }, span);
+                    }
+                    self.bind(a, v, span)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn lower_import_from(&mut self, module: &str, names: &[(String, Option<String>)], level: u32, span: Span) -> Result<(), Diagnostic> {
+        let fromlist = names.iter().map(|(n, _)| n.clone()).collect();
+        let m = self.emit(Inst::Obj(ObjInst::Import { module: module.to_string(), fromlist, level }), span);
+        for (n, a) in names {
+            let v = self.emit(Inst::GetAttr { value: m, attr: n.clone() }, span);
+            self.bind(a.as_deref().unwrap_or(n), v, span)?;
+        }
         Ok(())
     }
 

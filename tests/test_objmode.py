@@ -477,3 +477,61 @@ def test_raise_from_sets_the_cause():
         c(0)
     assert isinstance(info.value.__cause__, ZeroDivisionError)
     assert info.value.__suppress_context__
+
+
+# --------------------------------------------------------------------------
+# global / nonlocal stores, attribute augmented assignment, objmode blocks
+# --------------------------------------------------------------------------
+
+TOTAL = 0
+
+
+def add_to_total(x):
+    global TOTAL
+    TOTAL += x
+    return TOTAL
+
+
+def test_global_store():
+    global TOTAL
+    TOTAL = 0
+    c = objmode(add_to_total)
+    assert c(2) == 2
+    assert c(3) == 5
+    assert TOTAL == 5
+
+
+def test_nonlocal_store():
+    n = 0
+
+    def inc(k):
+        nonlocal n
+        n += k
+        return n
+
+    c = objmode(inc)
+    assert (c(2), c(5), n) == (2, 7, 7)
+
+
+def test_attribute_augmented_assignment_is_in_place():
+    def aug(p):
+        p.v += 10
+        p.items += [1]
+        return p.v
+
+    p = Point(0, 0)
+    p.v, p.items = 1, []
+    items = p.items
+    assert objmode(aug)(p) == 11
+    assert p.items is items and items == [1]
+
+
+def test_objmode_block_in_object_mode():
+    from conftest import backend
+
+    def f(x):
+        with backend.objmode(y="int64"):
+            y = x * 3
+        return [y]
+
+    assert objmode(f)(4) == [12]

@@ -117,6 +117,8 @@ pub enum ObjInst {
     SetHandled(Value),
     /// Puts back what `SetHandled` returned, when the `except` body is left.
     RestoreHandled(Value),
+    /// Assignment to a `global` (module dict) or `nonlocal` (closure cell) name.
+    StoreGlobal { name: String, value: Value },
 }
 
 impl ObjInst {
@@ -138,7 +140,7 @@ impl ObjInst {
             ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
-            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) => vec![*x],
+            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![*x],
         }
     }
 
@@ -159,7 +161,7 @@ impl ObjInst {
             ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![exc, cause],
-            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) => vec![x],
+            ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![x],
         }
     }
 
@@ -179,6 +181,7 @@ impl ObjInst {
             ObjInst::Import { .. } => ("`import statement`", "import at module level; compiled code reads module globals"),
             ObjInst::WithCause { .. } => ("`raise ... from ...`", "raise the exception without `from`"),
             ObjInst::SetHandled(_) | ObjInst::RestoreHandled(_) => ("`try statement`", "move this part out of the compiled function"),
+            ObjInst::StoreGlobal { .. } => ("assigning global variables", "globals are frozen as constants when the function compiles; return the value instead"),
         }
     }
 }

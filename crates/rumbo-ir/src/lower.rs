@@ -352,6 +352,13 @@ impl Lowerer {
                     let new = self.emit(Inst::Inplace { op: *op, target: old, rhs }, span);
                     self.assign(target, new)?;
                 }
+                ExprKind::Attribute { value: obj, attr } => {
+                    let obj = self.lower_expr(obj)?;
+                    let old = self.emit(Inst::GetAttr { value: obj, attr: attr.clone() }, target.span);
+                    let rhs = self.lower_expr(value)?;
+                    let new = self.emit(Inst::Inplace { op: *op, target: old, rhs }, span);
+                    self.emit(Inst::Obj(ObjInst::SetAttr { value: obj, attr: attr.clone(), item: new }), span);
+                }
                 ExprKind::Subscript { value: obj, index } => {
                     let obj = self.lower_expr(obj)?;
                     let idx = self.lower_expr(index)?;
@@ -519,11 +526,9 @@ impl Lowerer {
             ExprKind::Name(name) => {
                 let name = &self.local_name(name);
                 if !self.locals.contains(name) {
-                    return Err(Diagnostic::unsupported(
-                        target.span,
-                        format!("cannot assign to global variable `{name}` in compiled code"),
-                    )
-                    .with_hint("globals are frozen as constants when the function compiles; return the value instead"));
+                    // `global`/`nonlocal` names: object mode stores them (nopython typing refuses).
+                    self.emit(Inst::Obj(ObjInst::StoreGlobal { name: name.clone(), value: v }), target.span);
+                    return Ok(());
                 }
                 self.def_var(name, v);
             }

@@ -55,15 +55,20 @@ pub(crate) fn register_blocks(
                 _ => continue,
             };
             let inputs: Vec<Type> = block.args.iter().map(|a| typed.types[a.index()].clone().unwrap_or(Type::NoneType)).collect();
-            let names: Vec<&str> = block.outputs.iter().map(|(n, _)| n.as_str()).collect();
-            let maker = PyModule::import(py, "rumbo._objmode")?.getattr("make_block")?;
-            let lines: Vec<&str> = (block.lines.0..=block.lines.1).map(|l| file.line(l).unwrap_or("")).collect();
-            let f = maker.call1((py_func, &file.filename, block.lines.0, lines, block.inputs.clone(), names))?;
+            let f = block_function(py, py_func, file, block)?;
             let entry = Box::leak(Box::new(ObjmodeEntry { func: f.unbind(), inputs, outputs, declared: block.outputs.iter().map(|(_, t)| t.clone()).collect() }));
             out.push((rumbo_codegen::objmode_block_symbol(symbol, v), entry as *const ObjmodeEntry as usize));
         }
     }
     Ok(out)
+}
+
+/// The body of an objmode block as a Python function of its inputs returning its outputs.
+pub(crate) fn block_function<'py>(py: Python<'py>, py_func: &Bound<'py, PyAny>, file: &SourceFile, block: &rumbo_ir::ObjmodeBlock) -> PyResult<Bound<'py, PyAny>> {
+    let names: Vec<&str> = block.outputs.iter().map(|(n, _)| n.as_str()).collect();
+    let maker = PyModule::import(py, "rumbo._objmode")?.getattr("make_block")?;
+    let lines: Vec<&str> = (block.lines.0..=block.lines.1).map(|l| file.line(l).unwrap_or("")).collect();
+    maker.call1((py_func, &file.filename, block.lines.0, lines, block.inputs.clone(), names))
 }
 
 fn run(py: Python<'_>, entry: &ObjmodeEntry, ins: &[Slot], outs: &mut [Slot]) -> PyResult<()> {

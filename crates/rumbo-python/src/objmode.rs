@@ -46,7 +46,7 @@ fn constant_object(py: Python<'_>, c: &ObjConst) -> PyResult<Py<PyAny>> {
         },
         ObjConst::Name(n) => PyString::intern(py, n).into_any().unbind(),
         ObjConst::KwNames(names) => PyTuple::new(py, names.iter().map(|n| PyString::intern(py, n)))?.into_any().unbind(),
-        ObjConst::Lifted(_) => py.None(),
+        ObjConst::Lifted(_) | ObjConst::Block(_) => py.None(),
     })
 }
 
@@ -107,6 +107,10 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
     for c in &wanted {
         consts.push(match c {
             ObjConst::Lifted(i) => lifted[*i].1.clone_ref(py).into_any(),
+            ObjConst::Block(v) => match ir.inst(rumbo_ir::Value(*v)) {
+                Some(rumbo_ir::Inst::ObjmodeBlock(b)) => crate::objblock::block_function(py, d.py_func.bind(py), &src.file, b)?.unbind(),
+                _ => py.None(),
+            },
             c => constant_object(py, c)?,
         });
     }

@@ -82,6 +82,18 @@ unsafe extern "C" fn rumbo_obj_global(consts: *const *mut PyObject, name: *mut P
     null_mut()
 }
 
+/// `name = value` for a `nonlocal` (its closure cell) or `global` (module dict) name.
+unsafe extern "C" fn rumbo_obj_store_global(consts: *const *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> c_int {
+    let cell = ffi::PyDict_GetItemWithError(*consts.add(CELLS), name);
+    if !cell.is_null() {
+        return ffi::PyObject_SetAttrString(cell, c"cell_contents".as_ptr(), value);
+    }
+    if !ffi::PyErr_Occurred().is_null() {
+        return -1;
+    }
+    ffi::PyDict_SetItem(*consts.add(GLOBALS), name, value)
+}
+
 /// Adds a traceback entry "File ..., line N, in f" to the pending exception.
 unsafe extern "C" fn rumbo_obj_traceback(consts: *const *mut PyObject, line: c_int) {
     let name = ffi::PyBytes_AsString(*consts.add(NAME));
@@ -526,6 +538,7 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
         ("rumbo_obj_release", rumbo_obj_release as *const () as usize),
         ("rumbo_obj_lifted", rumbo_obj_lifted as *const () as usize),
         ("rumbo_obj_format", rumbo_obj_format as *const () as usize),
+        ("rumbo_obj_store_global", rumbo_obj_store_global as *const () as usize),
         ("rumbo_obj_import", rumbo_obj_import as *const () as usize),
         ("rumbo_obj_with_cause", rumbo_obj_with_cause as *const () as usize),
         ("rumbo_obj_set_handled", rumbo_obj_set_handled as *const () as usize),

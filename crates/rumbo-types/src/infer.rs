@@ -7,7 +7,7 @@ use crate::builtins::{math_attr_known, type_builtin_call, type_math_call, type_m
 use crate::rules::{binary_op, compare_op, unary_op, unify};
 use crate::ty::*;
 use crate::GlobalValue;
-use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
+use rumbo_ir::{Block, Function, Inst, ObjInst, Terminator, Value, ValueKind};
 use rumbo_syntax::{BinOp, Constant, Diagnostic, Span};
 use std::collections::{HashMap, HashSet};
 
@@ -131,6 +131,10 @@ struct Inferer<'a> {
 fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
     for &b in live {
         for &v in &func.block(b).insts {
+            if let Some(Inst::Obj(ObjInst::StoreGlobal { name, .. })) = func.inst(v) {
+                return Err(Diagnostic::unsupported(func.value(v).span, format!("cannot assign to global variable `{name}` in compiled code"))
+                    .with_hint("globals are frozen as constants when the function compiles; return the value instead"));
+            }
             if let Some(Inst::Obj(o)) = func.inst(v) {
                 let (what, hint) = o.construct();
                 let msg = if what.starts_with('`') {

@@ -204,7 +204,15 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
             }
             Inst::Obj(o) => self.emit_obj(v, o, line)?,
             Inst::ParallelFor { .. } => return Err("internal: a parallel region in object mode".into()),
-            Inst::ObjmodeBlock(_) => return Err("`with objmode(...)` blocks are for nopython functions; object mode runs the code as it is".into()),
+            Inst::ObjmodeBlock(block) => {
+                // Object mode runs the block's Python function directly (no type checks needed).
+                let f = self.constant(ObjConst::Block(v.0))?;
+                let objs = self.objs(&block.args, line)?;
+                let arr = self.pointer_array(&objs)?;
+                let null = self.ptr_t().const_null();
+                let r = self.call_p("PyObject_Vectorcall", "ppplp", &[f.into(), arr.into(), self.long(objs.len() as u64).into(), null.into()])?;
+                self.result(v, r, line)?;
+            }
         }
         Ok(())
     }
@@ -327,6 +335,12 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
             ObjInst::RestoreHandled(x) => {
                 let x = self.obj(*x, line)?;
                 self.call("rumbo_obj_restore_handled", "vp", &[x.into()])?;
+            }
+            ObjInst::StoreGlobal { name, value } => {
+                let x = self.obj(*value, line)?;
+                let n = self.name_const(name)?;
+                let s = self.call_i("rumbo_obj_store_global", "ippp", &[self.consts_array().into(), n.into(), x.into()])?;
+                self.check_status(s, line)?;
             }
             ObjInst::DelAttr { value, attr } => {
                 let c = self.obj(*value, line)?;

@@ -42,6 +42,8 @@ pub enum ObjConst {
     KwNames(Vec<String>),
     /// The dispatcher of lifted loop `n`.
     Lifted(usize),
+    /// The Python function of the objmode block defining value `n`.
+    Block(u32),
 }
 
 /// Fixed entries at the start of the constants array: the function's

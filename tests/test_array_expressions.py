@@ -1870,3 +1870,23 @@ def test_method_call_on_an_expression_keeps_it_alive(shape):
     a = np.arange(float(np.prod(shape))).reshape(shape)
     for _ in range(50):
         assert f(a) == (a * a + 1.0).sum()
+
+
+def test_arrays_read_only_by_a_fused_expression_are_freed():
+    # `t` dies inside `t * t`, which is evaluated within the sum's loop: its
+    # reference must be dropped after the sum, not skipped with the fused value.
+    if not IS_RUMBO:
+        pytest.skip("rumbo's NRT counters")
+    from rumbo import _core
+
+    @njit
+    def f(n):
+        t = np.zeros(n) + 2.0
+        return np.sum(t * t)
+
+    f(16)
+    a0, f0 = _core.nrt_stats()
+    for _ in range(100):
+        assert f(16) == 64.0
+    a1, f1 = _core.nrt_stats()
+    assert a1 - a0 == f1 - f0 > 0

@@ -1280,3 +1280,52 @@ def test_non_native_byte_order_array_is_rejected_at_typing():
     a = np.arange(3.0).astype(">f8")
     with pytest.raises(errors.TypingError):
         njit(plus_one)(a)
+
+
+def _outer_newaxis(a, b):
+    return a[:, None] * b[None, :]
+
+
+def _newaxis_front(a):
+    return a[np.newaxis]
+
+
+def _mixed_newaxis(a):
+    return a[1, None, ::2]
+
+
+def test_indexing_with_none_adds_axes():
+    a, b = np.arange(3.0), np.arange(4.0)
+    m = np.arange(12.0).reshape(3, 4)
+    assert np.array_equal(njit(_outer_newaxis)(a, b), a[:, None] * b[None, :])
+    got = njit(_newaxis_front)(m)
+    assert got.shape == (1, 3, 4) and np.array_equal(got, m[np.newaxis])
+    assert np.array_equal(njit(_mixed_newaxis)(m), m[1, None, ::2])
+
+
+def _shift_right(a):
+    a[1:] = a[:-1]
+    return a
+
+
+def _reverse_in_place(a):
+    a[:] = a[::-1]
+    return a
+
+
+def _shift_rows(a):
+    a[1:, :] = a[:-1, :]
+    return a
+
+
+def test_assigning_an_overlapping_view_reads_it_whole_first():
+    # NumPy semantics: the source is read entirely before the selection is written.
+    a = np.arange(6.0)
+    exp = a.copy()
+    exp[1:] = exp[:-1].copy()
+    assert np.array_equal(njit(_shift_right)(a.copy()), exp)
+    assert np.array_equal(njit(_reverse_in_place)(a.copy()), a[::-1])
+    m = np.arange(12.0).reshape(4, 3)
+    exp = m.copy()
+    exp[1:, :] = exp[:-1, :].copy()
+    assert np.array_equal(njit(_shift_rows)(m.copy()), exp)

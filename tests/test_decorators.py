@@ -460,3 +460,13 @@ def test_nogil_threads_run_in_parallel():
         if ratios[-1] < 1.6:
             break
     assert min(ratios) < 1.6, f"2 threads took {ratios} x the single-thread time (n={n})"
+
+
+add_default = njit(lambda x, y=2: x + y)
+double, triple = njit(lambda a: a * 2), njit(lambda a: a * 3)
+
+
+def test_lambdas_compile():
+    assert add_default(1) == 3 and add_default(1, 5) == 6
+    # Two lambdas on one line are told apart by their bodies' columns.
+    assert double(2) == 4 and triple(2) == 6

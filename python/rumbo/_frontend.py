@@ -18,6 +18,8 @@ def _index_defs(node, out):
     if kind in ("FunctionDef", "AsyncFunctionDef"):
         first = min([node.lineno] + [d.lineno for d in node.decorator_list])
         out.setdefault(first, []).append(node)
+    elif kind == "Lambda":
+        out.setdefault(node.lineno, []).append(node)
     for field in node._fields:
         value = getattr(node, field, None)
         if isinstance(value, list):
@@ -56,12 +58,35 @@ def _from_file(func):
     if entry is None:
         return None
     _, _, lines, defs = entry
-    nodes = [n for n in defs.get(code.co_firstlineno, ()) if n.name == code.co_name]
-    if len(nodes) != 1:
-        return None
-    node = nodes[0]
+    if code.co_name == "<lambda>":
+        node = _lambda_node(code, defs.get(code.co_firstlineno, ()))
+        if node is None:
+            return None
+    else:
+        nodes = [n for n in defs.get(code.co_firstlineno, ()) if getattr(n, "name", None) == code.co_name]
+        if len(nodes) != 1:
+            return None
+        node = nodes[0]
     first = code.co_firstlineno
     return node, code.co_filename, first, lines[first - 1 : node.end_lineno], 0
+
+
+def _lambda_node(code, candidates):
+    """The `lambda` of `code` among the lambdas starting on its line, as a
+    FunctionDef whose body returns the lambda's expression."""
+    lambdas = [n for n in candidates if type(n).__name__ == "Lambda"]
+    if len(lambdas) > 1:
+        # Tell them apart by where the body's first instruction is.
+        cols = [p[2] for p in code.co_positions() if p[2]]
+        lambdas = [n for n in lambdas if cols and n.body.col_offset == cols[0]]
+    if len(lambdas) != 1:
+        return None
+    lam = lambdas[0]
+    import _ast
+
+    where = {"lineno": lam.lineno, "col_offset": lam.col_offset, "end_lineno": lam.end_lineno, "end_col_offset": lam.end_col_offset}
+    ret = _ast.Return(value=lam.body, **{**where, "col_offset": lam.body.col_offset})
+    return _ast.FunctionDef(name="<lambda>", args=lam.args, body=[ret], decorator_list=[], returns=None, type_comment=None, **where)
 
 
 def _from_inspect(func):

@@ -360,8 +360,9 @@ def parallel_diagnostics(py_func, symbol, level=1, file=None):
         head = f"Parallel region {k}:" if not serial else f"Loop #{k} (line {line}):"
         print(head, file=out)
         print(f"+--{k} ({'serial' if serial else 'parallel'})", file=out)
-        if level >= 2 or serial:
-            print(f"   line {line}: {text}", file=out)
+        # Level 1: what was done; 2 and up: reductions and live-ins too.
+        shown = text if level >= 2 or serial else text.split("; reductions")[0]
+        print(f"   line {line}: {shown}", file=out)
     if level >= 3:
         print(_banner(" Loop invariant code motion "), file=out)
         print("LLVM's loop passes hoist invariant code in every outlined region (see inspect_llvm()).", file=out)

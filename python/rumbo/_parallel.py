@@ -1,6 +1,8 @@
 """`prange` and the thread-count functions (Numba's names), usable from Python
 and from compiled code, where they are builtins (see `_builtin_name`)."""
 
+import operator
+
 from . import _core
 
 
@@ -16,8 +18,12 @@ def get_num_threads():
 
 def set_num_threads(n):
     """Use `n` threads (1 to NUMBA_NUM_THREADS) in parallel regions started from this thread."""
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"The number of threads specified must be an integer, not {type(n).__name__}")
+    if isinstance(n, bool):
+        raise TypeError("The number of threads specified must be an integer, not bool")
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"The number of threads specified must be an integer, not {type(n).__name__}") from None
     if n < 1:
         raise ValueError(f"The number of threads must be between 1 and {_max_threads()}, got {n}")
     _core.set_num_threads(min(n, 2**63))
@@ -26,6 +32,12 @@ def set_num_threads(n):
 def get_thread_id():
     """This thread's index in the parallel region running it (0 outside regions)."""
     return _core.thread_info()[2]
+
+
+def threading_layer():
+    """The threading layer parallel regions run on (Numba's `threading_layer()`):
+    rumbo has one, a rayon work-stealing pool."""
+    return "rayon"
 
 
 def _max_threads():

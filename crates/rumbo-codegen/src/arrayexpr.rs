@@ -118,6 +118,53 @@ pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Va
     fused
 }
 
+/// For each fused value among `insts`, the instruction that evaluates it (the
+/// root of its expression tree).
+pub(crate) fn fused_consumers(func: &Function, fused: &HashSet<Value>, insts: &[Value]) -> HashMap<Value, Value> {
+    let mut out = HashMap::new();
+    for &u in insts.iter().filter(|u| !fused.contains(u)) {
+        let mut stack: Vec<Value> = operands(func, u).into_iter().filter(|c| fused.contains(c)).collect();
+        if let Some(arg) = reduction_operand(func, u).filter(|c| fused.contains(c)) {
+            stack.push(arg);
+        }
+        while let Some(c) = stack.pop() {
+            if out.insert(c, u).is_none() {
+                stack.extend(operands(func, c).into_iter().filter(|x| fused.contains(x)));
+            }
+        }
+    }
+    out
+}
+
+/// `num = <expr>; ...; s = np.sum(num)` where `num` must be made (used more
+/// than once): the sum is folded in the loop that writes `num`, saving a pass
+/// over memory. Only when nothing between may write memory. Producer → sum.
+pub(crate) fn sums_in_producer(func: &Function, typed: &TypedFunction, fused: &HashSet<Value>) -> HashMap<Value, Value> {
+    let mut out = HashMap::new();
+    for b in func.block_ids().filter(|b| typed.reachable.contains(b)) {
+        let insts = &func.block(b).insts;
+        for (i, &r) in insts.iter().enumerate() {
+            if fused_reduction_op(typed, r) != Some(Fold::Sum) {
+                continue;
+            }
+            let Some(c) = reduction_operand(func, r) else { continue };
+            let Some(ci) = insts.iter().position(|x| *x == c) else { continue };
+            if fused.contains(&c) || !is_elementwise(func, typed, c) || out.contains_key(&c) {
+                continue;
+            }
+            let clean = insts[ci + 1..i].iter().all(|x| match func.inst(*x) {
+                Some(Inst::SetItem { .. } | Inst::Inplace { .. } | Inst::ParallelFor { .. }) => false,
+                Some(Inst::Call { .. }) => is_elementwise(func, typed, *x) || is_fused_reduction(typed, *x),
+                _ => true,
+            });
+            if clean {
+                out.insert(c, r);
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<String> {
     let fused = fused_values(func, typed);
     let mut out = vec![];
@@ -380,29 +427,64 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_conditional_branch(same, flat_bb, general_bb).map_err(e)?;
             self.b.position_at_end(flat_bb);
             let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
-            let element = |em: &mut Self, i: IntValue<'ctx>, leaves: &[Leaf<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
+            // A later `np.sum` of this array, folded in here (see `sums_in_producer`).
+            let sum = self.summed_by_producer.get(&v).map(|r| (*r, self.ty(*r).clone()));
+            let sum_acc = match &sum {
+                Some((_, t)) => {
+                    let lt = crate::types::llvm_type(self.ctx, t);
+                    let slot = self.alloca(lt, "produced.sum")?;
+                    self.b.build_store(slot, lt.const_zero()).map_err(e)?;
+                    Some(slot)
+                }
+                None => None,
+            };
+            let element = |em: &mut Self, i: IntValue<'ctx>, leaves: &[Leaf<'ctx>], out_data: PointerValue<'ctx>, acc: Option<PointerValue<'ctx>>| -> R<()> {
                 let ptrs = em.flat_leaf_ptrs(leaves, i)?;
                 let x = em.eval_node(&tree, leaves, &ptrs)?;
                 let off = em.b.build_int_mul(i, out_size, "ooff").map_err(e)?;
                 // SAFETY of the GEP: i < nitems of the output.
                 let p = unsafe { em.b.build_gep(em.ctx.i8_type(), out_data, &[off], "op") }.map_err(e)?;
-                em.store_element(p, x, out_dtype)
+                em.store_element(p, x, out_dtype)?;
+                if let (Some(acc), Some((_, t))) = (acc, &sum) {
+                    let xt = em.cast(x, out_dtype, t)?;
+                    let cur = em.b.build_load(crate::types::llvm_type(em.ctx, t), acc, "acc").map_err(e)?;
+                    let next = em.fold_step(Fold::Sum, cur, xt, t)?;
+                    em.b.build_store(acc, next).map_err(e)?;
+                }
+                Ok(())
             };
             if self.opts.parallel {
                 let mut captured: Vec<BasicValueEnum<'ctx>> = leaves.iter().map(|l| l.value).collect();
                 captured.push(out_data.into());
-                self.pooled_loop(total, self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false), &captured, None, &mut |em: &mut Self, i, caps, _| {
+                let grain = self.ctx.i64_type().const_int(crate::parallel::ELEMENTWISE_GRAIN, false);
+                let fold = sum.as_ref().map(|(_, t)| (t, Fold::Sum));
+                let total_sum = self.pooled_loop(total, grain, &captured, fold, &mut |em: &mut Self, i, caps, acc| {
                     let local = relocated(&leaves, caps);
-                    element(em, i, &local, caps[leaves.len()].into_pointer_value())
+                    element(em, i, &local, caps[leaves.len()].into_pointer_value(), acc)
                 })?;
+                if let (Some(slot), Some(t)) = (sum_acc, total_sum) {
+                    self.b.build_store(slot, t).map_err(e)?;
+                }
             } else {
-                self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| element(em, i, &leaves, out_data))?;
+                self.counted_loop(total, &mut |em: &mut Self, i: IntValue<'ctx>| element(em, i, &leaves, out_data, sum_acc))?;
             }
             self.b.build_unconditional_branch(done_bb).map_err(e)?;
             self.b.position_at_end(general_bb);
             self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
+            if let (Some((_, t)), Some(slot)) = (&sum, sum_acc) {
+                // The strided path sums the made array afterwards (the slot was
+                // zeroed on the flat path only).
+                self.b.build_store(slot, crate::types::llvm_type(self.ctx, t).const_zero()).map_err(e)?;
+                let leaf = [Leaf { t: out_t.clone(), value: out }];
+                let arrays = Self::array_leaves(&leaf);
+                let total = self.b.build_extract_value(out_s, 2, "n").map_err(e)?.into_int_value();
+                self.fold_loops(&Node::Leaf(0), &leaf, &arrays, &out_dims, total, t, slot, Fold::Sum)?;
+            }
             self.b.build_unconditional_branch(done_bb).map_err(e)?;
             self.b.position_at_end(done_bb);
+            if let (Some((r, _)), Some(slot)) = (sum, sum_acc) {
+                self.produced_sums.insert(r, slot);
+            }
             Ok(out)
         } else {
             self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
@@ -417,6 +499,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// accumulator (reassociation allowed, as NumPy's own reductions reorder), no array made.
     pub(crate) fn emit_fused_reduce(&mut self, v: Value, arg: Value, fold: Fold) -> R<BasicValueEnum<'ctx>> {
         let ret = self.ty(v).clone();
+        if let Some(acc) = self.produced_sums.get(&v) {
+            return self.b.build_load(crate::types::llvm_type(self.ctx, &ret), *acc, "produced.sum").map_err(e);
+        }
         let mut leaves = vec![];
         let tree = if self.fused.contains(&arg) {
             self.expr_tree(arg, &mut leaves, &mut HashMap::new())

@@ -138,20 +138,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let i64t = self.ctx.i64_type();
         let mut offset = i64t.const_zero();
         let mut dims = vec![];
-        for k in 0..*ndim as u32 {
+        // Index parts consume array axes in order, except new axes (`None`).
+        let mut k = 0u32;
+        for (part, kind) in kinds.iter().enumerate() {
+            if *kind == IndexKind::NewAxis {
+                dims.push(Dim::Kept { len: i64t.const_int(1, false), stride: i64t.const_zero() });
+                continue;
+            }
             let len = self.shape_at(arr, k)?;
             let stride = self.stride_at(arr, &at, k)?;
-            match kinds.get(k as usize) {
-                Some(IndexKind::Int) => {
-                    let (v, t) = &parts[k as usize];
+            match kind {
+                IndexKind::Int => {
+                    let (v, t) = &parts[part];
                     let i = self.cast(*v, t, &I64)?.into_int_value();
                     let i = self.normalize_index(i, len, const_index || unsigned(t))?;
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
                     dims.push(Dim::Fixed);
                 }
-                Some(IndexKind::Slice) => {
-                    let sl = parts[k as usize].0.into_struct_value();
+                IndexKind::Slice => {
+                    let sl = parts[part].0.into_struct_value();
                     let (start, count, step) = self.slice_on_axis(sl, len)?;
                     let off = self.b.build_int_mul(start, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
@@ -159,8 +165,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let new_stride = self.b.build_int_mul(stored, step, "stride").map_err(e)?;
                     dims.push(Dim::Kept { len: count, stride: new_stride });
                 }
-                None => dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? }),
+                IndexKind::NewAxis => unreachable!("handled above"),
             }
+            k += 1;
+        }
+        for k in k..*ndim as u32 {
+            let len = self.shape_at(arr, k)?;
+            dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? });
         }
         let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
         // SAFETY of the GEP: offsets stay inside the array (checked above when boundscheck).
@@ -242,10 +253,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             .collect();
         let n = kept.len();
         let i64t = self.ctx.i64_type();
+        // NumPy reads the whole source before writing: when its memory overlaps
+        // the selection (`a[1:] = a[:-1]`), copy it first.
+        let mut copied_meminfo = None;
         let source = match &item_t {
             Type::Array { dtype: sd, ndim, .. } => {
-                let src = self.val(item).into_struct_value();
                 let sn = *ndim as usize;
+                let original = self.val(item).into_struct_value();
+                let (src, mi) = self.unaliased_source(original, &item_t, p, &kept, dtype_size(&dtype))?;
+                copied_meminfo = Some(mi);
                 let one = i64t.const_int(1, false);
                 let mut eff = vec![i64t.const_zero(); n];
                 let mut bad = self.ctx.bool_type().const_zero();
@@ -294,7 +310,101 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 _ => unreachable!(),
             };
             em.store_element(dst, v, &dtype)
-        })
+        })?;
+        if let Some(mi) = copied_meminfo {
+            // Null unless the source was copied.
+            let ptr = self.ctx.ptr_type(inkwell::AddressSpace::default());
+            let f = self.declare("rumbo_nrt_decref", self.ctx.void_type().fn_type(&[ptr.into()], false));
+            self.b.build_call(f, &[mi.into()], "").map_err(e)?;
+        }
+        Ok(())
+    }
+
+    /// Byte range `[lo, hi)` an array's elements occupy (empty when a length is 0).
+    fn byte_range(&self, data: PointerValue<'ctx>, dims: &[(IntValue<'ctx>, IntValue<'ctx>)], itemsize: u64) -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let i64t = self.ctx.i64_type();
+        let b = &self.b;
+        let base = b.build_ptr_to_int(data, i64t, "base").map_err(e)?;
+        let (mut lo, mut hi) = (base, b.build_int_add(base, i64t.const_int(itemsize, false), "hi").map_err(e)?);
+        let mut empty = self.ctx.bool_type().const_zero();
+        for (len, stride) in dims {
+            let last = b.build_int_sub(*len, i64t.const_int(1, false), "last").map_err(e)?;
+            let reach = b.build_int_mul(last, *stride, "reach").map_err(e)?;
+            let neg = b.build_int_compare(IntPredicate::SLT, reach, i64t.const_zero(), "neg").map_err(e)?;
+            let down = b.build_select(neg, reach, i64t.const_zero(), "down").map_err(e)?.into_int_value();
+            let up = b.build_select(neg, i64t.const_zero(), reach, "up").map_err(e)?.into_int_value();
+            lo = b.build_int_add(lo, down, "lo").map_err(e)?;
+            hi = b.build_int_add(hi, up, "hi").map_err(e)?;
+            let z = b.build_int_compare(IntPredicate::SLE, *len, i64t.const_zero(), "z").map_err(e)?;
+            empty = b.build_or(empty, z, "empty").map_err(e)?;
+        }
+        // An empty array occupies nothing: [0, 0).
+        let lo = b.build_select(empty, i64t.const_zero(), lo, "lo").map_err(e)?.into_int_value();
+        let hi = b.build_select(empty, i64t.const_zero(), hi, "hi").map_err(e)?.into_int_value();
+        Ok((lo, hi))
+    }
+
+    /// `src` itself, or a C-contiguous copy of it when its memory overlaps the
+    /// destination selection (`dst` data, `dims`); also the copy's MemInfo
+    /// (null when not copied) for the caller to release after the store.
+    fn unaliased_source(
+        &mut self,
+        src: StructValue<'ctx>,
+        src_t: &Type,
+        dst: PointerValue<'ctx>,
+        dims: &[(IntValue<'ctx>, IntValue<'ctx>)],
+        dst_itemsize: u64,
+    ) -> R<(StructValue<'ctx>, PointerValue<'ctx>)> {
+        let Type::Array { dtype, ndim, readonly, .. } = src_t else { return Err("internal: unaliased source".into()) };
+        let n = *ndim as usize;
+        let mut src_dims = vec![];
+        for d in 0..n as u32 {
+            src_dims.push((self.shape_at(src, d)?, self.stored_stride(src, d)?));
+        }
+        let src_data = self.field(src, F_DATA, "src.data")?.into_pointer_value();
+        let (s_lo, s_hi) = self.byte_range(src_data, &src_dims, dtype_size(dtype))?;
+        let (d_lo, d_hi) = self.byte_range(dst, dims, dst_itemsize)?;
+        let a = self.b.build_int_compare(IntPredicate::ULT, s_lo, d_hi, "a").map_err(e)?;
+        let c = self.b.build_int_compare(IntPredicate::ULT, d_lo, s_hi, "c").map_err(e)?;
+        let overlap = self.b.build_and(a, c, "overlap").map_err(e)?;
+        let from = self.b.get_insert_block().unwrap();
+        let copy_bb = self.ctx.append_basic_block(self.llfn, "alias.copy");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "alias.done");
+        self.b.build_conditional_branch(overlap, copy_bb, done_bb).map_err(e)?;
+        self.b.position_at_end(copy_bb);
+        let copy_t = Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: Layout::C, readonly: *readonly };
+        let lens: Vec<IntValue<'ctx>> = src_dims.iter().map(|d| d.0).collect();
+        let copy = self.allocate_array(&copy_t, &lens)?.into_struct_value();
+        let copy_data = self.field(copy, F_DATA, "copy.data")?.into_pointer_value();
+        let i64t = self.ctx.i64_type();
+        let mut c_strides = vec![i64t.const_int(dtype_size(dtype), false); n];
+        for k in (0..n.saturating_sub(1)).rev() {
+            c_strides[k] = self.b.build_int_mul(c_strides[k + 1], lens[k + 1], "cst").map_err(e)?;
+        }
+        let dtype = (**dtype).clone();
+        let mut idx = vec![];
+        self.nest_indices(0, &lens, &mut idx, &mut |em: &mut Self, idx: &[IntValue<'ctx>]| {
+            let (mut so, mut co) = (i64t.const_zero(), i64t.const_zero());
+            for (d, i) in idx.iter().enumerate() {
+                so = em.b.build_int_add(so, em.b.build_int_mul(*i, src_dims[d].1, "sp").map_err(e)?, "so").map_err(e)?;
+                co = em.b.build_int_add(co, em.b.build_int_mul(*i, c_strides[d], "cp").map_err(e)?, "co").map_err(e)?;
+            }
+            // SAFETY of the GEPs: both arrays have the shape `lens`.
+            let sp = unsafe { em.b.build_gep(em.ctx.i8_type(), src_data, &[so], "s") }.map_err(e)?;
+            let cp = unsafe { em.b.build_gep(em.ctx.i8_type(), copy_data, &[co], "c") }.map_err(e)?;
+            let x = em.load_element(sp, &dtype)?;
+            em.store_element(cp, x, &dtype)
+        })?;
+        let copy_mi = self.field(copy, F_MEMINFO, "copy.mi")?;
+        let copy_end = self.b.get_insert_block().unwrap();
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        let st = self.b.build_phi(src.get_type(), "source").map_err(e)?;
+        st.add_incoming(&[(&src, from), (&copy, copy_end)]);
+        let ptr = self.ctx.ptr_type(inkwell::AddressSpace::default());
+        let mi = self.b.build_phi(ptr, "copy.mi").map_err(e)?;
+        mi.add_incoming(&[(&ptr.const_null(), from), (&copy_mi, copy_end)]);
+        Ok((st.as_basic_value().into_struct_value(), mi.as_basic_value().into_pointer_value()))
     }
 
     pub(crate) fn array_attr(&mut self, arr_v: Value, attr: &str, t: &Type) -> R<BasicValueEnum<'ctx>> {

@@ -331,14 +331,32 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// `int(x)` of a float: truncation, with Python's errors for NaN and infinity.
     fn float_to_int(&mut self, x: FloatValue<'ctx>, t: &Type) -> R<BasicValueEnum<'ctx>> {
-        if !self.opts.numpy_errors {
-            let nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "nan").map_err(e)?;
-            self.raise_if(nan, BuiltinExc::ValueError, "cannot convert float NaN to integer")?;
-            let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
-            let inf = self.b.build_float_compare(FloatPredicate::OEQ, ax, x.get_type().const_float(f64::INFINITY), "inf").map_err(e)?;
-            self.raise_if(inf, BuiltinExc::OverflowError, "cannot convert float infinity to integer")?;
+        if self.opts.numpy_errors {
+            return self.cast(x.into(), t, &I64);
         }
-        self.cast(x.into(), t, &I64)
+        // One well-predicted test on the hot path: |x| < 2**63 (false for NaN
+        // and infinities) truncates directly; the rest raises or saturates.
+        let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
+        let small = self.b.build_float_compare(FloatPredicate::OLT, ax, x.get_type().const_float(9.223372036854775808e18), "small").map_err(e)?;
+        let fast_bb = self.ctx.append_basic_block(self.llfn, "toint.fast");
+        let slow_bb = self.ctx.append_basic_block(self.llfn, "toint.slow");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "toint.done");
+        self.b.build_conditional_branch(small, fast_bb, slow_bb).map_err(e)?;
+        self.b.position_at_end(fast_bb);
+        let fast = self.b.build_float_to_signed_int(x, self.ctx.i64_type(), "trunc").map_err(e)?;
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(slow_bb);
+        let nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "nan").map_err(e)?;
+        self.raise_if(nan, BuiltinExc::ValueError, "cannot convert float NaN to integer")?;
+        let inf = self.b.build_float_compare(FloatPredicate::OEQ, ax, x.get_type().const_float(f64::INFINITY), "inf").map_err(e)?;
+        self.raise_if(inf, BuiltinExc::OverflowError, "cannot convert float infinity to integer")?;
+        let slow = self.cast(x.into(), t, &I64)?.into_int_value();
+        let slow_end = self.b.get_insert_block().unwrap();
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        let phi = self.b.build_phi(self.ctx.i64_type(), "toint").map_err(e)?;
+        phi.add_incoming(&[(&fast, fast_bb), (&slow, slow_end)]);
+        Ok(phi.as_basic_value())
     }
 
     fn round(&mut self, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {
@@ -504,6 +522,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         let rf = r.into_float_value();
         let ins: Vec<FloatValue> = vals.iter().map(|v| v.into_float_value()).collect();
+        if name == "sqrt" {
+            // The whole domain rule of sqrt in one compare (NaN and -0.0 pass).
+            let neg = self.b.build_float_compare(FloatPredicate::OLT, ins[0], ins[0].get_type().const_zero(), "neg").map_err(e)?;
+            self.raise_if(neg, BuiltinExc::ValueError, "math domain error")?;
+            return Ok(r);
+        }
         let b = &self.b;
         // Domain: result NaN while no input is NaN.
         let mut any_nan = b.build_float_compare(FloatPredicate::UNO, ins[0], ins[0], "innan").map_err(e)?;

@@ -38,6 +38,11 @@ pub(crate) struct Emitter<'a, 'ctx> {
     rc: crate::refcount::RcPlan,
     /// Elementwise values evaluated inside their consumer's loop.
     pub(crate) fused: std::collections::HashSet<Value>,
+    /// Materialized elementwise values whose later `np.sum` is computed by the
+    /// loop that produces them (producer → the sum).
+    pub(crate) summed_by_producer: HashMap<Value, Value>,
+    /// Those sums once their producer ran: where the total is.
+    pub(crate) produced_sums: HashMap<Value, PointerValue<'ctx>>,
 }
 
 /// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
@@ -83,7 +88,10 @@ pub(crate) fn emit_native<'ctx>(
         exc_records: HashMap::new(),
         rc: crate::refcount::plan(func, typed),
         fused: crate::arrayexpr::fused_values(func, typed),
+        summed_by_producer: HashMap::new(),
+        produced_sums: HashMap::new(),
     };
+    em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
     em.emit_body()?;
     Ok(llfn)
 }
@@ -147,9 +155,19 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
             }
             self.release(self.rc.at_start.get(&blk))?;
+            // A fused value is evaluated inside its consumer: what dies at the
+            // fused value dies after the consumer instead.
+            let consumer_of = crate::arrayexpr::fused_consumers(self.func, &self.fused, &self.func.block(blk).insts);
+            let mut deferred: HashMap<Value, Vec<Value>> = HashMap::new();
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
                 let ValueKind::Inst(inst) = &self.func.value(v).kind else { continue };
-                if self.typed.types[v.index()].is_none() || self.fused.contains(&v) {
+                if self.fused.contains(&v) {
+                    if let (Some(c), Some(dying)) = (consumer_of.get(&v), self.rc.after.get(&(blk, i))) {
+                        deferred.entry(*c).or_default().extend(dying.iter().copied());
+                    }
+                    continue;
+                }
+                if self.typed.types[v.index()].is_none() {
                     continue;
                 }
                 let mut out = if crate::arrayexpr::is_elementwise(self.func, self.typed, v) {
@@ -172,6 +190,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 self.values.insert(v, out);
                 self.release(self.rc.after.get(&(blk, i)))?;
+                self.release(deferred.get(&v))?;
             }
             self.emit_term(blk)?;
         }
@@ -603,7 +622,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
                 let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
                 let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
-                let next = self.b.build_int_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
                 self.b.build_store(cur_p, next).map_err(e)?;
                 let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
                 return self.build_struct(&t, &[cur.into(), valid.into()]);
@@ -615,7 +634,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let left = self.b.build_load(i64t, left_p, "left").map_err(e)?.into_int_value();
         let step = self.b.build_load(i64t, step_p, "step").map_err(e)?.into_int_value();
         let valid = self.b.build_int_compare(IntPredicate::UGT, left, i64t.const_zero(), "valid").map_err(e)?;
-        let next = self.b.build_int_add(cur, step, "next").map_err(e)?;
+        // nsw: the one increment past the end may overflow, but that value is never used.
+        let next = self.b.build_int_nsw_add(cur, step, "next").map_err(e)?;
         let left1 = self.b.build_int_sub(left, i64t.const_int(1, false), "left1").map_err(e)?;
         self.b.build_store(cur_p, next).map_err(e)?;
         self.b.build_store(left_p, left1).map_err(e)?;

@@ -223,7 +223,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let it = x.get_type();
         let zero = it.const_zero();
         let b = &self.b;
+        // int64 arithmetic is `nsw`, as Numba emits it: results still wrap on
+        // the machine, and LLVM may assume loop indices like `i + j` stay
+        // non-negative (no negative-index fix-up, vectorizable loops).
+        let nsw = signed && it.get_bit_width() == 64;
         Ok(match op {
+            BinOp::Add if nsw => b.build_int_nsw_add(x, y, "add").map_err(e)?.into(),
+            BinOp::Sub if nsw => b.build_int_nsw_sub(x, y, "sub").map_err(e)?.into(),
+            BinOp::Mult if nsw => b.build_int_nsw_mul(x, y, "mul").map_err(e)?.into(),
             BinOp::Add => b.build_int_add(x, y, "add").map_err(e)?.into(),
             BinOp::Sub => b.build_int_sub(x, y, "sub").map_err(e)?.into(),
             BinOp::Mult => b.build_int_mul(x, y, "mul").map_err(e)?.into(),

@@ -259,7 +259,7 @@ fn parallel_lines(reports: &[rumbo_passes::LoopReport], fusion: &[String], sums:
         out.push((line, "array".to_string(), format!("{text}; parallel on the thread pool when the operands are contiguous")));
     }
     for &line in sums {
-        out.push((line, "reduction".to_string(), "whole-array reduction: parallel on the thread pool".to_string()));
+        out.push((line, "reduction".to_string(), "whole-array reduction, fused with the loop of its operand's array expression: parallel on the thread pool".to_string()));
     }
     out.sort();
     out

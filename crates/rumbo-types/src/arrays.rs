@@ -8,6 +8,8 @@ use crate::GlobalValue;
 pub enum IndexKind {
     Int,
     Slice,
+    /// `None` / `np.newaxis`: a new axis of length 1.
+    NewAxis,
 }
 
 fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
@@ -17,11 +19,13 @@ fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
     match t {
         t if t.is_int_like() => Ok(vec![IndexKind::Int]),
         Type::Slice => Ok(vec![IndexKind::Slice]),
+        Type::NoneType => Ok(vec![IndexKind::NewAxis]),
         Type::Tuple(items) => items
             .iter()
             .map(|i| match i {
                 i if i.is_int_like() => Ok(IndexKind::Int),
                 Type::Slice => Ok(IndexKind::Slice),
+                Type::NoneType => Ok(IndexKind::NewAxis),
                 other => Err(format!("arrays cannot be indexed with {other} (yet)")),
             })
             .collect(),
@@ -33,11 +37,12 @@ fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
 pub fn array_getitem(array: &Type, index: &Type) -> Result<(Type, Vec<IndexKind>), String> {
     let Type::Array { dtype, ndim, layout, readonly } = array else { return Err("not an array".into()) };
     let kinds = classify_index(index)?;
-    if kinds.len() > *ndim as usize {
-        return Err(format!("too many indices for array: array is {ndim}-dimensional, but {} were indexed", kinds.len()));
+    let new_axes = kinds.iter().filter(|k| **k == IndexKind::NewAxis).count();
+    if kinds.len() - new_axes > *ndim as usize {
+        return Err(format!("too many indices for array: array is {ndim}-dimensional, but {} were indexed", kinds.len() - new_axes));
     }
     let ints = kinds.iter().filter(|k| **k == IndexKind::Int).count();
-    let remaining = *ndim as usize - ints;
+    let remaining = *ndim as usize - ints + new_axes;
     if remaining == 0 {
         return Ok(((**dtype).clone(), kinds));
     }

@@ -5,3 +5,7 @@ from . import linalg  # noqa: F401,E402
 from . import creation  # noqa: F401,E402
 from . import methods  # noqa: F401,E402
 from . import indexing  # noqa: F401,E402
+from . import joining  # noqa: F401,E402
+from . import statistics  # noqa: F401,E402
+from . import manipulation  # noqa: F401,E402
+from . import linalg_solve  # noqa: F401,E402

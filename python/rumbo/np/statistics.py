@@ -1,0 +1,480 @@
+"""Order statistics, NaN-ignoring reductions and counting: np.median,
+np.percentile, np.quantile, np.nanmedian, np.nanpercentile, np.nanquantile,
+np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average,
+np.histogram, np.bincount, np.digitize, np.searchsorted.
+
+Plain Python compiled by rumbo for each call site; inputs of any layout and
+dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
+
+- median/percentile/quantile sort a copy (NaN last: any NaN makes the result
+  NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
+  the result is float64 for integer input and keeps float32. `q` is a
+  number, a tuple of numbers or an array (the result then has q's shape).
+  Quantiles of an empty array raise NumPy's IndexError (nan* variants and
+  median: NaN).
+- nanmin/nanmax of an all-NaN array are NaN (NumPy also warns), nanmean of no
+  numbers NaN; nansum/nanprod of integers are the plain sum/product.
+- histogram: `bins` is a count (uniform bins over `range`, or the data's
+  min..max) or an increasing array of edges; counts are int64, the edges
+  float64 (float32 for float32 data; an array of edges is returned as given);
+  values outside the range are left out, the last bin includes its right edge.
+- searchsorted and digitize order NaN last, as NumPy's sort.
+
+Not supported: `side=` of searchsorted and `right=` of digitize as strings
+(rumbo cannot compare string literals in compiled code yet; digitize takes
+right= as a bool), method=/weights= of quantiles, density= of histogram."""
+
+import numpy as np
+
+from ..extending import implements, register_jitable
+
+
+# ---------------------------------------------------------------------------
+# quantiles
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _inexact_zero(a):
+    """0 of the type NumPy computes a's statistics in: float64 for booleans
+    and integers, a's own type for floats."""
+    if a.dtype == np.float32:
+        return np.float32(0)
+    if a.dtype == np.complex128 or a.dtype == np.complex64:
+        return a.dtype(0)
+    return 0.0
+
+
+@register_jitable
+def _sorted_values(a, drop_nan):
+    """a's elements sorted (NaN last) as a new 1-D array; without the NaNs
+    when drop_nan (True, None: a compile-time choice)."""
+    if drop_nan is None:
+        return np.sort(a, None)
+    n = 0
+    for x in a.flat:
+        if x == x:
+            n += 1
+    out = np.empty(n, a.dtype)
+    i = 0
+    for x in a.flat:
+        if x == x:
+            out[i] = x
+            i += 1
+    out.sort()
+    return out
+
+
+@register_jitable
+def _lerp_sorted(s, q, zero):
+    """NumPy's 'linear' quantile q (in [0, 1]) of the sorted 1-D s, in
+    zero's type."""
+    n = s.shape[0]
+    if n == 0 or s[n - 1] != s[n - 1]:
+        return zero + np.nan
+    vi = (n - 1) * q
+    if vi >= n - 1:
+        return zero + s[n - 1]
+    if vi <= 0:
+        return zero + s[0]
+    lo = int(np.floor(vi))
+    gamma = zero + (vi - lo)
+    a = zero + s[lo]
+    b = zero + s[lo + 1]
+    diff = b - a
+    if gamma >= 0.5:
+        return b - diff * (1 - gamma)
+    return a + diff * gamma
+
+
+@register_jitable
+def _check_q(x, scale):
+    if not (x >= 0 and x <= scale):
+        if scale == 100:
+            raise ValueError("Percentiles must be in the range [0, 100]")
+        raise ValueError("Quantiles must be in the range [0, 1]")
+
+
+@register_jitable
+def _quantiles(a, q, scale, drop_nan):
+    if drop_nan is None and a.size == 0:
+        # (NumPy's message: it indexes the last element)
+        raise IndexError("index -1 is out of bounds for axis 0 with size 0")
+    s = _sorted_values(a, drop_nan)
+    zero = _inexact_zero(a)
+    if isinstance(q, np.ndarray):
+        # NumPy interpolates with q / scale as an array: a float32 `a` with
+        # float64 (or integer) q gives float64
+        out = np.empty(q.shape, (np.where(np.empty(0, np.bool_), zero, zero) + np.empty(0, q.dtype) / 1).dtype)
+        flat = out.reshape(out.size)
+        i = 0
+        for x in q.flat:
+            _check_q(x, scale)
+            flat[i] = _lerp_sorted(s, x / scale, zero)
+            i += 1
+        return out
+    if isinstance(q, tuple):
+        out = np.empty(len(q), np.float64)
+        for i in range(len(q)):
+            _check_q(q[i], scale)
+            out[i] = _lerp_sorted(s, q[i] / scale, zero)
+        return out
+    _check_q(q, scale)
+    return _lerp_sorted(s, q / scale, zero)
+
+
+@implements(np.percentile)
+def percentile(a, q):
+    return _quantiles(a, q, 100, None)
+
+
+@implements(np.quantile)
+def quantile(a, q):
+    return _quantiles(a, q, 1, None)
+
+
+@implements(np.nanpercentile)
+def nanpercentile(a, q):
+    return _quantiles(a, q, 100, True)
+
+
+@implements(np.nanquantile)
+def nanquantile(a, q):
+    return _quantiles(a, q, 1, True)
+
+
+@register_jitable
+def _median(a, drop_nan):
+    s = _sorted_values(a, drop_nan)
+    zero = _inexact_zero(a)
+    n = s.shape[0]
+    if n == 0 or s[n - 1] != s[n - 1]:
+        return zero + np.nan
+    h = n // 2
+    if n % 2 == 1:
+        return zero + s[h]
+    return ((zero + s[h - 1]) + (zero + s[h])) / 2
+
+
+@implements(np.median)
+def median(a):
+    return _median(a, None)
+
+
+@implements(np.nanmedian)
+def nanmedian(a):
+    return _median(a, True)
+
+
+# ---------------------------------------------------------------------------
+# NaN-ignoring reductions
+# ---------------------------------------------------------------------------
+
+@implements(np.nansum)
+def nansum(a):
+    s = a.dtype(0) + a.dtype(0)
+    for x in a.flat:
+        if x == x:
+            s += x
+    return s
+
+
+@implements(np.nanprod)
+def nanprod(a):
+    s = a.dtype(1) * a.dtype(1)
+    for x in a.flat:
+        if x == x:
+            s *= x
+    return s
+
+
+@implements(np.nanmean)
+def nanmean(a):
+    s = _inexact_zero(a)
+    n = 0
+    for x in a.flat:
+        if x == x:
+            s += x
+            n += 1
+    return s / n if n > 0 else s + np.nan
+
+
+@register_jitable
+def _nan_extreme(a, is_max):
+    if a.size == 0:
+        if is_max:
+            raise ValueError("zero-size array to reduction operation fmax which has no identity")
+        raise ValueError("zero-size array to reduction operation fmin which has no identity")
+    found = False
+    m = a.dtype(0)
+    for x in a.flat:
+        if x == x:
+            if not found:
+                m = x
+                found = True
+            elif (is_max and x > m) or (not is_max and x < m):
+                m = x
+    if not found:
+        return a.dtype(np.nan)
+    return m
+
+
+@implements(np.nanmin)
+def nanmin(a):
+    if a.dtype == np.float64 or a.dtype == np.float32:
+        return _nan_extreme(a, False)
+    return np.min(a)
+
+
+@implements(np.nanmax)
+def nanmax(a):
+    if a.dtype == np.float64 or a.dtype == np.float32:
+        return _nan_extreme(a, True)
+    return np.max(a)
+
+
+@implements(np.average)
+def average(a, axis=None, weights=None):
+    """The mean of a (axis=None only), or the weighted mean with `weights`
+    of a's shape."""
+    if axis is not None:
+        raise NotImplementedError("rumbo: np.average supports axis=None only")
+    # (`weights is None` does not type for arrays, and `not isinstance(...)`
+    # is not decided at compile time in rumbo yet)
+    if isinstance(weights, np.ndarray):
+        return _weighted_average(a, weights)
+    return np.mean(a)
+
+
+@register_jitable
+def _weighted_average(a, weights):
+    if weights.ndim != a.ndim:
+        raise TypeError("Axis must be specified when shapes of a and weights differ.")
+    for d in range(a.ndim):
+        if weights.shape[d] != a.shape[d]:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+    zero = _inexact_zero(a) + weights.dtype(0)
+    if a.dtype == np.float32 and weights.dtype == np.float32:
+        zero = np.float32(0)
+    num = zero
+    den = zero
+    # element pairs in C order: a and weights have the same shape
+    av = _flat(a)
+    wv = _flat(weights)
+    for k in range(av.shape[0]):
+        num += (zero + av[k]) * wv[k]
+        den += wv[k]
+    if den == 0:
+        raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+    return num / den
+
+
+@register_jitable
+def _flat(a):
+    """a as a 1-D array in C order (a itself when 1-D, else a copy)."""
+    if a.ndim == 1:
+        return a
+    out = np.empty(a.size, a.dtype)
+    i = 0
+    for x in a.flat:
+        out[i] = x
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------
+# searching and counting
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _lt(x, y):
+    """x < y in NumPy's sort order (NaN last)."""
+    return x < y or (y != y and x == x)
+
+
+@register_jitable
+def _search(a, v, right):
+    """The insertion index of v in the sorted 1-D a: before equal elements
+    (right False) or after them (right True)."""
+    lo = 0
+    hi = a.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if right:
+            go_right = not _lt(v, a[mid])
+        else:
+            go_right = _lt(a[mid], v)
+        if go_right:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@register_jitable
+def _search_all(a, v, right):
+    if isinstance(v, np.ndarray):
+        out = np.empty(v.shape, np.int64)
+        flat = out.reshape(out.size)
+        i = 0
+        for x in v.flat:
+            flat[i] = _search(a, x, right)
+            i += 1
+        return out
+    return _search(a, v, right)
+
+
+@implements(np.searchsorted)
+def searchsorted(a, v):
+    """side='left' (see the module docstring for side=)."""
+    if a.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    return _search_all(a, v, False)
+
+
+@register_jitable
+def _digitize_one(x, bins, right, increasing):
+    n = bins.shape[0]
+    if increasing:
+        return _search(bins, x, not right)
+    # decreasing bins: search the reversed bins
+    return n - _search(bins[::-1], x, not right)
+
+
+@implements(np.digitize)
+def digitize(x, bins, right=False):
+    if bins.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    n = bins.shape[0]
+    increasing = True
+    if n > 1:
+        inc = True
+        dec = True
+        for i in range(n - 1):
+            if bins[i + 1] < bins[i]:
+                inc = False
+            if bins[i + 1] > bins[i]:
+                dec = False
+        if not inc and not dec:
+            raise ValueError("bins must be monotonically increasing or decreasing")
+        increasing = inc
+    if isinstance(x, np.ndarray):
+        out = np.empty(x.shape, np.int64)
+        flat = out.reshape(out.size)
+        i = 0
+        for v in x.flat:
+            flat[i] = _digitize_one(v, bins, right, increasing)
+            i += 1
+        return out
+    return _digitize_one(x, bins, right, increasing)
+
+
+@implements(np.bincount)
+def bincount(x, weights=None, minlength=0):
+    if x.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if minlength < 0:
+        raise ValueError("'minlength' must not be negative")
+    n = minlength
+    for v in x:
+        if v < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        if v + 1 > n:
+            n = v + 1
+    if isinstance(weights, np.ndarray):
+        if weights.ndim != 1 or weights.shape[0] != x.shape[0]:
+            raise ValueError("The weights and list don't have the same length.")
+        wout = np.zeros(n, np.float64)
+        for i in range(x.shape[0]):
+            wout[x[i]] += weights[i]
+        return wout
+    out = np.zeros(n, np.int64)
+    for v in x:
+        out[v] += 1
+    return out
+
+
+# ---------------------------------------------------------------------------
+# histogram
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _edge_half(a):
+    """0.5 in the type of the bin edges: float32 for float32 data, else float64."""
+    if a.dtype == np.float32:
+        return np.float32(0.5)
+    return 0.5
+
+
+@register_jitable
+def _histogram_edges(a, bins, range):
+    """(counts, edges) for a count of uniform bins."""
+    half = _edge_half(a)
+    zero = half - half
+    if bins < 1:
+        raise ValueError("`bins` must be positive, when an integer")
+    if range is not None:
+        first = zero + range[0]
+        last = zero + range[1]
+        if first > last:
+            raise ValueError("max must be larger than min in range parameter.")
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError("supplied range is not finite")
+    elif a.size == 0:
+        first = zero
+        last = half + half
+    else:
+        first = zero + np.min(a)
+        last = zero + np.max(a)
+        if not (np.isfinite(first) and np.isfinite(last)):
+            raise ValueError("autodetected range is not finite")
+    if first == last:
+        first = first - half
+        last = last + half
+    edges = np.linspace(first, last, bins + 1)
+    counts = np.zeros(bins, np.int64)
+    denom = last - first
+    for x in a.flat:
+        v = zero + x
+        if v >= first and v <= last:
+            i = int(((v - first) / denom) * bins)
+            if i == bins:
+                i -= 1
+            if v < edges[i]:
+                i -= 1
+            elif i != bins - 1 and v >= edges[i + 1]:
+                i += 1
+            counts[i] += 1
+    return counts, edges
+
+
+@register_jitable
+def _histogram_bins(a, bins):
+    """(counts, edges) for an array of bin edges."""
+    if bins.ndim != 1:
+        raise ValueError("`bins` must be 1d, when an array")
+    nb = bins.shape[0] - 1
+    for i in range(nb):
+        if bins[i + 1] < bins[i]:
+            raise ValueError("`bins` must increase monotonically, when an array")
+    edges = np.empty(bins.shape[0], bins.dtype)
+    for i in range(bins.shape[0]):
+        edges[i] = bins[i]
+    counts = np.zeros(max(nb, 0), np.int64)
+    if nb < 1:
+        return counts, edges
+    lo = edges[0]
+    hi = edges[nb]
+    for x in a.flat:
+        if x >= lo and x <= hi:
+            i = _search(edges, x, True) - 1
+            if i == nb:
+                i -= 1
+            counts[i] += 1
+    return counts, edges
+
+
+@implements(np.histogram)
+def histogram(a, bins=10, range=None):
+    if isinstance(bins, np.ndarray):
+        return _histogram_bins(a, bins)
+    return _histogram_edges(a, bins, range)

@@ -43,3 +43,25 @@ def make_block(func, filename, first_line, lines, inputs, outputs):
     block = namespace["__rumbo_objmode_block"]
     block.__qualname__ = f"{func.__qualname__}.<objmode block>"
     return block
+
+
+def make_factory(func, filename, first_line, lines, col, end_col, kind, name, captured):
+    """A function of the captured variables that makes a lambda, nested def or
+    class of an object-mode function from its source (the file's line numbers,
+    the function's globals). Captured variables are bound to their values when
+    the lambda/def runs, not looked up later (rumbo's object mode has no cells)."""
+    import textwrap
+
+    if kind == "lambda":
+        if len(lines) == 1:
+            text = lines[0][col:end_col]
+        else:
+            text = "\n".join([lines[0][col:]] + lines[1:-1] + [lines[-1][:end_col]])
+        body = f"    return ({text})"
+    else:
+        body = textwrap.indent(textwrap.dedent("\n".join(lines)), "    ") + f"\n    return {name}"
+    header = f"def __rumbo_make({', '.join(captured)}):"
+    source = "\n" * max(first_line - 2, 0) + header + "\n" + body + "\n"
+    namespace = {}
+    exec(compile(source, filename, "exec"), func.__globals__, namespace)
+    return namespace["__rumbo_make"]

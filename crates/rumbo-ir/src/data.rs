@@ -119,6 +119,9 @@ pub enum ObjInst {
     RestoreHandled(Value),
     /// Assignment to a `global` (module dict) or `nonlocal` (closure cell) name.
     StoreGlobal { name: String, value: Value },
+    /// A lambda, nested def or class made from its source (`span`), with the
+    /// enclosing variables it reads (`captured`, values `args`) as they are now.
+    MakeFunction { what: String, name: Option<String>, span: Span, captured: Vec<String>, args: Vec<Value> },
 }
 
 impl ObjInst {
@@ -136,7 +139,7 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![*value, *index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![*value],
             ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
-            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) => args.clone(),
+            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.clone(),
             ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
@@ -157,7 +160,7 @@ impl ObjInst {
             ObjInst::DelItem { value, index } => vec![value, index],
             ObjInst::DelAttr { value, .. } | ObjInst::Unbind(value) => vec![value],
             ObjInst::SetAttr { value, item, .. } => vec![value, item],
-            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) => args.iter_mut().collect(),
+            ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.iter_mut().collect(),
             ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![exc, cause],
@@ -181,6 +184,11 @@ impl ObjInst {
             ObjInst::Import { .. } => ("`import statement`", "import at module level; compiled code reads module globals"),
             ObjInst::WithCause { .. } => ("`raise ... from ...`", "raise the exception without `from`"),
             ObjInst::SetHandled(_) | ObjInst::RestoreHandled(_) => ("`try statement`", "move this part out of the compiled function"),
+            ObjInst::MakeFunction { what, .. } => match what.as_str() {
+                "lambda" => ("`lambda`", "define the helper at module level and decorate it with @njit"),
+                "class definition" => ("`class definition`", "define the class at module level"),
+                _ => ("`nested function definition`", "define the helper at module level and decorate it with @njit"),
+            },
             ObjInst::StoreGlobal { .. } => ("assigning global variables", "globals are frozen as constants when the function compiles; return the value instead"),
         }
     }

@@ -114,6 +114,7 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                     out.insert(alias.clone().unwrap_or_else(|| n.split('.').next().unwrap_or(n).to_string()));
                 }
             }
+            StmtKind::Def(n) => out.extend(n.name.iter().cloned()),
             StmtKind::ImportFrom { names, .. } => out.extend(names.iter().map(|(n, a)| a.clone().unwrap_or_else(|| n.clone()))),
             _ => {}
         }
@@ -507,6 +508,12 @@ impl Lowerer {
                 self.terminate(b, Terminator::Raise { class: Some(e), args: vec![] }, span);
             }
             StmtKind::Import(names) => self.lower_import(names, span)?,
+            StmtKind::Def(n) => {
+                let f = self.lower_nested(n)?;
+                let name = n.name.clone().unwrap_or_default();
+                let target = Expr { kind: ExprKind::Name(name), span };
+                self.assign(&target, f)?;
+            }
             StmtKind::ImportFrom { module, names, level } => self.lower_import_from(module, names, *level, span)?,
             StmtKind::Delete(targets) => {
                 for t in targets {
@@ -635,6 +642,7 @@ impl Lowerer {
                 self.emit(Inst::Obj(ObjInst::Dict(pairs)), span)
             }
             ExprKind::FString(parts) => self.lower_fstring(parts, span)?,
+            ExprKind::Lambda(n) => self.lower_nested(n)?,
             ExprKind::Comprehension { kind, elt, key, generators } => {
                 self.lower_comprehension(*kind, elt, key.as_deref(), generators, span)?
             }

@@ -91,6 +91,7 @@ fn obj_text(o: &ObjInst) -> String {
         ObjInst::Import { module, fromlist, level } => format!("import {}{module} ({})", ".".repeat(*level as usize), fromlist.join(", ")),
         ObjInst::WithCause { exc, cause } => format!("withcause {} from {}", v(exc), v(cause)),
         ObjInst::SetHandled(x) => format!("set_handled {}", v(x)),
+        ObjInst::MakeFunction { what, span, args, .. } => format!("make {what} at line {} ({})", span.line, list(args)),
         ObjInst::StoreGlobal { name, value } => format!("store_global {name} = {}", v(value)),
         ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),

@@ -164,6 +164,7 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         "List" => ExprKind::List(exprs(node, "elts")?),
         "Set" => ExprKind::Set(exprs(node, "elts")?),
         "JoinedStr" => ExprKind::FString(fstring_parts(node)?),
+        "Lambda" => ExprKind::Lambda(Box::new(nested(node, "lambda", None)?)),
         "FormattedValue" => ExprKind::FString(vec![formatted(node)?]),
         "Dict" => {
             let keys = list(node, "keys")?;
@@ -196,6 +197,32 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         other => return Ok(unsupported(&describe(other))),
     };
     Ok(Expr { kind, span })
+}
+
+/// A lambda, def or class: its span (decorators included) and the names it mentions.
+fn nested(node: &Bound<'_, PyAny>, what: &str, name: Option<String>) -> PyResult<Nested> {
+    let mut span = span_of(node)?;
+    if let Ok(decorators) = list(node, "decorator_list") {
+        for d in decorators {
+            let ds = span_of(&d)?;
+            if ds.line < span.line {
+                span.line = ds.line;
+                span.col = ds.col.saturating_sub(1);
+            }
+        }
+    }
+    let mut names = vec![];
+    let walk = node.py().import("ast")?.getattr("walk")?;
+    for n in walk.call1((node,))?.try_iter()? {
+        let n = n?;
+        if node_name(&n)? == "Name" {
+            let id: String = n.getattr("id")?.extract()?;
+            if !names.contains(&id) {
+                names.push(id);
+            }
+        }
+    }
+    Ok(Nested { what: what.to_string(), name, names, span })
 }
 
 fn formatted(node: &Bound<'_, PyAny>) -> PyResult<FPart> {
@@ -285,6 +312,8 @@ fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
             (exc, _) => StmtKind::Raise(exc.map(|v| expr(&v)).transpose()?),
         },
         "Import" => StmtKind::Import(aliases(node)?),
+        "FunctionDef" => StmtKind::Def(Box::new(nested(node, "nested function definition", Some(node.getattr("name")?.extract()?))?)),
+        "ClassDef" => StmtKind::Def(Box::new(nested(node, "class definition", Some(node.getattr("name")?.extract()?))?)),
         "ImportFrom" => {
             let names = aliases(node)?;
             if names.iter().any(|(n, _)| n == "*") {

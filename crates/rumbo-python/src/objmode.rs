@@ -46,7 +46,7 @@ fn constant_object(py: Python<'_>, c: &ObjConst) -> PyResult<Py<PyAny>> {
         },
         ObjConst::Name(n) => PyString::intern(py, n).into_any().unbind(),
         ObjConst::KwNames(names) => PyTuple::new(py, names.iter().map(|n| PyString::intern(py, n)))?.into_any().unbind(),
-        ObjConst::Lifted(_) | ObjConst::Block(_) => py.None(),
+        ObjConst::Lifted(_) | ObjConst::Block(_) | ObjConst::Factory(_) => py.None(),
     })
 }
 
@@ -107,6 +107,16 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
     for c in &wanted {
         consts.push(match c {
             ObjConst::Lifted(i) => lifted[*i].1.clone_ref(py).into_any(),
+            ObjConst::Factory(v) => match ir.inst(rumbo_ir::Value(*v)) {
+                Some(rumbo_ir::Inst::Obj(rumbo_ir::ObjInst::MakeFunction { what, name, span, captured, .. })) => {
+                    let lines: Vec<&str> = (span.line..=span.end_line).map(|l| src.file.line(l).unwrap_or("")).collect();
+                    let maker = PyModule::import(py, "rumbo._objmode")?.getattr("make_factory")?;
+                    let kind = if what == "lambda" { "lambda" } else { "def" };
+                    let args = (d.py_func.bind(py), &src.file.filename, span.line, lines, span.col, span.end_col, kind, name.clone(), captured.clone());
+                    maker.call1(args)?.unbind()
+                }
+                _ => py.None(),
+            },
             ObjConst::Block(v) => match ir.inst(rumbo_ir::Value(*v)) {
                 Some(rumbo_ir::Inst::ObjmodeBlock(b)) => crate::objblock::block_function(py, d.py_func.bind(py), &src.file, b)?.unbind(),
                 _ => py.None(),

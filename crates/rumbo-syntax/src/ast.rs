@@ -143,6 +143,8 @@ pub enum ExprKind {
     Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for ...]`, `{elt for ...}`, `{key: elt for ...}`; object mode only.
     Comprehension { kind: CompKind, elt: Box<Expr>, key: Option<Box<Expr>>, generators: Vec<Generator> },
+    /// A lambda; object mode only (made from its source at run time).
+    Lambda(Box<Nested>),
     /// An f-string: literal parts and formatted values; object mode only.
     FString(Vec<FPart>),
     Subscript { value: Box<Expr>, index: Box<Expr> },
@@ -150,6 +152,20 @@ pub enum ExprKind {
     /// A construct the frontend does not compile (lambda, f-string, comprehension,
     /// ...): kept so that the error can point at it. `what` is CPython's node name.
     Unsupported { what: String },
+}
+
+/// A lambda, nested `def` or `class` inside a function: object mode makes it
+/// from its source, with the enclosing variables it names as they are then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nested {
+    /// What it is: "lambda", "nested function definition", "class definition".
+    pub what: String,
+    /// The name a `def`/`class` binds.
+    pub name: Option<String>,
+    /// Every name the code mentions (candidates for capture).
+    pub names: Vec<String>,
+    /// From the first decorator (or the keyword) to the end.
+    pub span: Span,
 }
 
 /// A piece of an f-string.
@@ -214,6 +230,8 @@ pub enum StmtKind {
     Pass,
     Expr(Expr),
     Raise(Option<Expr>),
+    /// A nested `def` or `class`; object mode only.
+    Def(Box<Nested>),
     /// `raise exc from cause`; object mode only.
     RaiseFrom { exc: Expr, cause: Expr },
     /// `import a.b as c` (name, alias) pairs; object mode only.

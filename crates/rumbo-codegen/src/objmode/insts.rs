@@ -336,6 +336,14 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let x = self.obj(*x, line)?;
                 self.call("rumbo_obj_restore_handled", "vp", &[x.into()])?;
             }
+            ObjInst::MakeFunction { args, .. } => {
+                let f = self.constant(ObjConst::Factory(v.0))?;
+                let objs = self.objs(args, line)?;
+                let arr = self.pointer_array(&objs)?;
+                let null = self.ptr_t().const_null();
+                let r = self.call_p("PyObject_Vectorcall", "ppplp", &[f.into(), arr.into(), self.long(objs.len() as u64).into(), null.into()])?;
+                self.result(v, r, line)?;
+            }
             ObjInst::StoreGlobal { name, value } => {
                 let x = self.obj(*value, line)?;
                 let n = self.name_const(name)?;

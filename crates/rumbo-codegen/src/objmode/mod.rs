@@ -44,6 +44,9 @@ pub enum ObjConst {
     Lifted(usize),
     /// The Python function of the objmode block defining value `n`.
     Block(u32),
+    /// The factory (a Python function of the captured values) of the lambda,
+    /// def or class defining value `n`.
+    Factory(u32),
 }
 
 /// Fixed entries at the start of the constants array: the function's

@@ -137,6 +137,7 @@ fn stmt_names(s: &Stmt, out: &mut Vec<String>) {
             e(cause);
         }
         StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {}
+        StmtKind::Def(n) => out.extend(n.names.iter().cloned()),
         StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
             e(test);
             body.iter().chain(orelse).for_each(|s| stmt_names(s, out));
@@ -169,6 +170,7 @@ fn expr_names(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Name(n) => out.push(n.clone()),
         ExprKind::Const(_) | ExprKind::Unsupported { .. } => {}
+        ExprKind::Lambda(n) => out.extend(n.names.iter().cloned()),
         ExprKind::FString(parts) => {
             for p in parts {
                 if let rumbo_syntax::FPart::Value { value, spec, .. } = p {

@@ -8,7 +8,7 @@
 
 use super::{Finally, FinallyFrame, Lowerer};
 use crate::data::*;
-use rumbo_syntax::{CompKind, Constant, Diagnostic, ExceptHandler, Expr, ExprKind, FPart, Generator, Span, Stmt, WithItem};
+use rumbo_syntax::{CompKind, Constant, Diagnostic, ExceptHandler, Expr, ExprKind, FPart, Generator, Nested, Span, Stmt, WithItem};
 
 impl Lowerer {
     /// Inside a try body: ends the current block with a `Try` into a fresh one,
@@ -210,6 +210,27 @@ impl Lowerer {
         self.seal(after);
         self.current = Some(after);
         Ok(())
+    }
+
+    /// A lambda/def/class: captures the bound locals it names (their values now).
+    pub(super) fn lower_nested(&mut self, n: &Nested) -> Result<Value, Diagnostic> {
+        let mut captured = vec![];
+        let mut args = vec![];
+        for name in &n.names {
+            let local = self.local_name(name);
+            if !self.locals.contains(&local) || captured.contains(name) {
+                continue;
+            }
+            let b = self.cur();
+            let v = self.read_var(&local, b, n.span);
+            if matches!(self.func.inst(v), Some(Inst::Undef(_))) {
+                continue;
+            }
+            captured.push(name.clone());
+            args.push(v);
+        }
+        let inst = ObjInst::MakeFunction { what: n.what.clone(), name: n.name.clone(), span: n.span, captured, args };
+        Ok(self.emit(Inst::Obj(inst), n.span))
     }
 
     pub(super) fn lower_fstring(&mut self, parts: &[FPart], span: Span) -> Result<Value, Diagnostic> {

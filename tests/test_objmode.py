@@ -571,3 +571,23 @@ def test_objmode_block_in_object_mode():
         return [y]
 
     assert objmode(f)(4) == [12]
+
+
+def star_calls(args, kw):
+    def show(*a, **k):
+        return a, sorted(k.items())
+
+    return show(0, *args, 9, *range(2), x=1, **kw), max(*args), dict(**kw, z=3)
+
+
+@pytest.mark.parametrize("args,kw", [((1, 2), {"y": 2}), ([5], {})])
+def test_star_arguments_in_calls(args, kw):
+    check(star_calls, args, kw)
+
+
+def test_repeated_keyword_in_star_call():
+    def f(kw):
+        return dict(a=1, **kw)
+
+    with pytest.raises(TypeError, match="multiple values for keyword argument 'a'"):
+        objmode(f)({"a": 2})

@@ -119,6 +119,9 @@ pub enum ObjInst {
     RestoreHandled(Value),
     /// Assignment to a `global` (module dict) or `nonlocal` (closure cell) name.
     StoreGlobal { name: String, value: Value },
+    /// `func(*a, b, **k)`: `args` (starred ones unpacked), `kwargs` (`None`
+    /// names are `**` mappings).
+    CallEx { func: Value, args: Vec<(bool, Value)>, kwargs: Vec<(Option<String>, Value)> },
     /// A lambda, nested def or class made from its source (`span`), with the
     /// enclosing variables it reads (`captured`, values `args`) as they are now.
     MakeFunction { what: String, name: Option<String>, span: Span, captured: Vec<String>, args: Vec<Value> },
@@ -141,6 +144,7 @@ impl ObjInst {
             ObjInst::SetAttr { value, item, .. } => vec![*value, *item],
             ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.clone(),
             ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
+            ObjInst::CallEx { func, args, kwargs } => std::iter::once(*func).chain(args.iter().map(|a| a.1)).chain(kwargs.iter().map(|k| k.1)).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![*x],
@@ -162,6 +166,7 @@ impl ObjInst {
             ObjInst::SetAttr { value, item, .. } => vec![value, item],
             ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.iter_mut().collect(),
             ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
+            ObjInst::CallEx { func, args, kwargs } => std::iter::once(func).chain(args.iter_mut().map(|a| &mut a.1)).chain(kwargs.iter_mut().map(|k| &mut k.1)).collect(),
             ObjInst::Import { .. } => vec![],
             ObjInst::WithCause { exc, cause } => vec![exc, cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![x],
@@ -184,6 +189,8 @@ impl ObjInst {
             ObjInst::Import { .. } => ("`import statement`", "import at module level; compiled code reads module globals"),
             ObjInst::WithCause { .. } => ("`raise ... from ...`", "raise the exception without `from`"),
             ObjInst::SetHandled(_) | ObjInst::RestoreHandled(_) => ("`try statement`", "move this part out of the compiled function"),
+            ObjInst::CallEx { args, .. } if args.iter().any(|a| a.0) => ("`*args in a call`", "see rumbo's supported-features table"),
+            ObjInst::CallEx { .. } => ("`**kwargs in a call`", "see rumbo's supported-features table"),
             ObjInst::MakeFunction { what, .. } => match what.as_str() {
                 "lambda" => ("`lambda`", "define the helper at module level and decorate it with @njit"),
                 "class definition" => ("`class definition`", "define the class at module level"),

@@ -643,6 +643,18 @@ impl Lowerer {
             }
             ExprKind::FString(parts) => self.lower_fstring(parts, span)?,
             ExprKind::Lambda(n) => self.lower_nested(n)?,
+            ExprKind::CallEx { func, args, keywords } => {
+                let func = self.lower_expr(func)?;
+                let mut a = vec![];
+                for (starred, x) in args {
+                    a.push((*starred, self.lower_expr(x)?));
+                }
+                let mut k = vec![];
+                for (name, x) in keywords {
+                    k.push((name.clone(), self.lower_expr(x)?));
+                }
+                self.emit(Inst::Obj(ObjInst::CallEx { func, args: a, kwargs: k }), span)
+            }
             ExprKind::Comprehension { kind, elt, key, generators } => {
                 self.lower_comprehension(*kind, elt, key.as_deref(), generators, span)?
             }

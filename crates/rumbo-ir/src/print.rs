@@ -92,6 +92,14 @@ fn obj_text(o: &ObjInst) -> String {
         ObjInst::WithCause { exc, cause } => format!("withcause {} from {}", v(exc), v(cause)),
         ObjInst::SetHandled(x) => format!("set_handled {}", v(x)),
         ObjInst::MakeFunction { what, span, args, .. } => format!("make {what} at line {} ({})", span.line, list(args)),
+        ObjInst::CallEx { func, args, kwargs } => {
+            let mut parts: Vec<String> = args.iter().map(|(s, a)| format!("{}{}", if *s { "*" } else { "" }, v(a))).collect();
+            parts.extend(kwargs.iter().map(|(n, a)| match n {
+                Some(n) => format!("{n}={}", v(a)),
+                None => format!("**{}", v(a)),
+            }));
+            format!("call_ex {}({})", v(func), parts.join(", "))
+        }
         ObjInst::StoreGlobal { name, value } => format!("store_global {name} = {}", v(value)),
         ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),

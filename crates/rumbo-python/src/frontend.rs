@@ -143,20 +143,22 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
             let mut args = vec![];
             for a in list(node, "args")? {
                 if node_name(&a)? == "Starred" {
-                    return Ok(Expr { kind: ExprKind::Unsupported { what: "*args in a call".into() }, span: span_of(&a)? });
+                    args.push((true, expr(&a.getattr("value")?)?));
+                } else {
+                    args.push((false, expr(&a)?));
                 }
-                args.push(expr(&a)?);
             }
             let mut keywords = vec![];
             for k in list(node, "keywords")? {
-                match opt(&k, "arg")? {
-                    Some(n) => keywords.push(Keyword { name: n.extract()?, value: expr(&k.getattr("value")?)? }),
-                    None => {
-                        return Ok(Expr { kind: ExprKind::Unsupported { what: "**kwargs in a call".into() }, span: span_of(&k)? })
-                    }
-                }
+                keywords.push((opt(&k, "arg")?.map(|n| n.extract()).transpose()?, expr(&k.getattr("value")?)?));
             }
-            ExprKind::Call { func: boxed(node, "func")?, args, keywords }
+            if args.iter().any(|(s, _)| *s) || keywords.iter().any(|(n, _)| n.is_none()) {
+                ExprKind::CallEx { func: boxed(node, "func")?, args, keywords }
+            } else {
+                let args = args.into_iter().map(|(_, a)| a).collect();
+                let keywords = keywords.into_iter().map(|(n, value)| Keyword { name: n.unwrap_or_default(), value }).collect();
+                ExprKind::Call { func: boxed(node, "func")?, args, keywords }
+            }
         }
         "Attribute" => ExprKind::Attribute { value: boxed(node, "value")?, attr: node.getattr("attr")?.extract()? },
         "IfExp" => ExprKind::IfExp { test: boxed(node, "test")?, body: boxed(node, "body")?, orelse: boxed(node, "orelse")? },

@@ -505,6 +505,59 @@ unsafe fn set_exc_info(exc: *mut PyObject) {
     ffi::PyErr_SetExcInfo(t, exc, tb);
 }
 
+/// `func(*args, **kwargs)` with unpacking: `flags` is a str with `*` for each
+/// positional item to unpack (`.` otherwise); `names` the keywords, `**` for a mapping.
+unsafe extern "C" fn rumbo_obj_call_ex(func: *mut PyObject, items: *const *mut PyObject, flags: *mut PyObject, names: *mut PyObject) -> *mut PyObject {
+    use pyo3::prelude::*;
+    use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+    // SAFETY (of the whole block): object code runs with the GIL held; all pointers are live.
+    let py = Python::assume_attached();
+    let result = (|| -> PyResult<Py<PyAny>> {
+        let flags: String = Bound::from_borrowed_ptr(py, flags).extract()?;
+        let names = Bound::from_borrowed_ptr(py, names).cast_into::<PyTuple>().map_err(PyErr::from)?;
+        let pos = PyList::empty(py);
+        for (i, f) in flags.chars().enumerate() {
+            let x = Bound::from_borrowed_ptr(py, *items.add(i));
+            if f == '*' {
+                for item in x.try_iter()? {
+                    pos.append(item?)?;
+                }
+            } else {
+                pos.append(x)?;
+            }
+        }
+        let kw = PyDict::new(py);
+        for (j, n) in names.iter().enumerate() {
+            let x = Bound::from_borrowed_ptr(py, *items.add(flags.len() + j));
+            let n = n.cast_into::<PyString>().map_err(PyErr::from)?;
+            if n.to_cow()? == "**" {
+                let keys = x.call_method0("keys")?;
+                for k in keys.try_iter()? {
+                    let k = k?;
+                    if kw.contains(&k)? {
+                        return Err(pyo3::exceptions::PyTypeError::new_err(format!("got multiple values for keyword argument '{k}'")));
+                    }
+                    kw.set_item(&k, x.get_item(&k)?)?;
+                }
+            } else {
+                if kw.contains(&n)? {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!("got multiple values for keyword argument '{n}'")));
+                }
+                kw.set_item(n, x)?;
+            }
+        }
+        let f = Bound::from_borrowed_ptr(py, func);
+        Ok(f.call(PyTuple::new(py, pos)?, Some(&kw))?.unbind())
+    })();
+    match result {
+        Ok(r) => r.into_ptr(),
+        Err(e) => {
+            e.restore(py);
+            null_mut()
+        }
+    }
+}
+
 /// Releases the references of `n` value slots.
 unsafe extern "C" fn rumbo_obj_release(slots: *mut *mut PyObject, n: i64) {
     for i in 0..n as usize {
@@ -538,6 +591,7 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
         ("rumbo_obj_release", rumbo_obj_release as *const () as usize),
         ("rumbo_obj_lifted", rumbo_obj_lifted as *const () as usize),
         ("rumbo_obj_format", rumbo_obj_format as *const () as usize),
+        ("rumbo_obj_call_ex", rumbo_obj_call_ex as *const () as usize),
         ("rumbo_obj_store_global", rumbo_obj_store_global as *const () as usize),
         ("rumbo_obj_import", rumbo_obj_import as *const () as usize),
         ("rumbo_obj_with_cause", rumbo_obj_with_cause as *const () as usize),

@@ -143,6 +143,8 @@ pub enum ExprKind {
     Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for ...]`, `{elt for ...}`, `{key: elt for ...}`; object mode only.
     Comprehension { kind: CompKind, elt: Box<Expr>, key: Option<Box<Expr>>, generators: Vec<Generator> },
+    /// A call with `*iterable` or `**mapping` arguments (flag: starred); object mode only.
+    CallEx { func: Box<Expr>, args: Vec<(bool, Expr)>, keywords: Vec<(Option<String>, Expr)> },
     /// A lambda; object mode only (made from its source at run time).
     Lambda(Box<Nested>),
     /// An f-string: literal parts and formatted values; object mode only.

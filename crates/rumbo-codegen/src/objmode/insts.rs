@@ -336,6 +336,23 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let x = self.obj(*x, line)?;
                 self.call("rumbo_obj_restore_handled", "vp", &[x.into()])?;
             }
+            ObjInst::CallEx { func, args, kwargs } => {
+                // Flags say which positional items are `*`-unpacked; a `**` keyword is named "**".
+                let f = self.obj(*func, line)?;
+                let mut items = vec![];
+                for (_, a) in args {
+                    items.push(self.obj(*a, line)?);
+                }
+                for (_, k) in kwargs {
+                    items.push(self.obj(*k, line)?);
+                }
+                let arr = self.pointer_array(&items)?;
+                let flags: String = args.iter().map(|(s, _)| if *s { '*' } else { '.' }).collect();
+                let flags = self.name_const(&flags)?;
+                let names = self.constant(ObjConst::KwNames(kwargs.iter().map(|(n, _)| n.clone().unwrap_or_else(|| "**".into())).collect()))?;
+                let r = self.call_p("rumbo_obj_call_ex", "ppppp", &[f.into(), arr.into(), flags.into(), names.into()])?;
+                self.result(v, r, line)?;
+            }
             ObjInst::MakeFunction { args, .. } => {
                 let f = self.constant(ObjConst::Factory(v.0))?;
                 let objs = self.objs(args, line)?;

@@ -171,6 +171,11 @@ fn expr_names(e: &Expr, out: &mut Vec<String>) {
         ExprKind::Name(n) => out.push(n.clone()),
         ExprKind::Const(_) | ExprKind::Unsupported { .. } => {}
         ExprKind::Lambda(n) => out.extend(n.names.iter().cloned()),
+        ExprKind::CallEx { func, args, keywords } => {
+            expr_names(func, out);
+            args.iter().for_each(|(_, a)| expr_names(a, out));
+            keywords.iter().for_each(|(_, k)| expr_names(k, out));
+        }
         ExprKind::FString(parts) => {
             for p in parts {
                 if let rumbo_syntax::FPart::Value { value, spec, .. } = p {

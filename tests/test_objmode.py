@@ -591,3 +591,24 @@ def test_repeated_keyword_in_star_call():
 
     with pytest.raises(TypeError, match="multiple values for keyword argument 'a'"):
         objmode(f)({"a": 2})
+
+
+def varargs(a, *rest, scale=2, **named):
+    return a, rest, scale, sorted(named.items())
+
+
+def test_star_parameters_in_object_mode():
+    c = objmode(varargs)
+    for args, kw in [((1,), {}), ((1, 2, 3), {"scale": 5}), ((1,), {"x": 1, "y": 2})]:
+        assert c(*args, **kw) == varargs(*args, **kw)
+
+
+def test_star_parameters_fall_back_with_a_warning():
+    f = jit(nopython=False)(varargs)
+    with pytest.warns(errors.NumbaWarning, match=r"`\*args parameters` is not supported"):
+        assert f(1, 2) == varargs(1, 2)
+
+
+def test_star_parameters_in_nopython_mode_are_reported():
+    with pytest.raises(errors.UnsupportedError, match=r"`\*args parameters` is not supported"):
+        jit(varargs)(1, 2)

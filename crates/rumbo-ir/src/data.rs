@@ -117,6 +117,8 @@ pub enum ObjInst {
     SetHandled(Value),
     /// Puts back what `SetHandled` returned, when the `except` body is left.
     RestoreHandled(Value),
+    /// Marks a construct nopython typing reports and object mode just accepts.
+    Marker(String),
     /// Assignment to a `global` (module dict) or `nonlocal` (closure cell) name.
     StoreGlobal { name: String, value: Value },
     /// `func(*a, b, **k)`: `args` (starred ones unpacked), `kwargs` (`None`
@@ -145,7 +147,7 @@ impl ObjInst {
             ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.clone(),
             ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
             ObjInst::CallEx { func, args, kwargs } => std::iter::once(*func).chain(args.iter().map(|a| a.1)).chain(kwargs.iter().map(|k| k.1)).collect(),
-            ObjInst::Import { .. } => vec![],
+            ObjInst::Import { .. } | ObjInst::Marker(_) => vec![],
             ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![*x],
         }
@@ -167,7 +169,7 @@ impl ObjInst {
             ObjInst::Lifted { args, .. } | ObjInst::JoinStr(args) | ObjInst::MakeFunction { args, .. } => args.iter_mut().collect(),
             ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
             ObjInst::CallEx { func, args, kwargs } => std::iter::once(func).chain(args.iter_mut().map(|a| &mut a.1)).chain(kwargs.iter_mut().map(|k| &mut k.1)).collect(),
-            ObjInst::Import { .. } => vec![],
+            ObjInst::Import { .. } | ObjInst::Marker(_) => vec![],
             ObjInst::WithCause { exc, cause } => vec![exc, cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![x],
         }
@@ -196,6 +198,7 @@ impl ObjInst {
                 "class definition" => ("`class definition`", "define the class at module level"),
                 _ => ("`nested function definition`", "define the helper at module level and decorate it with @njit"),
             },
+            ObjInst::Marker(_) => ("this construct", "see rumbo's supported-features table"),
             ObjInst::StoreGlobal { .. } => ("assigning global variables", "globals are frozen as constants when the function compiles; return the value instead"),
         }
     }

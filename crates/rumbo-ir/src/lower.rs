@@ -508,6 +508,9 @@ impl Lowerer {
                 self.terminate(b, Terminator::Raise { class: Some(e), args: vec![] }, span);
             }
             StmtKind::Import(names) => self.lower_import(names, span)?,
+            StmtKind::ObjOnly { what } => {
+                self.emit(Inst::Obj(ObjInst::Marker(what.clone())), span);
+            }
             StmtKind::Def(n) => {
                 let f = self.lower_nested(n)?;
                 let name = n.name.clone().unwrap_or_default();

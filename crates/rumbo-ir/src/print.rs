@@ -100,6 +100,7 @@ fn obj_text(o: &ObjInst) -> String {
             }));
             format!("call_ex {}({})", v(func), parts.join(", "))
         }
+        ObjInst::Marker(what) => format!("marker {what:?}"),
         ObjInst::StoreGlobal { name, value } => format!("store_global {name} = {}", v(value)),
         ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),

@@ -344,6 +344,42 @@ impl Dispatcher {
         crate::compile::diagnostic_error(py, &diag, &src.file)
     }
 
+    /// True when the function has `*args`, keyword-only or `**kwargs` parameters.
+    fn has_special_params(&self, py: Python<'_>) -> PyResult<bool> {
+        let code = self.py_func.bind(py).getattr("__code__")?;
+        let flags: u32 = code.getattr("co_flags")?.extract()?;
+        let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+        Ok(flags & 0x0c != 0 || kwonly > 0)
+    }
+
+    /// The UnsupportedError nopython gives for `*args`-like parameters.
+    fn special_params_error(&self, py: Python<'_>) -> PyErr {
+        let src = match crate::compile::source_of(py, self) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        let marker = src.ir.blocks[0].insts.iter().find_map(|&v| match src.ir.inst(v) {
+            Some(rumbo_ir::Inst::Obj(rumbo_ir::ObjInst::Marker(what))) => Some((v, what.clone())),
+            _ => None,
+        });
+        let Some((v, what)) = marker else { return PyTypeError::new_err("unsupported parameters") };
+        let diag = rumbo_syntax::Diagnostic::unsupported(src.ir.values[v.index()].span, format!("`{what}` is not supported in compiled code"))
+            .with_hint("see rumbo's supported-features table");
+        crate::compile::diagnostic_error(py, &diag, &src.file)
+    }
+
+    /// Arguments bound as object mode takes them: Python's own binding when
+    /// the function has `*args`, keyword-only or `**kwargs` parameters.
+    fn bind_args_obj<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        if !self.has_special_params(py)? {
+            return self.bind_args(py, args, kwargs);
+        }
+        let sig = py.import("inspect")?.getattr("signature")?.call1((self.py_func.bind(py),))?;
+        let bound = sig.getattr("bind")?.call(args, kwargs)?;
+        bound.call_method0("apply_defaults")?;
+        bound.getattr("arguments")?.call_method0("values")?.try_iter()?.collect()
+    }
+
     /// Positional and keyword arguments bound to parameters, defaults filled in.
     fn bind_args<'py>(
         &self,
@@ -354,9 +390,8 @@ impl Dispatcher {
         let func = self.py_func.bind(py);
         let code = func.getattr("__code__")?;
         // *args / **kwargs parameters are not compiled: report that, not a count mismatch.
-        let flags: u32 = code.getattr("co_flags")?.extract()?;
-        if flags & 0x0c != 0 {
-            crate::compile::source_of(py, self)?;
+        if self.has_special_params(py)? {
+            return Err(self.special_params_error(py));
         }
         let argcount: usize = code.getattr("co_argcount")?.extract()?;
         let names: Vec<String> = code.getattr("co_varnames")?.extract::<Vec<String>>()?.into_iter().take(argcount).collect();
@@ -438,8 +473,12 @@ impl Dispatcher {
         let py = slf.py();
         let this = slf.get();
         if this.options.forceobj {
-            let bound = this.bind_args(py, args, kwargs)?;
+            let bound = this.bind_args_obj(py, args, kwargs)?;
             return this.objmode_code(py)?.call(py, &bound);
+        }
+        if this.options.fallback && this.has_special_params(py)? {
+            let bound = this.bind_args_obj(py, args, kwargs)?;
+            return this.fall_back(py, this.special_params_error(py), &bound);
         }
         if kwargs.is_none() {
             if let Some(r) = this.fast_call(py, args)? {

@@ -379,14 +379,22 @@ fn function_at(node: &Bound<'_, PyAny>) -> PyResult<Function> {
         params.push(Param { name: a.getattr("arg")?.extract()?, default: None, span: span_of(&a)? });
     }
     let mut body = body(node, "body")?;
-    let special = [("vararg", "*args parameters"), ("kwarg", "**kwargs parameters")];
-    for (attr, what) in special {
-        if let Some(a) = opt(&args, attr)? {
-            body.insert(0, Stmt { kind: StmtKind::Unsupported { what: what.into() }, span: span_of(&a)? });
-        }
+    // Object mode takes these parameters, in Python's order (nopython reports them).
+    let mut special = vec![];
+    if let Some(a) = opt(&args, "vararg")? {
+        special.push((a, "*args parameters"));
     }
-    if let Some(a) = list(&args, "kwonlyargs")?.first() {
-        body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "keyword-only parameters".into() }, span: span_of(a)? });
+    for a in list(&args, "kwonlyargs")? {
+        special.push((a, "keyword-only parameters"));
+    }
+    if let Some(a) = opt(&args, "kwarg")? {
+        special.push((a, "**kwargs parameters"));
+    }
+    for (a, _) in &special {
+        params.push(Param { name: a.getattr("arg")?.extract()?, default: None, span: span_of(a)? });
+    }
+    for (a, what) in special.iter().rev() {
+        body.insert(0, Stmt { kind: StmtKind::ObjOnly { what: (*what).into() }, span: span_of(a)? });
     }
     if matches!(node_name(node)?.as_str(), "AsyncFunctionDef") {
         body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "async functions".into() }, span });

@@ -249,6 +249,9 @@ pub enum StmtKind {
     With { items: Vec<WithItem>, body: Vec<Stmt> },
     /// `del x`, `del a[i]`, `del a.b`; object mode only (except nothing).
     Delete(Vec<Expr>),
+    /// A construct only object mode compiles, with nothing to run: `*args`,
+    /// keyword-only and `**kwargs` parameters (which follow the positional ones).
+    ObjOnly { what: String },
     /// A statement the frontend does not compile (class, import, ...).
     Unsupported { what: String },
 }

@@ -131,6 +131,10 @@ struct Inferer<'a> {
 fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
     for &b in live {
         for &v in &func.block(b).insts {
+            if let Some(Inst::Obj(ObjInst::Marker(what))) = func.inst(v) {
+                return Err(Diagnostic::unsupported(func.value(v).span, format!("`{what}` is not supported in compiled code"))
+                    .with_hint("see rumbo's supported-features table"));
+            }
             if let Some(Inst::Obj(ObjInst::StoreGlobal { name, .. })) = func.inst(v) {
                 return Err(Diagnostic::unsupported(func.value(v).span, format!("cannot assign to global variable `{name}` in compiled code"))
                     .with_hint("globals are frozen as constants when the function compiles; return the value instead"));

@@ -361,6 +361,7 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let r = self.call_p("PyObject_Vectorcall", "ppplp", &[f.into(), arr.into(), self.long(objs.len() as u64).into(), null.into()])?;
                 self.result(v, r, line)?;
             }
+            ObjInst::Marker(_) => {}
             ObjInst::StoreGlobal { name, value } => {
                 let x = self.obj(*value, line)?;
                 let n = self.name_const(name)?;

@@ -161,7 +161,7 @@ fn stmt_names(s: &Stmt, out: &mut Vec<String>) {
             }
             body.iter().for_each(|s| stmt_names(s, out));
         }
-        StmtKind::Break | StmtKind::Continue | StmtKind::Pass | StmtKind::Global(_) | StmtKind::Unsupported { .. } => {}
+        StmtKind::Break | StmtKind::Continue | StmtKind::Pass | StmtKind::Global(_) | StmtKind::Unsupported { .. } | StmtKind::ObjOnly { .. } => {}
     }
 }
 

@@ -1890,3 +1890,35 @@ def test_arrays_read_only_by_a_fused_expression_are_freed():
         assert f(16) == 64.0
     a1, f1 = _core.nrt_stats()
     assert a1 - a0 == f1 - f0 > 0
+
+
+def _jacobi_step(u, v):
+    v[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+    return v
+
+
+def _shift_add(a):
+    a[1:] = a[:-1] + 1.0
+    return a
+
+
+def _store_broadcast(out, r):
+    out[:, :] = r * 2
+    return out
+
+
+def test_expression_stored_into_a_selection():
+    # Evaluated straight into the selection, or through a temporary when an
+    # operand overlaps it (the same array on both sides).
+    u = np.arange(30.0).reshape(5, 6) ** 1.5
+    ref = _jacobi_step(u, u.copy())
+    assert np.allclose(njit(_jacobi_step)(u, u.copy()), ref)
+    same = u.copy()
+    assert np.allclose(njit(_jacobi_step)(same, same), _jacobi_step(u.copy(), u.copy()))
+    a = np.arange(5.0)
+    exp = a.copy()
+    exp[1:] = exp[:-1] + 1.0
+    assert np.array_equal(njit(_shift_add)(a.copy()), exp)
+    assert np.array_equal(njit(_store_broadcast)(np.zeros((3, 4)), np.arange(4.0)), np.tile(np.arange(4.0) * 2, (3, 1)))
+    with pytest.raises(ValueError):
+        njit(_store_broadcast)(np.zeros((3, 4)), np.arange(3.0))

@@ -1752,6 +1752,99 @@ def test_exceptions_in_parallel_regions_do_not_leak():
         assert alloc1 - alloc0 == free1 - free0, (threads, alloc1 - alloc0, free1 - free0)
 
 
+# -- the examples of Numba's "Automatic parallelization" documentation
+
+
+def doc_ident_parallel(x):
+    return np.cos(x) ** 2 + np.sin(x) ** 2
+
+
+def doc_logistic_regression(Y, X, w, iterations):
+    for i in range(iterations):
+        w -= np.dot(((1.0 / (1.0 + np.exp(-Y * np.dot(X, w))) - 1.0) * Y), X)
+    return w
+
+
+def doc_nested_prange(x):
+    n = x.shape[0]
+    a = np.sin(x)
+    b = np.cos(a * a)
+    acc = 0
+    for i in prange(n - 2):
+        for j in prange(n - 1):
+            acc += b[i] + b[j + 1]
+    return acc
+
+
+def doc_two_d_array_reduction_prod(n):
+    shp = (13, 17)
+    result1 = 2 * np.ones(shp, np.int_)
+    tmp = 2 * np.ones_like(result1)
+    for i in prange(n):
+        result1 *= tmp
+    return result1
+
+
+def doc_prange_ok_result_outer_slice(x):
+    n = x.shape[0]
+    y = np.zeros(4)
+    z = y[:]
+    for i in prange(n):
+        z += x[i]
+    return y
+
+
+def arg_extrema(a):
+    return np.argmax(a), np.argmin(a)
+
+
+def creation_expressions(n):
+    a = np.ones(n) * 2 + np.arange(n)
+    b = np.zeros((n, 3)) + 1.5
+    return a.sum() + b.sum() + np.linspace(0, 1, n).sum()
+
+
+def _have_scipy():
+    try:
+        import scipy  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+def test_numba_documentation_examples(threads):
+    use_threads(threads)
+    x = np.linspace(0, 3, 1001)
+    assert_close(compiled(doc_ident_parallel)(x), np.ones_like(x), 1e-14)
+    y = np.arange(300.0)
+    assert_close(compiled(doc_nested_prange)(y), _python_ref(doc_nested_prange, y), FLOAT_RTOL)
+    assert_close(compiled(doc_two_d_array_reduction_prod)(10), np.full((13, 17), 2048), 0)
+    assert_close(compiled(doc_prange_ok_result_outer_slice)(floats(400).reshape(100, 4)),
+                 floats(400).reshape(100, 4).sum(axis=0), FLOAT_RTOL)
+    assert compiled(creation_expressions)(1000) == creation_expressions(1000)
+    if IS_RUMBO or _have_scipy():  # Numba needs SciPy for np.dot
+        rng = np.random.default_rng(0)
+        X, Y, w = rng.standard_normal((200, 5)), rng.standard_normal(200), rng.standard_normal(5)
+        assert_close(compiled(doc_logistic_regression)(Y, X, w.copy(), 5),
+                     doc_logistic_regression(Y, X, w.copy(), 5), 1e-10)
+
+
+@pytest.mark.parametrize("threads", THREAD_COUNTS)
+@pytest.mark.parametrize("n", [1, 7, 4097, 10**5 + 3])
+def test_argmax_argmin_first_occurrence(n, threads):
+    """Ties in different chunks: the first index wins, as in NumPy."""
+    use_threads(threads)
+    a = np.zeros(n)
+    for k in (n // 7, n // 2, n - 1):
+        a[k] = 5.0
+    for k in (n // 5, n * 3 // 4):
+        a[k] = -5.0
+    assert compiled(arg_extrema)(a) == (int(np.argmax(a)), int(np.argmin(a)))
+    i = ints(n, -3, 3)
+    assert compiled(arg_extrema)(i) == (int(np.argmax(i)), int(np.argmin(i)))
+
+
 # ==========================================================================
 # 3. Threads: set/get_num_threads, get_thread_id, configuration.
 
@@ -1947,6 +2040,14 @@ def test_numba_num_threads_env(value):
 def test_rumbo_num_threads_env(value):
     p = run_script(_ENV_SCRIPT.replace("EXPECTED", str(value)),
                    env={"RUMBO_NUM_THREADS": str(value), "NUMBA_NUM_THREADS": None})
+    assert_ok(p)
+
+
+@numba_departure("Numba reads NUMBA_NUM_THREADS only")
+def test_rumbo_num_threads_env_takes_precedence():
+    """Both set: RUMBO_NUM_THREADS wins (rumbo reads RUMBO_* before NUMBA_*)."""
+    p = run_script(_ENV_SCRIPT.replace("EXPECTED", "1"),
+                   env={"RUMBO_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "3"})
     assert_ok(p)
 
 

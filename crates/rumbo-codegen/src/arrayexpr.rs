@@ -72,6 +72,8 @@ pub(crate) fn reduction_operand(func: &Function, v: Value) -> Option<Value> {
 fn operands(func: &Function, v: Value) -> Vec<Value> {
     match func.inst(v) {
         Some(Inst::Call { args, .. }) => args.clone(),
+        // Only the stored value of `a[sel] = expr` can be evaluated in its loop.
+        Some(Inst::SetItem { item, .. }) => vec![*item],
         Some(inst) => inst.operands(),
         None => vec![],
     }
@@ -96,7 +98,8 @@ pub(crate) fn fused_values(func: &Function, typed: &TypedFunction) -> HashSet<Va
         let insts = &func.block(b).insts;
         let pos: HashMap<Value, usize> = insts.iter().enumerate().map(|(i, v)| (*v, i)).collect();
         for (i, &u) in insts.iter().enumerate() {
-            if !is_elementwise(func, typed, u) && !is_fused_reduction(typed, u) {
+            let sets_selection = matches!(func.inst(u), Some(Inst::SetItem { value, .. }) if typed.types[value.index()].as_ref().is_some_and(|t| t.is_array()));
+            if !is_elementwise(func, typed, u) && !is_fused_reduction(typed, u) && !sets_selection {
                 continue;
             }
             for c in operands(func, u) {
@@ -470,7 +473,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             self.b.build_unconditional_branch(done_bb).map_err(e)?;
             self.b.position_at_end(general_bb);
-            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
+            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype, None)?;
             if let (Some((_, t)), Some(slot)) = (&sum, sum_acc) {
                 // The strided path sums the made array afterwards (the slot was
                 // zeroed on the flat path only).
@@ -487,7 +490,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             Ok(out)
         } else {
-            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype)?;
+            self.general_loops(&tree, &leaves, &arrays, &out_dims, out_data, out_dtype, None)?;
             Ok(out)
         };
         self.opts.numpy_errors = saved;
@@ -590,6 +593,94 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(())
     }
 
+    /// `a[sel] = expr` with an array expression: evaluated straight into the
+    /// selection, unless one of its arrays overlaps it (NumPy evaluates the whole
+    /// right side first), then through a temporary array.
+    pub(crate) fn emit_setitem_expression(&mut self, arr_v: Value, index_v: Value, item: Value) -> R<()> {
+        let (p, dims, target_t) = self.index_array(arr_v, index_v)?;
+        let Type::Array { dtype, .. } = self.ty(arr_v).clone() else { return Err("internal: setitem".into()) };
+        let kept: Vec<(IntValue<'ctx>, IntValue<'ctx>)> = dims
+            .into_iter()
+            .filter_map(|d| match d {
+                crate::arrays::Dim::Kept { len, stride } => Some((len, stride)),
+                crate::arrays::Dim::Fixed => None,
+            })
+            .collect();
+        let mut leaves = vec![];
+        let tree = self.expr_tree(item, &mut leaves, &mut HashMap::new());
+        let arrays = Self::array_leaves(&leaves);
+        let Type::Array { ndim: item_ndim, .. } = self.ty(item).clone() else { return Err("internal: setitem expression".into()) };
+        if !target_t.is_array() || item_ndim as usize > kept.len() {
+            return self.setitem_through_temporary(arr_v, index_v, item);
+        }
+        // Overlap with any array operand sends the store through a temporary.
+        let (d_lo, d_hi) = self.byte_range(p, &kept, dtype_size(&dtype))?;
+        let mut overlap = self.ctx.bool_type().const_zero();
+        for (k, arr, ln) in &arrays {
+            let mut adims = vec![];
+            for d in 0..*ln as u32 {
+                adims.push((self.shape_at(*arr, d)?, self.stored_stride(*arr, d)?));
+            }
+            let data = self.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
+            let Type::Array { dtype: ad, .. } = &leaves[*k].t else { return Err("internal: array leaf".into()) };
+            let (lo, hi) = self.byte_range(data, &adims, dtype_size(ad))?;
+            let a = self.b.build_int_compare(IntPredicate::ULT, lo, d_hi, "a").map_err(e)?;
+            let c = self.b.build_int_compare(IntPredicate::ULT, d_lo, hi, "c").map_err(e)?;
+            let both = self.b.build_and(a, c, "both").map_err(e)?;
+            overlap = self.b.build_or(overlap, both, "overlap").map_err(e)?;
+        }
+        let direct_bb = self.ctx.append_basic_block(self.llfn, "set.direct");
+        let temp_bb = self.ctx.append_basic_block(self.llfn, "set.temp");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "set.done");
+        self.b.build_conditional_branch(overlap, temp_bb, direct_bb).map_err(e)?;
+
+        self.b.position_at_end(direct_bb);
+        let out_dims: Vec<IntValue<'ctx>> = kept.iter().map(|k| k.0).collect();
+        let strides: Vec<IntValue<'ctx>> = kept.iter().map(|k| k.1).collect();
+        self.check_broadcast_into(&arrays, &out_dims)?;
+        let saved = self.opts.numpy_errors;
+        self.opts.numpy_errors = true;
+        let direct = self.general_loops(&tree, &leaves, &arrays, &out_dims, p, &dtype, Some(&strides));
+        self.opts.numpy_errors = saved;
+        direct?;
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+
+        self.b.position_at_end(temp_bb);
+        self.setitem_through_temporary(arr_v, index_v, item)?;
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        Ok(())
+    }
+
+    /// The expression made into a new array, then stored like any array value.
+    fn setitem_through_temporary(&mut self, arr_v: Value, index_v: Value, item: Value) -> R<()> {
+        let tmp = self.emit_elementwise(item)?;
+        self.values_insert(item, tmp);
+        let stored = self.array_setitem(arr_v, index_v, item);
+        // The fused value has no value outside this path (its references die here).
+        self.values_remove(item);
+        stored?;
+        self.decref(tmp, self.ty(item))
+    }
+
+    /// ValueError unless every array operand broadcasts to `dims` (each extent
+    /// 1 or the selection's), as NumPy checks a store into a selection.
+    fn check_broadcast_into(&mut self, arrays: &[(usize, StructValue<'ctx>, usize)], dims: &[IntValue<'ctx>]) -> R<()> {
+        let n = dims.len();
+        let one = self.ctx.i64_type().const_int(1, false);
+        let mut bad = self.ctx.bool_type().const_zero();
+        for (_, arr, ln) in arrays {
+            for d in 0..*ln {
+                let ext = self.shape_at(*arr, d as u32)?;
+                let is1 = self.b.build_int_compare(IntPredicate::EQ, ext, one, "is1").map_err(e)?;
+                let eq = self.b.build_int_compare(IntPredicate::EQ, ext, dims[n - ln + d], "eq").map_err(e)?;
+                let ok = self.b.build_or(is1, eq, "ok").map_err(e)?;
+                bad = self.b.build_or(bad, self.b.build_not(ok, "nok").map_err(e)?, "bad").map_err(e)?;
+            }
+        }
+        self.raise_if(bad, BuiltinExc::ValueError, "could not broadcast input array into the selection's shape")
+    }
+
     /// `a op= b` on an array: the result computed as an expression, then written
     /// into `a` (whose shape it must have); the value is `a` itself.
     pub(crate) fn emit_inplace(&mut self, v: Value, target: Value) -> R<BasicValueEnum<'ctx>> {
@@ -658,6 +749,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// Nested loops over the output's axes; leaves broadcast with zero strides.
+    /// The output is C-contiguous unless `strides` gives its byte strides.
+    #[allow(clippy::too_many_arguments)]
     fn general_loops(
         &mut self,
         tree: &Node,
@@ -666,17 +759,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         out_dims: &[IntValue<'ctx>],
         out_data: PointerValue<'ctx>,
         out_dtype: &Type,
+        strides: Option<&[IntValue<'ctx>]>,
     ) -> R<()> {
         let n = out_dims.len();
         let i64t = self.ctx.i64_type();
         let eff = self.broadcast_strides(arrays, n)?;
-        let mut out_strides = vec![i64t.const_int(dtype_size(out_dtype), false); n];
-        for d in (0..n.saturating_sub(1)).rev() {
-            out_strides[d] = self.b.build_int_mul(out_strides[d + 1], out_dims[d + 1], "ost").map_err(e)?;
-        }
+        let out_strides = match strides {
+            Some(s) => s.to_vec(),
+            None => {
+                let mut c = vec![i64t.const_int(dtype_size(out_dtype), false); n];
+                for d in (0..n.saturating_sub(1)).rev() {
+                    c[d] = self.b.build_int_mul(c[d + 1], out_dims[d + 1], "ost").map_err(e)?;
+                }
+                c
+            }
+        };
+        let tree_t = self.node_type(tree, leaves);
         let element = |em: &mut Self, idx: &[IntValue<'ctx>], leaves: &[Leaf<'ctx>], arrays: &[(usize, StructValue<'ctx>, usize)], eff: &HashMap<usize, Vec<IntValue<'ctx>>>, out_strides: &[IntValue<'ctx>], out_data: PointerValue<'ctx>| -> R<()> {
             let ptrs = em.broadcast_leaf_ptrs(leaves.len(), arrays, eff, idx)?;
             let x = em.eval_node(tree, leaves, &ptrs)?;
+            let x = em.cast(x, &tree_t, out_dtype)?;
             let mut off = i64t.const_zero();
             for (d, i) in idx.iter().enumerate() {
                 let part = em.b.build_int_mul(*i, out_strides[d], "opart").map_err(e)?;

@@ -16,7 +16,7 @@ pub(crate) const F_SHAPE: u32 = 5;
 pub(crate) const F_STRIDES: u32 = 6;
 
 /// Where an index expression leaves one dimension.
-enum Dim<'ctx> {
+pub(crate) enum Dim<'ctx> {
     /// Fixed at an integer: contributes an offset.
     Fixed,
     /// Kept, with a new extent and stride.
@@ -50,7 +50,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// The stride stored in the array (what NumPy reports), for attributes and views.
-    fn stored_stride(&self, arr: StructValue<'ctx>, k: u32) -> R<IntValue<'ctx>> {
+    pub(crate) fn stored_stride(&self, arr: StructValue<'ctx>, k: u32) -> R<IntValue<'ctx>> {
         let strides = self.field(arr, F_STRIDES, "strides")?.into_array_value();
         Ok(self.b.build_extract_value(strides, k, "stride").map_err(e)?.into_int_value())
     }
@@ -115,7 +115,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// Offset (bytes) and the kept dimensions of `arr[index]`.
-    fn index_array(&mut self, arr_v: Value, index_v: Value) -> R<(PointerValue<'ctx>, Vec<Dim<'ctx>>, Type)> {
+    pub(crate) fn index_array(&mut self, arr_v: Value, index_v: Value) -> R<(PointerValue<'ctx>, Vec<Dim<'ctx>>, Type)> {
         let at = self.ty(arr_v).clone();
         let it = self.ty(index_v).clone();
         let (result_t, kinds) = array_getitem(&at, &it)?;
@@ -321,7 +321,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// Byte range `[lo, hi)` an array's elements occupy (empty when a length is 0).
-    fn byte_range(&self, data: PointerValue<'ctx>, dims: &[(IntValue<'ctx>, IntValue<'ctx>)], itemsize: u64) -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
+    pub(crate) fn byte_range(&self, data: PointerValue<'ctx>, dims: &[(IntValue<'ctx>, IntValue<'ctx>)], itemsize: u64) -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
         let i64t = self.ctx.i64_type();
         let b = &self.b;
         let base = b.build_ptr_to_int(data, i64t, "base").map_err(e)?;

@@ -114,6 +114,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.values.get(&v).copied()
     }
 
+    pub(crate) fn values_insert(&mut self, v: Value, x: BasicValueEnum<'ctx>) {
+        self.values.insert(v, x);
+    }
+
+    pub(crate) fn values_remove(&mut self, v: Value) {
+        self.values.remove(&v);
+    }
+
     /// A stack slot in the entry block (so that mem2reg promotes it).
     pub(crate) fn alloca(&self, t: inkwell::types::BasicTypeEnum<'ctx>, name: &str) -> R<PointerValue<'ctx>> {
         let tmp = self.ctx.create_builder();
@@ -223,6 +231,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             Inst::GetItem { value, index } if self.ty(*value).is_array() => self.array_getitem(*value, *index),
             Inst::GetItem { value, index } => self.tuple_getitem(v, *value, *index),
+            Inst::SetItem { value, index, item } if self.fused.contains(item) => {
+                self.emit_setitem_expression(*value, *index, *item)?;
+                Ok(llvm_type(self.ctx, t).const_zero())
+            }
             Inst::SetItem { value, index, item } => {
                 self.array_setitem(*value, *index, *item)?;
                 Ok(llvm_type(self.ctx, t).const_zero())

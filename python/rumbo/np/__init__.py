@@ -9,3 +9,5 @@ from . import joining  # noqa: F401,E402
 from . import statistics  # noqa: F401,E402
 from . import manipulation  # noqa: F401,E402
 from . import linalg_solve  # noqa: F401,E402
+from . import sets  # noqa: F401,E402
+from . import products  # noqa: F401,E402

@@ -1,5 +1,5 @@
 """Joining arrays: np.concatenate, np.stack, np.vstack, np.hstack,
-np.column_stack, np.dstack.
+np.column_stack, np.dstack, np.append.
 
 Plain Python compiled by rumbo for each call site. The arrays come as a tuple
 whose items have one type (dtype, ndim and layout): rumbo iterates and indexes
@@ -12,6 +12,7 @@ supported."""
 import numpy as np
 
 from ..extending import implements, register_jitable
+from .creation import _dtype_of
 from .reductions import _norm_axis
 
 
@@ -185,3 +186,31 @@ def dstack(tup):
     if first.ndim == 2:
         return _stack(tup, 2)
     return _concat(tup, 2)
+
+
+@implements(np.append)
+def append(arr, values, axis=None):
+    """arr and values flattened and joined (axis=None), in their common dtype
+    (a scalar counts as np.asarray of it: 2.5 is float64); with an axis,
+    np.concatenate((arr, values), axis) (same array types)."""
+    if axis is None:
+        if isinstance(values, np.ndarray):
+            dt = (np.empty(0, arr.dtype) + np.empty(0, values.dtype)).dtype
+            out = np.empty(arr.size + values.size, dt)
+            i = 0
+            for x in arr.flat:
+                out[i] = x
+                i += 1
+            for x in values.flat:
+                out[i] = x
+                i += 1
+            return out
+        dt = (np.empty(0, arr.dtype) + np.empty(0, _dtype_of(values))).dtype
+        out = np.empty(arr.size + 1, dt)
+        i = 0
+        for x in arr.flat:
+            out[i] = x
+            i += 1
+        out[i] = values
+        return out
+    return _concat((arr, values), axis)

@@ -17,6 +17,9 @@ from ..extending import implements, register_jitable
 
 LinAlgError = np.linalg.LinAlgError
 
+# the O(n**3) loops index only in range: no bounds checks
+_kernel = register_jitable(boundscheck=False)
+
 
 @register_jitable
 def _not_a_matrix(a):
@@ -47,7 +50,7 @@ def _work_copy(a, cplx):
     return out
 
 
-@register_jitable
+@_kernel
 def _lu(lu, perm):
     """Factors the n x n work matrix in place (L below the diagonal, unit
     diagonal implied; U on and above it), row swaps recorded in perm.
@@ -85,7 +88,7 @@ def _lu(lu, perm):
     return sign, False
 
 
-@register_jitable
+@_kernel
 def _lu_solve(lu, perm, x):
     """Solves L U y = P x for the columns of the 2-D work array x, in place
     (x rows are first permuted by the caller)."""
@@ -186,7 +189,7 @@ def _det(a):
     sign, singular = _lu(lu, perm)
     d = _one_like(r) * sign
     if singular:
-        return d * 0
+        return _store_as(d * 0, r)
     for i in range(n):
         d = d * lu[i, i]
     return _store_as(d, r)
@@ -239,7 +242,7 @@ def _real_zero(r):
     return r
 
 
-@register_jitable
+@_kernel
 def _matmul(x, y):
     n = x.shape[0]
     out = np.zeros((n, n), x.dtype)

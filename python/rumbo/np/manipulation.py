@@ -3,7 +3,8 @@ np.fliplr, np.flipud, np.roll, np.repeat, np.tile, np.trace, np.diag,
 np.outer, np.cross, np.nonzero, np.flatnonzero, np.argwhere,
 np.count_nonzero, np.round/np.around, np.interp, np.isclose, np.allclose,
 np.array_equal, np.triu, np.tril, np.atleast_1d/2d/3d, np.expand_dims,
-np.swapaxes, and the array methods repeat, round, trace, nonzero, swapaxes.
+np.swapaxes, np.take, np.fill_diagonal, and the array methods repeat, round,
+trace, nonzero, swapaxes, take.
 
 Plain Python compiled by rumbo for each call site; inputs may have any layout.
 Views where NumPy returns views: flip/fliplr/flipud, atleast_*d,
@@ -620,3 +621,58 @@ def _axis(axis, ndim):
     if axis < 0:
         return axis + ndim
     return axis
+
+
+@implements(np.take)
+@array_method("take")
+def take(a, indices):
+    """a's elements (flattened, C order) at `indices`: an int, or an integer
+    array (the result has its shape); negative indices count from the end
+    (no `axis`, as in Numba)."""
+    src = _flat(a)
+    n = src.shape[0]
+    if isinstance(indices, np.ndarray):
+        out = np.empty(indices.shape, a.dtype)
+        flat = out.reshape(out.size)
+        i = 0
+        for k in indices.flat:
+            flat[i] = src[_wrap_index(k, n)]
+            i += 1
+        return out
+    return src[_wrap_index(indices, n)]
+
+
+@register_jitable
+def _wrap_index(k, n):
+    if k < -n or k >= n:
+        raise IndexError("index out of bounds for the array's size")
+    if k < 0:
+        return k + n
+    return k
+
+
+@implements(np.fill_diagonal)
+def fill_diagonal(a, val, wrap=False):
+    """Stores val (a scalar, or an array whose elements are used in turn) on
+    the main diagonal of the 2-D a, in place (wrap=True: again every
+    a.shape[1] + 1 rows of a tall matrix, as NumPy)."""
+    if a.ndim != 2:
+        raise NotImplementedError("rumbo: np.fill_diagonal supports 2-D arrays")
+    rows = a.shape[0]
+    cols = a.shape[1]
+    if isinstance(val, np.ndarray):
+        v = _flat(val)
+        if v.shape[0] == 0:
+            return
+    # NumPy's a.flat[:end:cols + 1] = val
+    if wrap:
+        end = rows * cols
+    else:
+        end = min(cols * cols, rows * cols)
+    k = 0
+    for p in range(0, end, cols + 1):
+        if isinstance(val, np.ndarray):
+            a[p // cols, p % cols] = v[k % v.shape[0]]
+        else:
+            a[p // cols, p % cols] = val
+        k += 1

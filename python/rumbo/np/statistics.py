@@ -1,13 +1,15 @@
 """Order statistics, NaN-ignoring reductions and counting: np.median,
 np.percentile, np.quantile, np.nanmedian, np.nanpercentile, np.nanquantile,
-np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average,
-np.histogram, np.bincount, np.digitize, np.searchsorted.
+np.nansum, np.nanprod, np.nanmean, np.nanmin, np.nanmax, np.average, np.cov,
+np.corrcoef, np.histogram, np.bincount, np.digitize, np.searchsorted, np.ptp,
+np.trapezoid, np.nanvar, np.nanstd, np.nancumsum, np.nancumprod, np.partition,
+np.argpartition.
 
 Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
 
-- median/percentile/quantile sort a copy (NaN last: any NaN makes the result
-  NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
+- median/percentile/quantile select the order statistics they need from a
+  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
   the result is float64 for integer input and keeps float32. `q` is a
   number, a tuple of numbers or an array (the result then has q's shape).
   Quantiles of an empty array raise NumPy's IndexError (nan* variants and
@@ -28,6 +30,9 @@ import numpy as np
 
 from ..extending import implements, register_jitable
 
+# loops that index only in range: no bounds checks
+_kernel = register_jitable(boundscheck=False)
+
 
 # ---------------------------------------------------------------------------
 # quantiles
@@ -45,41 +50,126 @@ def _inexact_zero(a):
 
 
 @register_jitable
-def _sorted_values(a, drop_nan):
-    """a's elements sorted (NaN last) as a new 1-D array; without the NaNs
-    when drop_nan (True, None: a compile-time choice)."""
-    if drop_nan is None:
-        return np.sort(a, None)
+def _values(a, drop_nan):
+    """(a's elements as a new 1-D array, whether one is NaN); without the
+    NaNs when drop_nan (True, None: a compile-time choice)."""
     n = 0
     for x in a.flat:
         if x == x:
             n += 1
+    if drop_nan is None:
+        out = np.empty(a.size, a.dtype)
+        i = 0
+        for x in a.flat:
+            out[i] = x
+            i += 1
+        return out, n != a.size
     out = np.empty(n, a.dtype)
     i = 0
     for x in a.flat:
         if x == x:
             out[i] = x
             i += 1
-    out.sort()
-    return out
+    return out, False
+
+
+@_kernel
+def _select(v, k):
+    """Rearranges the 1-D v (no NaN) so that v[k] is its k-th smallest
+    element, with no larger one before it and no smaller one after it
+    (quickselect with a median of three; a sort once it has taken too many
+    rounds, or for complex numbers). Returns v[k]."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        v.sort()
+        return v[k]
+    lo = 0
+    hi = v.shape[0] - 1
+    rounds = 0
+    while hi - lo >= 16:
+        rounds += 1
+        if rounds > 64:
+            v[lo:hi + 1].sort()
+            return v[k]
+        mid = lo + (hi - lo) // 2
+        if v[mid] < v[lo]:
+            t = v[mid]
+            v[mid] = v[lo]
+            v[lo] = t
+        if v[hi] < v[lo]:
+            t = v[hi]
+            v[hi] = v[lo]
+            v[lo] = t
+        if v[hi] < v[mid]:
+            t = v[hi]
+            v[hi] = v[mid]
+            v[mid] = t
+        pivot = v[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while v[i] < pivot:
+                i += 1
+            while pivot < v[j]:
+                j -= 1
+            if i <= j:
+                t = v[i]
+                v[i] = v[j]
+                v[j] = t
+                i += 1
+                j -= 1
+        # v[lo..j] <= pivot, v[i..hi] >= pivot, v[j+1..i-1] == pivot
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return v[k]
+    for i in range(lo + 1, hi + 1):
+        x = v[i]
+        j = i
+        while j > lo and x < v[j - 1]:
+            v[j] = v[j - 1]
+            j -= 1
+        v[j] = x
+    return v[k]
+
+
+@_kernel
+def _min_from(v, k):
+    """The smallest of v[k:] (non-empty, no NaN)."""
+    m = v[k]
+    for i in range(k + 1, v.shape[0]):
+        if v[i] < m:
+            m = v[i]
+    return m
+
+
+@_kernel
+def _max_until(v, k):
+    """The largest of v[:k] (non-empty, no NaN)."""
+    m = v[0]
+    for i in range(1, k):
+        if v[i] > m:
+            m = v[i]
+    return m
 
 
 @register_jitable
-def _lerp_sorted(s, q, zero):
-    """NumPy's 'linear' quantile q (in [0, 1]) of the sorted 1-D s, in
-    zero's type."""
-    n = s.shape[0]
-    if n == 0 or s[n - 1] != s[n - 1]:
+def _lerp_select(v, has_nan, q, zero):
+    """NumPy's 'linear' quantile q (in [0, 1]) of the values v (reordered
+    in place), in zero's type."""
+    n = v.shape[0]
+    if n == 0 or has_nan:
         return zero + np.nan
     vi = (n - 1) * q
     if vi >= n - 1:
-        return zero + s[n - 1]
+        return zero + _select(v, n - 1)
     if vi <= 0:
-        return zero + s[0]
+        return zero + _select(v, 0)
     lo = int(np.floor(vi))
     gamma = zero + (vi - lo)
-    a = zero + s[lo]
-    b = zero + s[lo + 1]
+    a = zero + _select(v, lo)
+    b = zero + _min_from(v, lo + 1)
     diff = b - a
     if gamma >= 0.5:
         return b - diff * (1 - gamma)
@@ -99,7 +189,7 @@ def _quantiles(a, q, scale, drop_nan):
     if drop_nan is None and a.size == 0:
         # (NumPy's message: it indexes the last element)
         raise IndexError("index -1 is out of bounds for axis 0 with size 0")
-    s = _sorted_values(a, drop_nan)
+    v, has_nan = _values(a, drop_nan)
     zero = _inexact_zero(a)
     if isinstance(q, np.ndarray):
         # NumPy interpolates with q / scale as an array: a float32 `a` with
@@ -109,17 +199,17 @@ def _quantiles(a, q, scale, drop_nan):
         i = 0
         for x in q.flat:
             _check_q(x, scale)
-            flat[i] = _lerp_sorted(s, x / scale, zero)
+            flat[i] = _lerp_select(v, has_nan, x / scale, zero)
             i += 1
         return out
     if isinstance(q, tuple):
         out = np.empty(len(q), np.float64)
         for i in range(len(q)):
             _check_q(q[i], scale)
-            out[i] = _lerp_sorted(s, q[i] / scale, zero)
+            out[i] = _lerp_select(v, has_nan, q[i] / scale, zero)
         return out
     _check_q(q, scale)
-    return _lerp_sorted(s, q / scale, zero)
+    return _lerp_select(v, has_nan, q / scale, zero)
 
 
 @implements(np.percentile)
@@ -144,15 +234,16 @@ def nanquantile(a, q):
 
 @register_jitable
 def _median(a, drop_nan):
-    s = _sorted_values(a, drop_nan)
+    v, has_nan = _values(a, drop_nan)
     zero = _inexact_zero(a)
-    n = s.shape[0]
-    if n == 0 or s[n - 1] != s[n - 1]:
+    n = v.shape[0]
+    if n == 0 or has_nan:
         return zero + np.nan
     h = n // 2
+    upper = _select(v, h)
     if n % 2 == 1:
-        return zero + s[h]
-    return ((zero + s[h - 1]) + (zero + s[h])) / 2
+        return zero + upper
+    return ((zero + _max_until(v, h)) + (zero + upper)) / 2
 
 
 @implements(np.median)
@@ -478,3 +569,251 @@ def histogram(a, bins=10, range=None):
     if isinstance(bins, np.ndarray):
         return _histogram_bins(a, bins)
     return _histogram_edges(a, bins, range)
+
+
+# ---------------------------------------------------------------------------
+# cov, corrcoef
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _observations(m, rowvar):
+    """m as a 2-D (variables, observations) view."""
+    if m.ndim == 1:
+        return m[None, :]
+    if m.ndim == 2:
+        if rowvar or m.shape[0] == 1:
+            return m[:, :]
+        return m.T[:, :]
+    raise ValueError("m has more than 2 dimensions")
+
+
+@register_jitable
+def _cov(m, y, rowvar, bias, ddof):
+    """The covariance matrix, 2-D, float64 (complex128 for complex input)."""
+    xm = _observations(m, rowvar)
+    k1 = xm.shape[0]
+    n = xm.shape[1]
+    if isinstance(y, np.ndarray):
+        ym = _observations(y, rowvar)
+        if ym.shape[1] != n:
+            raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+        k = k1 + ym.shape[0]
+        zero = m.dtype(0) * 0.0 + y.dtype(0) * 0.0
+    else:
+        ym = xm
+        k = k1
+        zero = m.dtype(0) * 0.0
+    # zero: 0.0, or 0j for complex input (NumPy's result_type(m, y, float64))
+    x = np.empty((k, n), _full_dtype(zero))
+    for i in range(k):
+        if i < k1:
+            for j in range(n):
+                x[i, j] = xm[i, j]
+        else:
+            for j in range(n):
+                x[i, j] = ym[i - k1, j]
+    if ddof is None:
+        dd = 1 if not bias else 0
+    else:
+        dd = ddof
+    fact = n - dd
+    if fact < 0:
+        fact = 0
+    for i in range(k):
+        row = x[i]
+        mu = np.mean(row)
+        for j in range(n):
+            row[j] = row[j] - mu
+    c = np.empty((k, k), x.dtype)
+    for i in range(k):
+        for j in range(k):
+            s = zero
+            for t in range(n):
+                s += x[i, t] * _conj(x[j, t])
+            c[i, j] = s / fact
+    return c
+
+
+@register_jitable
+def _conj(z):
+    if isinstance(z, complex):
+        return complex(z.real, -z.imag)
+    return z
+
+
+@register_jitable
+def _full_dtype(zero):
+    return np.where(np.empty(0, np.bool_), zero, zero).dtype
+
+
+@implements(np.cov)
+def cov(m, y=None, rowvar=True, bias=False, ddof=None):
+    """NumPy's cov of 1-D or 2-D m (and y): a 0-d array for a 1-D m alone,
+    else the (k, k) matrix (also for k = 1 from a 2-D m, where NumPy's
+    squeeze gives a 0-d array)."""
+    c = _cov(m, y, rowvar, bias, ddof)
+    # (nested: `and` and `not` are not decided at compile time in rumbo yet)
+    if m.ndim == 1:
+        if isinstance(y, np.ndarray):
+            return c
+        return np.full((), c[0, 0])
+    return c
+
+
+@implements(np.corrcoef)
+def corrcoef(x, y=None, rowvar=True):
+    """NumPy's corrcoef: cov / outer(stddev, stddev), real parts clipped to
+    [-1, 1]; 1.0 (x / x) for a 1-D x alone."""
+    c = _cov(x, y, rowvar, False, None)
+    if x.ndim == 1:
+        if isinstance(y, np.ndarray):
+            return _normalize(c)
+        return c[0, 0] / c[0, 0]
+    return _normalize(c)
+
+
+@register_jitable
+def _normalize(c):
+    k = c.shape[0]
+    d = np.empty(k, np.float64)
+    for i in range(k):
+        d[i] = np.sqrt(c[i, i].real)
+    for i in range(k):
+        for j in range(k):
+            v = c[i, j] / d[i]
+            v = v / d[j]
+            c[i, j] = _clip_unit(v)
+    return c
+
+
+@register_jitable
+def _clip(x):
+    """x (a float) clipped to [-1, 1]; NaN stays NaN."""
+    if x > 1.0:
+        return 1.0
+    if x < -1.0:
+        return -1.0
+    return x
+
+
+@register_jitable
+def _clip_unit(v):
+    """v with its real (and imaginary) part clipped to [-1, 1], as NumPy's corrcoef."""
+    if isinstance(v, complex):
+        return complex(_clip(v.real), _clip(v.imag))
+    return _clip(v)
+
+
+# ---------------------------------------------------------------------------
+# ptp, trapezoid
+# ---------------------------------------------------------------------------
+
+@implements(np.ptp)
+def ptp(a):
+    """max - min of the whole array, in a's dtype (integers wrap as in NumPy)."""
+    return a.dtype(np.max(a) - np.min(a))
+
+
+@implements(np.trapezoid)
+def trapezoid(y, x=None, dx=1.0):
+    """The trapezoidal rule along a 1-D y, with sample points x (1-D, as
+    long as y) or spacing dx."""
+    if y.ndim != 1:
+        raise NotImplementedError("rumbo: np.trapezoid supports 1-D arrays")
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1 or x.shape[0] != y.shape[0]:
+            raise ValueError("operands could not be broadcast together")
+        return np.sum((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2.0)
+    return np.sum(dx * (y[1:] + y[:-1]) / 2.0)
+
+
+# ---------------------------------------------------------------------------
+# nanvar, nanstd, nancumsum, nancumprod, partition, argpartition
+# ---------------------------------------------------------------------------
+
+@register_jitable
+def _nanvar(a, ddof):
+    zero = _inexact_zero(a)
+    s = zero
+    n = 0
+    for x in a.flat:
+        if x == x:
+            s += x
+            n += 1
+    if n - ddof <= 0:
+        return abs(zero) + np.nan
+    mean = s / n
+    ss = abs(zero)
+    for x in a.flat:
+        if x == x:
+            d = x - mean
+            ss += (d.real * d.real + d.imag * d.imag)
+    return ss / (n - ddof)
+
+
+@implements(np.nanvar)
+def nanvar(a, ddof=0):
+    """The variance of a's non-NaN elements (float64 for integers; real for complex)."""
+    return _nanvar(a, ddof)
+
+
+@implements(np.nanstd)
+def nanstd(a, ddof=0):
+    return np.sqrt(_nanvar(a, ddof))
+
+
+@implements(np.nancumsum)
+def nancumsum(a):
+    """cumsum of the flattened a with NaNs counted as 0."""
+    c = _acc_zero(a)
+    out = np.empty(a.size, _full_dtype(c))
+    i = 0
+    for x in a.flat:
+        if x == x:
+            c = c + x
+        out[i] = c
+        i += 1
+    return out
+
+
+@implements(np.nancumprod)
+def nancumprod(a):
+    """cumprod of the flattened a with NaNs counted as 1."""
+    c = _acc_zero(a) + True
+    out = np.empty(a.size, _full_dtype(c))
+    i = 0
+    for x in a.flat:
+        if x == x:
+            c = c * x
+        out[i] = c
+        i += 1
+    return out
+
+
+@register_jitable
+def _acc_zero(a):
+    """0 of the accumulator type of a's sums (int64 for small integers and bools)."""
+    return a.dtype(0) + a.dtype(0)
+
+
+@register_jitable
+def _check_kth(a, kth):
+    n = a.shape[a.ndim - 1]
+    if kth < -n or kth >= n:
+        raise ValueError("kth out of bounds")
+
+
+@implements(np.partition)
+def partition(a, kth):
+    """A copy of a whose element kth (along the last axis) is where sorting
+    would put it, smaller ones before and larger ones after: here the sorted
+    copy, one of the arrangements NumPy allows (NumPy's own differs)."""
+    _check_kth(a, kth)
+    return np.sort(a)
+
+
+@implements(np.argpartition)
+def argpartition(a, kth):
+    """Indices that partition a along its last axis (here: the stable argsort)."""
+    _check_kth(a, kth)
+    return np.argsort(a)

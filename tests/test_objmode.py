@@ -612,3 +612,33 @@ def test_star_parameters_fall_back_with_a_warning():
 def test_star_parameters_in_nopython_mode_are_reported():
     with pytest.raises(errors.UnsupportedError, match=r"`\*args parameters` is not supported"):
         jit(varargs)(1, 2)
+
+
+def starred_and_walrus(xs):
+    a, *mid, z = xs
+    first, *rest = "hello"
+    both = [*xs, *mid, 0]
+    t = (*rest, 1)
+    s = {*xs}
+    if (n := len(xs)) > 2:
+        k = n * 2
+    else:
+        k = -1
+    ys = [y for x in xs if (y := x * 10) > 10]
+    return a, mid, z, first, rest, both, t, s, n, k, ys, y
+
+
+@pytest.mark.parametrize("xs", [[1, 2, 3, 4], (5, 6), [1]])
+def test_starred_targets_displays_and_walrus(xs):
+    check(starred_and_walrus, xs)
+
+
+def test_walrus_in_nopython_mode():
+    from conftest import njit
+
+    def g(x):
+        if (y := x + 1) > 2:
+            return y
+        return -y
+
+    assert njit(g)(5) == 6 and njit(g)(0) == -1

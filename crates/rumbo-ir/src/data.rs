@@ -117,6 +117,11 @@ pub enum ObjInst {
     SetHandled(Value),
     /// Puts back what `SetHandled` returned, when the `except` body is left.
     RestoreHandled(Value),
+    /// `a, *b, c = value`: a tuple of `before` items, a list of the middle,
+    /// and `after` items.
+    UnpackEx { value: Value, before: usize, after: usize },
+    /// A list (`kind` 1), tuple (0) or set (2) display with `*` items (flag set).
+    BuildUnpack { kind: u8, items: Vec<(bool, Value)> },
     /// Marks a construct nopython typing reports and object mode just accepts.
     Marker(String),
     /// Assignment to a `global` (module dict) or `nonlocal` (closure cell) name.
@@ -148,6 +153,8 @@ impl ObjInst {
             ObjInst::Format { value, spec, .. } => std::iter::once(*value).chain(*spec).collect(),
             ObjInst::CallEx { func, args, kwargs } => std::iter::once(*func).chain(args.iter().map(|a| a.1)).chain(kwargs.iter().map(|k| k.1)).collect(),
             ObjInst::Import { .. } | ObjInst::Marker(_) => vec![],
+            ObjInst::UnpackEx { value, .. } => vec![*value],
+            ObjInst::BuildUnpack { items, .. } => items.iter().map(|i| i.1).collect(),
             ObjInst::WithCause { exc, cause } => vec![*exc, *cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![*x],
         }
@@ -170,6 +177,8 @@ impl ObjInst {
             ObjInst::Format { value, spec, .. } => std::iter::once(value).chain(spec.as_mut()).collect(),
             ObjInst::CallEx { func, args, kwargs } => std::iter::once(func).chain(args.iter_mut().map(|a| &mut a.1)).chain(kwargs.iter_mut().map(|k| &mut k.1)).collect(),
             ObjInst::Import { .. } | ObjInst::Marker(_) => vec![],
+            ObjInst::UnpackEx { value, .. } => vec![value],
+            ObjInst::BuildUnpack { items, .. } => items.iter_mut().map(|i| &mut i.1).collect(),
             ObjInst::WithCause { exc, cause } => vec![exc, cause],
             ObjInst::SetHandled(x) | ObjInst::RestoreHandled(x) | ObjInst::StoreGlobal { value: x, .. } => vec![x],
         }
@@ -199,6 +208,7 @@ impl ObjInst {
                 _ => ("`nested function definition`", "define the helper at module level and decorate it with @njit"),
             },
             ObjInst::Marker(_) => ("this construct", "see rumbo's supported-features table"),
+            ObjInst::UnpackEx { .. } | ObjInst::BuildUnpack { .. } => ("`starred expression`", "see rumbo's supported-features table"),
             ObjInst::StoreGlobal { .. } => ("assigning global variables", "globals are frozen as constants when the function compiles; return the value instead"),
         }
     }

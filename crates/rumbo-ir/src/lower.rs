@@ -78,6 +78,7 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                 out.insert(n.clone());
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| targets(i, out)),
+            ExprKind::Starred(inner) => targets(inner, out),
             _ => {}
         }
     }
@@ -126,6 +127,7 @@ impl Lowerer {
         let mut locals: HashSet<String> = func.params.iter().map(|p| p.name.clone()).collect();
         let mut declared_global = HashSet::new();
         collect_assigned(&func.body, &mut locals, &mut declared_global);
+        locals.extend(objblock::walrus_targets(&func.body));
         for g in &declared_global {
             locals.remove(g);
         }
@@ -542,6 +544,19 @@ impl Lowerer {
                 }
                 self.def_var(name, v);
             }
+            ExprKind::Tuple(items) | ExprKind::List(items) if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) => {
+                let star = items.iter().position(|i| matches!(i.kind, ExprKind::Starred(_))).unwrap_or(0);
+                let inst = ObjInst::UnpackEx { value: v, before: star, after: items.len() - star - 1 };
+                let parts = self.emit(Inst::Obj(inst), target.span);
+                for (i, item) in items.iter().enumerate() {
+                    let part = self.emit(Inst::TupleGet { value: parts, index: i }, item.span);
+                    let item = match &item.kind {
+                        ExprKind::Starred(inner) => inner,
+                        _ => item,
+                    };
+                    self.assign(item, part)?;
+                }
+            }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 let checked = self.emit(Inst::Unpack { value: v, count: items.len() }, target.span);
                 for (i, item) in items.iter().enumerate() {
@@ -625,6 +640,21 @@ impl Lowerer {
                 self.jump_with(join, b, span);
                 self.finish_join(join, span)
             }
+            ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) => {
+                let kind = match &e.kind {
+                    ExprKind::Tuple(_) => 0,
+                    ExprKind::List(_) => 1,
+                    _ => 2,
+                };
+                let mut vals = vec![];
+                for i in items {
+                    vals.push(match &i.kind {
+                        ExprKind::Starred(inner) => (true, self.lower_expr(inner)?),
+                        _ => (false, self.lower_expr(i)?),
+                    });
+                }
+                self.emit(Inst::Obj(ObjInst::BuildUnpack { kind, items: vals }), span)
+            }
             ExprKind::Tuple(items) => {
                 let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
                 self.emit(Inst::Tuple(vals), span)
@@ -632,6 +662,16 @@ impl Lowerer {
             ExprKind::List(items) => {
                 let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
                 self.emit(Inst::Obj(ObjInst::List(vals)), span)
+            }
+            ExprKind::Starred(_) => {
+                return Err(Diagnostic::unsupported(span, "`starred expression` is not supported here")
+                    .with_hint("unpack with * in calls, displays and assignment targets"))
+            }
+            ExprKind::NamedExpr { target, value } => {
+                let v = self.lower_expr(value)?;
+                let t = Expr { kind: ExprKind::Name(target.clone()), span };
+                self.assign(&t, v)?;
+                v
             }
             ExprKind::Set(items) => {
                 let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;

@@ -101,6 +101,11 @@ fn obj_text(o: &ObjInst) -> String {
             format!("call_ex {}({})", v(func), parts.join(", "))
         }
         ObjInst::Marker(what) => format!("marker {what:?}"),
+        ObjInst::UnpackEx { value, before, after } => format!("unpack_ex {} {before}+*+{after}", v(value)),
+        ObjInst::BuildUnpack { kind, items } => {
+            let parts: Vec<String> = items.iter().map(|(s, a)| format!("{}{}", if *s { "*" } else { "" }, v(a))).collect();
+            format!("build_unpack{kind} ({})", parts.join(", "))
+        }
         ObjInst::StoreGlobal { name, value } => format!("store_global {name} = {}", v(value)),
         ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
         ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),

@@ -166,6 +166,14 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         "List" => ExprKind::List(exprs(node, "elts")?),
         "Set" => ExprKind::Set(exprs(node, "elts")?),
         "JoinedStr" => ExprKind::FString(fstring_parts(node)?),
+        "NamedExpr" => {
+            let target = node.getattr("target")?;
+            if node_name(&target)? != "Name" {
+                return Ok(unsupported("assignment expression (:=)"));
+            }
+            ExprKind::NamedExpr { target: target.getattr("id")?.extract()?, value: boxed(node, "value")? }
+        }
+        "Starred" => ExprKind::Starred(boxed(node, "value")?),
         "Lambda" => ExprKind::Lambda(Box::new(nested(node, "lambda", None)?)),
         "FormattedValue" => ExprKind::FString(vec![formatted(node)?]),
         "Dict" => {

@@ -558,6 +558,71 @@ unsafe extern "C" fn rumbo_obj_call_ex(func: *mut PyObject, items: *const *mut P
     }
 }
 
+/// `a, *b, c = value`: (`before` items, a list of the middle, `after` items).
+unsafe extern "C" fn rumbo_obj_unpack_ex(value: *mut PyObject, before: i64, after: i64) -> *mut PyObject {
+    use pyo3::prelude::*;
+    use pyo3::types::{PyList, PyTuple};
+    // SAFETY (of the whole block): object code runs with the GIL held.
+    let py = Python::assume_attached();
+    let result = (|| -> PyResult<Py<PyAny>> {
+        let v = Bound::from_borrowed_ptr(py, value);
+        let items: Vec<Bound<'_, PyAny>> = match v.try_iter() {
+            Ok(it) => it.collect::<PyResult<_>>()?,
+            Err(_) => return Err(pyo3::exceptions::PyTypeError::new_err(format!("cannot unpack non-iterable {} object", v.get_type().name()?))),
+        };
+        let (b, a) = (before as usize, after as usize);
+        if items.len() < b + a {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!("not enough values to unpack (expected at least {}, got {})", b + a, items.len())));
+        }
+        let mut out: Vec<Bound<'_, PyAny>> = items[..b].to_vec();
+        out.push(PyList::new(py, &items[b..items.len() - a])?.into_any());
+        out.extend(items[items.len() - a..].iter().cloned());
+        Ok(PyTuple::new(py, out)?.into_any().unbind())
+    })();
+    match result {
+        Ok(r) => r.into_ptr(),
+        Err(e) => {
+            e.restore(py);
+            null_mut()
+        }
+    }
+}
+
+/// A tuple (0), list (1) or set (2) display with `*` items: `flags` has `*`
+/// for each item to unpack, `.` otherwise.
+unsafe extern "C" fn rumbo_obj_build_unpack(kind: c_int, items: *const *mut PyObject, flags: *mut PyObject) -> *mut PyObject {
+    use pyo3::prelude::*;
+    use pyo3::types::{PyList, PySet, PyTuple};
+    // SAFETY (of the whole block): object code runs with the GIL held.
+    let py = Python::assume_attached();
+    let result = (|| -> PyResult<Py<PyAny>> {
+        let flags: String = Bound::from_borrowed_ptr(py, flags).extract()?;
+        let list = PyList::empty(py);
+        for (i, f) in flags.chars().enumerate() {
+            let x = Bound::from_borrowed_ptr(py, *items.add(i));
+            if f == '*' {
+                for item in x.try_iter()? {
+                    list.append(item?)?;
+                }
+            } else {
+                list.append(x)?;
+            }
+        }
+        Ok(match kind {
+            0 => PyTuple::new(py, list.iter())?.into_any().unbind(),
+            2 => PySet::new(py, list.iter())?.into_any().unbind(),
+            _ => list.into_any().unbind(),
+        })
+    })();
+    match result {
+        Ok(r) => r.into_ptr(),
+        Err(e) => {
+            e.restore(py);
+            null_mut()
+        }
+    }
+}
+
 /// Releases the references of `n` value slots.
 unsafe extern "C" fn rumbo_obj_release(slots: *mut *mut PyObject, n: i64) {
     for i in 0..n as usize {
@@ -592,6 +657,8 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
         ("rumbo_obj_lifted", rumbo_obj_lifted as *const () as usize),
         ("rumbo_obj_format", rumbo_obj_format as *const () as usize),
         ("rumbo_obj_call_ex", rumbo_obj_call_ex as *const () as usize),
+        ("rumbo_obj_unpack_ex", rumbo_obj_unpack_ex as *const () as usize),
+        ("rumbo_obj_build_unpack", rumbo_obj_build_unpack as *const () as usize),
         ("rumbo_obj_store_global", rumbo_obj_store_global as *const () as usize),
         ("rumbo_obj_import", rumbo_obj_import as *const () as usize),
         ("rumbo_obj_with_cause", rumbo_obj_with_cause as *const () as usize),

@@ -145,6 +145,10 @@ pub enum ExprKind {
     Comprehension { kind: CompKind, elt: Box<Expr>, key: Option<Box<Expr>>, generators: Vec<Generator> },
     /// A call with `*iterable` or `**mapping` arguments (flag: starred); object mode only.
     CallEx { func: Box<Expr>, args: Vec<(bool, Expr)>, keywords: Vec<(Option<String>, Expr)> },
+    /// `(name := value)`.
+    NamedExpr { target: String, value: Box<Expr> },
+    /// `*x` in an assignment target or a display (`[*a, b]`); object mode only.
+    Starred(Box<Expr>),
     /// A lambda; object mode only (made from its source at run time).
     Lambda(Box<Nested>),
     /// An f-string: literal parts and formatted values; object mode only.

@@ -362,6 +362,19 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 self.result(v, r, line)?;
             }
             ObjInst::Marker(_) => {}
+            ObjInst::UnpackEx { value, before, after } => {
+                let x = self.obj(*value, line)?;
+                let r = self.call_p("rumbo_obj_unpack_ex", "ppll", &[x.into(), self.long(*before as u64).into(), self.long(*after as u64).into()])?;
+                self.result(v, r, line)?;
+            }
+            ObjInst::BuildUnpack { kind, items } => {
+                let objs = items.iter().map(|(_, x)| self.obj(*x, line)).collect::<R<Vec<_>>>()?;
+                let arr = self.pointer_array(&objs)?;
+                let flags: String = items.iter().map(|(s, _)| if *s { '*' } else { '.' }).collect();
+                let flags = self.name_const(&flags)?;
+                let r = self.call_p("rumbo_obj_build_unpack", "pipp", &[self.int(*kind as u64).into(), arr.into(), flags.into()])?;
+                self.result(v, r, line)?;
+            }
             ObjInst::StoreGlobal { name, value } => {
                 let x = self.obj(*value, line)?;
                 let n = self.name_const(name)?;

@@ -100,11 +100,22 @@ impl Lowerer {
     }
 }
 
+/// Prefix of walrus targets in the name lists (no identifier starts with it).
+const WALRUS: char = '\u{0}';
+
+/// Names bound by `:=` anywhere in the statements (they are locals).
+pub(super) fn walrus_targets(stmts: &[Stmt]) -> Vec<String> {
+    let mut names = vec![];
+    stmts.iter().for_each(|s| stmt_names(s, &mut names));
+    names.iter().filter_map(|n| n.strip_prefix(WALRUS).map(str::to_string)).collect()
+}
+
 /// What an assignment target reads (`a[i] = ...` reads `a` and `i`; a name is written only).
 fn target_reads(t: &Expr, out: &mut Vec<String>) {
     match &t.kind {
         ExprKind::Name(_) => {}
         ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| target_reads(i, out)),
+        ExprKind::Starred(inner) => target_reads(inner, out),
         _ => expr_names(t, out),
     }
 }
@@ -171,6 +182,12 @@ fn expr_names(e: &Expr, out: &mut Vec<String>) {
         ExprKind::Name(n) => out.push(n.clone()),
         ExprKind::Const(_) | ExprKind::Unsupported { .. } => {}
         ExprKind::Lambda(n) => out.extend(n.names.iter().cloned()),
+        ExprKind::Starred(x) => expr_names(x, out),
+        ExprKind::NamedExpr { target, value } => {
+            expr_names(value, out);
+            // Marked: a target is written, not read (see `walrus_targets`).
+            out.push(format!("{WALRUS}{target}"));
+        }
         ExprKind::CallEx { func, args, keywords } => {
             expr_names(func, out);
             args.iter().for_each(|(_, a)| expr_names(a, out));

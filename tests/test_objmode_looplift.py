@@ -151,3 +151,26 @@ def test_lifted_loops_do_not_leak():
     for _ in range(100_000):
         c(a)
     assert sys.getrefcount(a) == before
+
+
+def make_arrays(n):
+    names = []  # object mode
+    out = np.zeros(n, dtype=np.int64)
+    for i in range(3):
+        out = np.arange(n) * i  # arrays made by the lifted loop...
+    names.append("done")
+    return out, names  # ...and handed back to object mode
+
+
+def test_arrays_made_in_lifted_loops_are_freed():
+    from conftest import backend
+
+    c = objmode(make_arrays)
+    assert c(4)[0].tolist() == [0, 2, 4, 6]
+    a0, f0 = backend._core.nrt_stats()
+    for _ in range(2000):
+        r = c(8)
+        del r
+    a1, f1 = backend._core.nrt_stats()
+    assert a1 - a0 == f1 - f0 > 0
+    assert len(lifted_of(c)[0][1]._specializations()) == 1

@@ -642,3 +642,17 @@ def test_walrus_in_nopython_mode():
         return -y
 
     assert njit(g)(5) == 6 and njit(g)(0) == -1
+
+
+def return_unbound_in_try(flag):
+    if flag:
+        x = 1
+    try:
+        return x
+    except UnboundLocalError:
+        return "unbound"
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_unbound_variable_in_a_try_is_caught(flag):
+    check(return_unbound_in_try, flag)

@@ -212,7 +212,8 @@ impl Lowerer {
             self.preds[s.block.index()].push(b);
         }
         let data = &mut self.func.blocks[b.index()];
-        if matches!(term, Terminator::Raise { .. }) {
+        // A return can raise too (an unbound variable), a raise always does.
+        if matches!(term, Terminator::Raise { .. } | Terminator::Return(_)) {
             data.handler = self.handlers.last().copied();
         }
         data.term = term;

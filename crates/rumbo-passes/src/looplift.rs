@@ -182,13 +182,12 @@ fn iterator_setup(func: &Function, lp: &Loop) -> Vec<Value> {
     }
     chain.push(*it);
     let Some(Inst::GetIter(x)) = func.inst(*it) else { return vec![] };
-    if let Some(Inst::Call { func: callee, args, kwargs }) = func.inst(*x) {
+    if let Some(Inst::Call { func: callee, kwargs, .. }) = func.inst(*x) {
         let single_use = |v: Value| {
             let n: usize = pre.insts.iter().filter(|&&u| func.inst(u).is_some_and(|i| i.operands().contains(&v))).count();
             n == 1 && only_for(v, &[lp.pre])
         };
         if matches!(func.inst(*callee), Some(Inst::Global(_))) && single_use(*x) && single_use(*callee) && kwargs.is_empty() {
-            let _ = args;
             chain.insert(0, *x);
             chain.insert(0, *callee);
         }
@@ -312,7 +311,7 @@ fn lift(func: &mut Function, lp: &Loop, index: usize) -> Option<LiftedLoop> {
         bb.term(nb, term);
     }
     let mut first = pre_args.clone();
-    first.iter_mut().for_each(|x| m(x));
+    first.iter_mut().for_each(m);
     bb.term(entry, Terminator::Jump(BlockCall { block: blocks[&lp.header], args: first }));
     let t = bb.inst(exit_b, Inst::Tuple(exit_params.clone()), span, None);
     bb.term(exit_b, Terminator::Return(t));

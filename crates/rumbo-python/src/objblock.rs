@@ -94,7 +94,7 @@ fn run(py: Python<'_>, entry: &ObjmodeEntry, ins: &[Slot], outs: &mut [Slot]) ->
             )));
         }
         if t.is_array() {
-            copy_array(py, &obj, t, &mut slots)?;
+            copy_array(py, &obj, &mut slots)?;
         } else {
             unbox(&obj, t, &mut slots, &mut starts)?;
         }
@@ -104,7 +104,7 @@ fn run(py: Python<'_>, entry: &ObjmodeEntry, ins: &[Slot], outs: &mut [Slot]) ->
 }
 
 /// The ndarray's data copied into new NRT memory, as the slots of a C-contiguous array struct.
-fn copy_array(py: Python<'_>, obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>) -> PyResult<()> {
+fn copy_array(py: Python<'_>, obj: &Bound<'_, PyAny>, out: &mut Vec<Slot>) -> PyResult<()> {
     let np = PyModule::import(py, "numpy")?;
     let arr = np.getattr("ascontiguousarray")?.call1((obj,))?;
     let shape: Vec<i64> = arr.getattr("shape")?.extract()?;
@@ -131,7 +131,6 @@ fn copy_array(py: Python<'_>, obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Sl
     let mut words: Vec<u64> = vec![mi as u64, 0, nitems as u64, itemsize as u64, data as u64];
     words.extend(shape.iter().map(|s| *s as u64));
     words.extend(strides.iter().map(|s| *s as u64));
-    let _ = t;
     for pair in words.chunks(2) {
         let mut s: Slot = [0; 16];
         s[..8].copy_from_slice(&pair[0].to_ne_bytes());

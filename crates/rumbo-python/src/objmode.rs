@@ -76,6 +76,11 @@ fn fixed_constants(py: Python<'_>, d: &Dispatcher, filename: &str) -> PyResult<V
     ])
 }
 
+/// Whether this interpreter exports `_PyObject_GetMethod` (CPython 3.7+ does).
+fn has_get_method(py: Python<'_>) -> bool {
+    py.import("ctypes").and_then(|c| c.getattr("pythonapi")).and_then(|api| api.getattr("_PyObject_GetMethod")).is_ok()
+}
+
 /// Compiles the dispatcher's function in object mode.
 pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<ObjCompiled>> {
     let session = JitSession::global();
@@ -93,11 +98,12 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
         lifted.push((lp.line, d.for_lifted_loop(py, format!("{}$loop{i}", d.name), source)?));
     }
     let mut wanted = vec![];
+    let get_method = has_get_method(py);
     let dumps = DumpRequest { optimized: true, ..Default::default() };
     // Object code is calls into the C API: a light pipeline is enough.
     let out = session
         .compile(d.options.opt_level.min(1), dumps, |ctx| {
-            let (module, consts) = emit_objmode_module(ctx, &ir, &symbol)?;
+            let (module, consts) = emit_objmode_module(ctx, &ir, &symbol, get_method)?;
             wanted = consts;
             Ok(module)
         })

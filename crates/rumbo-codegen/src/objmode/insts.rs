@@ -123,6 +123,39 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                 let t = self.truth_of(*x, line)?;
                 self.flags.insert(v, t);
             }
+            Inst::Call { func, args, kwargs } if self.methods.contains_key(func) => {
+                // LOAD_METHOD's call: the receiver goes first when the lookup found an unbound method.
+                let unbound = self.methods[func];
+                let Some(Inst::GetAttr { value: recv, .. }) = self.func.inst(*func) else { return Err("internal: method call".into()) };
+                let f = self.obj(*func, line)?;
+                let mut items = vec![self.obj(*recv, line)?];
+                items.extend(self.objs(args, line)?);
+                for (_, x) in kwargs {
+                    items.push(self.obj(*x, line)?);
+                }
+                let arr = self.pointer_array(&items)?;
+                // SAFETY of the GEP: the array has at least the receiver.
+                let rest = unsafe { self.b.build_gep(self.ptr_t(), arr, &[self.long(1)], "rest") }.map_err(e)?;
+                let p = self.b.build_select(unbound, arr, rest, "argv").map_err(e)?;
+                let n = self.b.build_select(unbound, self.long(args.len() as u64 + 1), self.long(args.len() as u64), "argc").map_err(e)?;
+                let names = if kwargs.is_empty() {
+                    self.ptr_t().const_null()
+                } else {
+                    self.constant(ObjConst::KwNames(kwargs.iter().map(|(k, _)| k.clone()).collect()))?
+                };
+                let r = self.call_p("PyObject_Vectorcall", "ppplp", &[f.into(), p.into(), n.into(), names.into()])?;
+                self.result(v, r, line)?;
+            }
+            Inst::GetAttr { value, attr } if self.method_attrs.contains(&v) => {
+                let o = self.obj(*value, line)?;
+                let n = self.name_const(attr)?;
+                let out = self.pointer_array(&[self.ptr_t().const_null()])?;
+                let found = self.call_i("_PyObject_GetMethod", "ippp", &[o.into(), n.into(), out.into()])?;
+                let meth = self.b.build_load(self.ptr_t(), out, "meth").map_err(e)?.into_pointer_value();
+                self.result(v, meth, line)?;
+                let unbound = self.b.build_int_compare(inkwell::IntPredicate::NE, found, self.ctx.i32_type().const_zero(), "unbound").map_err(e)?;
+                self.methods.insert(v, unbound);
+            }
             Inst::Call { func, args, kwargs } => {
                 let f = self.obj(*func, line)?;
                 let mut items = self.objs(args, line)?;

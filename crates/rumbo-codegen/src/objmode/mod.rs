@@ -55,8 +55,10 @@ pub enum ObjConst {
 pub const FIXED_CONSTS: usize = 5;
 
 /// Adds the object-mode entry `symbol` of `func` to a new module; also returns
-/// the constants its code expects after the fixed ones.
-pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &str) -> R<(Module<'ctx>, Vec<ObjConst>)> {
+/// the constants its code expects after the fixed ones. With `get_method`
+/// (CPython exports `_PyObject_GetMethod`), `obj.m(...)` calls skip making a
+/// bound method, as the interpreter's LOAD_METHOD does.
+pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &str, get_method: bool) -> R<(Module<'ctx>, Vec<ObjConst>)> {
     let module = ctx.create_module(symbol);
     let ptr = ctx.ptr_type(AddressSpace::default());
     let llfn = module.add_function(symbol, ptr.fn_type(&[ptr.into(), ptr.into()], false), Some(Linkage::External));
@@ -82,6 +84,8 @@ pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &s
         err_blocks: HashMap::new(),
         exit_error,
         handler: None,
+        method_attrs: if get_method { method_attrs(func) } else { HashSet::new() },
+        methods: HashMap::new(),
     };
     em.emit_body()?;
     let consts = std::mem::take(&mut em.consts);
@@ -109,6 +113,38 @@ pub(super) struct ObjEmitter<'a, 'ctx> {
     exit_error: BasicBlock<'ctx>,
     /// The landing of the block being emitted.
     handler: Option<Block>,
+    /// Attribute lookups only used as the callee of a call in their block.
+    pub(super) method_attrs: HashSet<Value>,
+    /// For those: true when the slot holds an unbound method to call with the receiver first.
+    pub(super) methods: HashMap<Value, IntValue<'ctx>>,
+}
+
+/// `obj.attr` values whose only use is as the callee of a call in the same block.
+fn method_attrs(func: &Function) -> HashSet<Value> {
+    let mut uses: HashMap<Value, usize> = HashMap::new();
+    for b in func.block_ids() {
+        let d = func.block(b);
+        for &v in &d.insts {
+            for op in func.inst(v).map(|i| i.operands()).unwrap_or_default() {
+                *uses.entry(op).or_default() += 1;
+            }
+        }
+        for op in d.term.operands() {
+            *uses.entry(op).or_default() += 1;
+        }
+    }
+    let mut out = HashSet::new();
+    for b in func.block_ids() {
+        let insts = &func.block(b).insts;
+        for &v in insts {
+            if let Some(Inst::Call { func: callee, .. }) = func.inst(v) {
+                if matches!(func.inst(*callee), Some(Inst::GetAttr { .. })) && insts.contains(callee) && uses.get(callee) == Some(&1) {
+                    out.insert(*callee);
+                }
+            }
+        }
+    }
+    out
 }
 
 impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {

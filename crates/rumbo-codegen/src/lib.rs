@@ -55,7 +55,7 @@ pub struct ExcRecord {
 }
 
 pub use objblock::objmode_block_symbol;
-pub use objmode::{emit_objmode_module, ObjConst, FIXED_CONSTS};
+pub use objmode::{emit_objmode_module, ObjConst, ObjOptions, FIXED_CONSTS};
 
 /// One line per array expression: which operations were fused into one loop
 /// (for RUMBO_DEBUG_ARRAY_OPT_STATS and the annotation report).

@@ -76,9 +76,15 @@ fn fixed_constants(py: Python<'_>, d: &Dispatcher, filename: &str) -> PyResult<V
     ])
 }
 
-/// Whether this interpreter exports `_PyObject_GetMethod` (CPython 3.7+ does).
-fn has_get_method(py: Python<'_>) -> bool {
-    py.import("ctypes").and_then(|c| c.getattr("pythonapi")).and_then(|api| api.getattr("_PyObject_GetMethod")).is_ok()
+/// What object code may rely on in this interpreter: `_PyObject_GetMethod`
+/// exported (CPython 3.7+), plain reference counts (release builds before 3.12).
+fn interpreter_options(py: Python<'_>) -> rumbo_codegen::ObjOptions {
+    let get_method = py.import("ctypes").and_then(|c| c.getattr("pythonapi")).and_then(|api| api.getattr("_PyObject_GetMethod")).is_ok();
+    let sys = py.import("sys").ok();
+    let version: (u32, u32) = sys.as_ref().and_then(|s| s.getattr("version_info").ok()).and_then(|v| v.extract::<(u32, u32, u32, String, u32)>().ok()).map_or((0, 0), |v| (v.0, v.1));
+    let debug = sys.as_ref().is_none_or(|s| s.hasattr("gettotalrefcount").unwrap_or(true));
+    let cpython = py.import("platform").and_then(|p| p.call_method0("python_implementation")).and_then(|n| n.extract::<String>()).is_ok_and(|n| n == "CPython");
+    rumbo_codegen::ObjOptions { get_method, inline_refcount: cpython && !debug && version >= (3, 8) && version < (3, 12) }
 }
 
 /// Compiles the dispatcher's function in object mode.
@@ -98,12 +104,12 @@ pub(crate) fn compile_objmode(py: Python<'_>, d: &Dispatcher) -> PyResult<Arc<Ob
         lifted.push((lp.line, d.for_lifted_loop(py, format!("{}$loop{i}", d.name), source)?));
     }
     let mut wanted = vec![];
-    let get_method = has_get_method(py);
+    let opts = interpreter_options(py);
     let dumps = DumpRequest { optimized: true, ..Default::default() };
     // Object code is calls into the C API: a light pipeline is enough.
     let out = session
         .compile(d.options.opt_level.min(1), dumps, |ctx| {
-            let (module, consts) = emit_objmode_module(ctx, &ir, &symbol, get_method)?;
+            let (module, consts) = emit_objmode_module(ctx, &ir, &symbol, opts)?;
             wanted = consts;
             Ok(module)
         })

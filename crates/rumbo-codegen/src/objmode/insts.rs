@@ -90,7 +90,7 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
         match inst {
             Inst::Const(c) => {
                 let o = self.constant(ObjConst::Const(c.clone()))?;
-                self.call("Py_IncRef", "vp", &[o.into()])?;
+                self.incref(o)?;
                 self.define(v, o)?;
             }
             Inst::Global(name) => {
@@ -197,7 +197,7 @@ impl<'ctx> ObjEmitter<'_, 'ctx> {
                         let valid = self.b.build_is_not_null(item, "valid").map_err(e)?;
                         self.flags.insert(v, valid);
                     } else {
-                        self.call("Py_IncRef", "vp", &[item.into()])?;
+                        self.incref(item)?;
                         self.define(v, item)?;
                     }
                     return Ok(());

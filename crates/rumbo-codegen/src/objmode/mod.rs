@@ -54,11 +54,20 @@ pub enum ObjConst {
 /// traceback entries) and a dict of closure cells by variable name.
 pub const FIXED_CONSTS: usize = 5;
 
+/// What the interpreter running the code allows (rumbo-python finds out).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ObjOptions {
+    /// CPython exports `_PyObject_GetMethod`: `obj.m(...)` calls skip making a
+    /// bound method, as the interpreter's LOAD_METHOD does.
+    pub get_method: bool,
+    /// Reference counts are a plain `ob_refcnt` at offset 0 with no immortal
+    /// objects (CPython up to 3.11, release builds): increfs and decrefs are inlined.
+    pub inline_refcount: bool,
+}
+
 /// Adds the object-mode entry `symbol` of `func` to a new module; also returns
-/// the constants its code expects after the fixed ones. With `get_method`
-/// (CPython exports `_PyObject_GetMethod`), `obj.m(...)` calls skip making a
-/// bound method, as the interpreter's LOAD_METHOD does.
-pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &str, get_method: bool) -> R<(Module<'ctx>, Vec<ObjConst>)> {
+/// the constants its code expects after the fixed ones.
+pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &str, opts: ObjOptions) -> R<(Module<'ctx>, Vec<ObjConst>)> {
     let module = ctx.create_module(symbol);
     let ptr = ctx.ptr_type(AddressSpace::default());
     let llfn = module.add_function(symbol, ptr.fn_type(&[ptr.into(), ptr.into()], false), Some(Linkage::External));
@@ -84,7 +93,8 @@ pub fn emit_objmode_module<'ctx>(ctx: &'ctx Context, func: &Function, symbol: &s
         err_blocks: HashMap::new(),
         exit_error,
         handler: None,
-        method_attrs: if get_method { method_attrs(func) } else { HashSet::new() },
+        method_attrs: if opts.get_method { method_attrs(func) } else { HashSet::new() },
+        inline_refcount: opts.inline_refcount,
         methods: HashMap::new(),
     };
     em.emit_body()?;
@@ -117,6 +127,7 @@ pub(super) struct ObjEmitter<'a, 'ctx> {
     pub(super) method_attrs: HashSet<Value>,
     /// For those: true when the slot holds an unbound method to call with the receiver first.
     pub(super) methods: HashMap<Value, IntValue<'ctx>>,
+    inline_refcount: bool,
 }
 
 /// `obj.attr` values whose only use is as the callee of a call in the same block.
@@ -219,12 +230,56 @@ impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {
         Ok(p)
     }
 
+    /// `Py_XINCREF(p)`.
+    pub(super) fn incref(&self, p: PointerValue<'ctx>) -> R<()> {
+        if !self.inline_refcount {
+            self.call("Py_IncRef", "vp", &[p.into()])?;
+            return Ok(());
+        }
+        let i64t = self.ctx.i64_type();
+        let (inc, done) = (self.ctx.append_basic_block(self.llfn, "inc"), self.ctx.append_basic_block(self.llfn, "inc.done"));
+        let null = self.b.build_is_null(p, "null").map_err(e)?;
+        self.b.build_conditional_branch(null, done, inc).map_err(e)?;
+        self.b.position_at_end(inc);
+        let n = self.b.build_load(i64t, p, "rc").map_err(e)?.into_int_value();
+        let n1 = self.b.build_int_add(n, i64t.const_int(1, false), "rc1").map_err(e)?;
+        self.b.build_store(p, n1).map_err(e)?;
+        self.b.build_unconditional_branch(done).map_err(e)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
+    /// `Py_XDECREF(p)`: `_Py_Dealloc` at zero.
+    pub(super) fn decref(&self, p: PointerValue<'ctx>) -> R<()> {
+        if !self.inline_refcount {
+            self.call("Py_DecRef", "vp", &[p.into()])?;
+            return Ok(());
+        }
+        let i64t = self.ctx.i64_type();
+        let dec = self.ctx.append_basic_block(self.llfn, "dec");
+        let dealloc = self.ctx.append_basic_block(self.llfn, "dealloc");
+        let done = self.ctx.append_basic_block(self.llfn, "dec.done");
+        let null = self.b.build_is_null(p, "null").map_err(e)?;
+        self.b.build_conditional_branch(null, done, dec).map_err(e)?;
+        self.b.position_at_end(dec);
+        let n = self.b.build_load(i64t, p, "rc").map_err(e)?.into_int_value();
+        let n1 = self.b.build_int_sub(n, i64t.const_int(1, false), "rc1").map_err(e)?;
+        self.b.build_store(p, n1).map_err(e)?;
+        let zero = self.b.build_int_compare(inkwell::IntPredicate::EQ, n1, i64t.const_zero(), "zero").map_err(e)?;
+        self.b.build_conditional_branch(zero, dealloc, done).map_err(e)?;
+        self.b.position_at_end(dealloc);
+        self.call("_Py_Dealloc", "vp", &[p.into()])?;
+        self.b.build_unconditional_branch(done).map_err(e)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
     /// Stores the new reference `r` as `v`'s value, releasing the previous one.
     pub(super) fn define(&self, v: Value, r: PointerValue<'ctx>) -> R<()> {
         let slot = self.slot(v)?;
         let old = self.b.build_load(self.ptr_t(), slot, "old").map_err(e)?;
         self.b.build_store(slot, r).map_err(e)?;
-        self.call("Py_DecRef", "vp", &[old.into()])?;
+        self.decref(old.into_pointer_value())?;
         Ok(())
     }
 
@@ -320,8 +375,8 @@ impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {
             let idx = self.ctx.i64_type().const_int(i as u64, false);
             // SAFETY: the dispatcher passes one object per parameter.
             let ap = unsafe { self.b.build_gep(self.ptr_t(), self.args, &[idx], "ap") }.map_err(e)?;
-            let a = self.b.build_load(self.ptr_t(), ap, "arg").map_err(e)?;
-            self.call("Py_IncRef", "vp", &[a.into()])?;
+            let a = self.b.build_load(self.ptr_t(), ap, "arg").map_err(e)?.into_pointer_value();
+            self.incref(a)?;
             self.b.build_store(self.slot(p)?, a).map_err(e)?;
         }
         self.b.build_unconditional_branch(self.blocks[&Function::ENTRY]).map_err(e)?;
@@ -350,7 +405,7 @@ impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {
         let mut vals = vec![];
         for &a in &call.args {
             let v = self.b.build_load(self.ptr_t(), self.slot(a)?, "a").map_err(e)?.into_pointer_value();
-            self.call("Py_IncRef", "vp", &[v.into()])?;
+            self.incref(v)?;
             vals.push(v);
         }
         for (p, v) in params.iter().zip(vals) {
@@ -392,7 +447,7 @@ impl<'a, 'ctx> ObjEmitter<'a, 'ctx> {
             }
             Terminator::Return(v) => {
                 let r = self.obj(*v, line)?;
-                self.call("Py_IncRef", "vp", &[r.into()])?;
+                self.incref(r)?;
                 self.release_all()?;
                 self.b.build_return(Some(&r)).map_err(e)?;
             }

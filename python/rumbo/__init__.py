@@ -8,6 +8,7 @@
 """
 
 from . import config, errors, types
+from ._objmode import objmode
 from .decorators import jit, njit
 from .errors import NumbaError, TypingError, UnsupportedError  # noqa: F401
 from .types import (  # noqa: F401
@@ -21,7 +22,7 @@ __version__ = "0.1.0"
 
 from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads, threading_layer
 
-__all__ = ["jit", "njit", "prange", "types", "errors", "config", "typeof",
+__all__ = ["jit", "njit", "objmode", "prange", "types", "errors", "config", "typeof",
            "get_num_threads", "set_num_threads", "get_thread_id", "threading_layer"]
 
 

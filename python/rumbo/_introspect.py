@@ -236,6 +236,23 @@ def annotated_source(py_func, name, args, ret, annotations, file=None):
     print("=" * 80, file=file)
 
 
+def lifted_loops(py_func, lifted, file=None):
+    """After an object-mode function's types: which loops were lifted, and the
+    types of each compiled lifted loop (Numba's layout)."""
+    file = file or sys.stdout
+    if not lifted:
+        print("# The function contains no lifted loops", file=file)
+        return
+    print("# The function contains lifted loops", file=file)
+    for line, loop in lifted:
+        specs = loop._specializations()
+        print(f"# Loop at line {line}", file=file)
+        print(f"# Has {len(specs)} overloads", file=file)
+        for s in specs:
+            name = f"{py_func.__name__} (loop at line {line})"
+            annotated_source(py_func, name, s["args"], s["ret"], s["annotations"], file=file)
+
+
 def _print_dumps(info):
     """Called by the compiler with the texts of one compilation stage; prints what
     `rumbo.config` asks for (`DUMP_CFG`, `DUMP_IR`, ...)."""

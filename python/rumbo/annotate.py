@@ -202,8 +202,60 @@ def _loop_bodies(lines, first, loop_lines):
     return out
 
 
+def _objmode_info(dispatcher, spec):
+    """An object-mode specialization: every line calls into Python, except the
+    bodies of lifted loops, which are native (with the types they compiled for)."""
+    filename, first, lines = _introspect.source_of(dispatcher.py_func)
+    lifted = {line: loop for line, loop in spec.get("lifted", [])}
+    bodies = _loop_bodies(lines, first, sorted(lifted))
+    native = {ln for start, end in bodies.items() for ln in range(start, end + 1)}
+    types = {}
+    for line, var, ty in spec["annotations"]:
+        if (var, ty) not in types.setdefault(line, []):
+            types[line].append((var, ty))
+    loop_types = {}
+    for line, loop in lifted.items():
+        for s in loop._specializations():
+            for ln, var, ty in s["annotations"]:
+                if (var, ty) not in loop_types.setdefault(ln, []):
+                    loop_types[ln].append((var, ty))
+    rows = []
+    for k, text in enumerate(lines):
+        ln = first + k
+        code = text.strip() and not text.strip().startswith(("#", "@", "def "))
+        row = {
+            "lineno": ln, "text": text.rstrip(), "types": loop_types.get(ln, []) if ln in native else types.get(ln, []),
+            "costs": [], "remarks": [], "llvm": [], "asm": [], "loop": None, "slp": [],
+            "cost": ("native" if ln in native else "python") if code else None,
+        }
+        if ln in lifted:
+            sigs = ["(" + ", ".join(s["args"]) + ")" for s in lifted[ln]._specializations()]
+            verdict = "lifted: " + (", ".join(sigs) if sigs else "not compiled yet")
+            kind = "while" if text.strip().startswith("while") else "for"
+            row["loop"] = {"kind": kind, "vectorized": False, "width": None, "verdict": verdict, "end": bodies[ln], "lifted": True}
+        rows.append(row)
+    return {
+        "name": dispatcher.__name__,
+        "qualname": getattr(dispatcher, "__qualname__", dispatcher.__name__),
+        "args": list(spec["args"]),
+        "ret": spec["ret"],
+        "symbol": spec["symbol"],
+        "filename": filename,
+        "first_line": first,
+        "lines": rows,
+        "remarks": [],
+        "llvm": spec["llvm"],
+        "asm_source": "",
+        "mapping": "basic block",
+        "objmode": True,
+        "lifted_loops": sorted(lifted),
+    }
+
+
 def specialization_info(dispatcher, spec):
     """Everything the report shows about one specialization, as plain data."""
+    if spec.get("objmode"):
+        return _objmode_info(dispatcher, spec)
     filename, first, lines = _introspect.source_of(dispatcher.py_func)
     rep = _core.render_report(spec["symbol"])
     llvm_lines, _ = llvm_by_line(rep["optimized"])

@@ -88,6 +88,8 @@ class Dispatcher(_core.Dispatcher):
     def nopython_signatures(self):
         out = []
         for s in self._specializations():
+            if s.get("objmode"):
+                continue
             ret = _type_object(s["ret"])
             args = [_type_object(a) for a in s["args"]]
             out.append(f"{s['ret']}({', '.join(s['args'])})" if isinstance(ret, str) else ret(*args))
@@ -141,6 +143,8 @@ class Dispatcher(_core.Dispatcher):
         file = file or sys.stdout
         for s in self._select(signature):
             _introspect.annotated_source(self.py_func, self.__name__, s["args"], s["ret"], s["annotations"], file=file)
+            if s.get("objmode"):
+                _introspect.lifted_loops(self.py_func, s.get("lifted", []), file=file)
 
     def inspect_asm(self, signature=None):
         """Host assembly, per signature (or of one signature): generated from the optimized

@@ -29,7 +29,7 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) llfn: FunctionValue<'ctx>,
     pub(crate) opts: CodegenOptions,
     ret_ptr: PointerValue<'ctx>,
-    exc_ptr: PointerValue<'ctx>,
+    pub(crate) exc_ptr: PointerValue<'ctx>,
     alloca_block: BasicBlock<'ctx>,
     blocks: HashMap<Block, BasicBlock<'ctx>>,
     values: HashMap<Value, BasicValueEnum<'ctx>>,
@@ -269,6 +269,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 _ => self.range_next(*it),
             },
+            Inst::Obj(_) => Err("internal: object-mode instruction in nopython code".into()),
+            Inst::ObjmodeBlock(_) => self.objmode_block(v),
         }
     }
 
@@ -355,6 +357,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Terminator::Unreachable => {
                 self.b.build_unreachable().map_err(e)?;
             }
+            Terminator::Try { .. } => return Err("internal: `try` in nopython code".into()),
         }
         Ok(())
     }

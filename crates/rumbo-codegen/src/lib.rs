@@ -15,6 +15,8 @@ mod arrayexpr;
 mod arrays;
 mod builtins;
 mod func;
+mod objblock;
+mod objmode;
 mod ops;
 mod parallel;
 mod refcount;
@@ -51,6 +53,9 @@ pub struct ExcRecord {
     pub message: *const u8,
     pub message_len: u64,
 }
+
+pub use objblock::objmode_block_symbol;
+pub use objmode::{emit_objmode_module, ObjConst, ObjOptions, FIXED_CONSTS};
 
 /// One line per array expression: which operations were fused into one loop
 /// (for RUMBO_DEBUG_ARRAY_OPT_STATS and the annotation report).

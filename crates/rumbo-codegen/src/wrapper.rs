@@ -45,7 +45,7 @@ fn load_value<'ctx>(
 }
 
 /// Stores the leaves of `v` (of type `t`) into consecutive slots at `ret`.
-fn store_value<'ctx>(
+pub(crate) fn store_value<'ctx>(
     ctx: &'ctx Context,
     b: &Builder<'ctx>,
     ret: PointerValue<'ctx>,
@@ -71,6 +71,32 @@ fn store_value<'ctx>(
     let v = if *t == Type::Bool { b.build_int_z_extend(v.into_int_value(), i8t, "byte").map_err(e)?.into() } else { v };
     b.build_store(p, v).map_err(e)?;
     Ok(())
+}
+
+/// Reads a value of type `t` from consecutive slots at `slots` (as [`store_value`] wrote it).
+pub(crate) fn load_slots<'ctx>(ctx: &'ctx Context, b: &Builder<'ctx>, slots: PointerValue<'ctx>, k: &mut u32, t: &Type) -> R<BasicValueEnum<'ctx>> {
+    if let Type::Tuple(items) = t {
+        let st = llvm_type(ctx, t).into_struct_type();
+        let mut agg = st.get_undef();
+        for (i, it) in items.iter().enumerate() {
+            let v = load_slots(ctx, b, slots, k, it)?;
+            agg = b.build_insert_value(agg, v, i as u32, "agg").map_err(e)?.into_struct_value();
+        }
+        return Ok(agg.into());
+    }
+    if !t.is_number() && !t.is_array() {
+        return Ok(llvm_type(ctx, t).const_zero());
+    }
+    let off = ctx.i64_type().const_int(*k as u64 * ABI_SLOT_BYTES as u64, false);
+    // SAFETY of the GEP: the caller sized the buffer by abi_slot_count.
+    let p = unsafe { b.build_in_bounds_gep(ctx.i8_type(), slots, &[off], "slot") }.map_err(e)?;
+    *k += rumbo_types::abi_slot_count(t) as u32;
+    let v = b.build_load(memory_type(ctx, t), p, "leaf").map_err(e)?;
+    if *t == Type::Bool {
+        let nz = b.build_int_compare(IntPredicate::NE, v.into_int_value(), ctx.i8_type().const_zero(), "b").map_err(e)?;
+        return Ok(nz.into());
+    }
+    Ok(v)
 }
 
 pub(crate) fn emit_wrapper<'ctx>(

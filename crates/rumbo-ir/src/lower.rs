@@ -9,6 +9,9 @@ use rumbo_syntax::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod objblock;
+mod objects;
+
 /// Lowers one function; the first unsupported construct ends lowering with its diagnostic.
 pub fn lower_function(func: &SynFunction) -> Result<Function, Diagnostic> {
     let mut lw = Lowerer::new(func);
@@ -25,6 +28,25 @@ pub fn lower_function(func: &SynFunction) -> Result<Function, Diagnostic> {
 struct LoopTargets {
     continue_to: Block,
     break_to: Block,
+    /// `finally` frames open when the loop started (inner ones run on break/continue).
+    finally_depth: usize,
+}
+
+/// Code that must run when control leaves a `try ... finally` or a `with` body
+/// by return, break or continue (lowered again at each such exit).
+#[derive(Clone)]
+enum Finally {
+    Stmts(Vec<Stmt>),
+    /// The bound `__exit__` of a `with` item.
+    WithExit(Value),
+    /// The handled exception before an `except` body (see `ObjInst::SetHandled`).
+    RestoreHandled(Value),
+}
+
+struct FinallyFrame {
+    action: Finally,
+    /// Handlers open outside the frame (its code runs under those only).
+    handler_depth: usize,
 }
 
 struct Lowerer {
@@ -40,6 +62,13 @@ struct Lowerer {
     loops: Vec<LoopTargets>,
     /// Blocks on the current single-predecessor walk of `read_var`.
     single_pred_chain: HashSet<Block>,
+    /// Landing blocks of the enclosing `try` bodies, innermost last.
+    handlers: Vec<Block>,
+    finally: Vec<FinallyFrame>,
+    /// Exceptions of the enclosing `except` handlers (for a bare `raise`).
+    caught: Vec<Value>,
+    /// Comprehension variables: source name -> hidden local, innermost last.
+    renames: Vec<(String, String)>,
 }
 
 fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut HashSet<String>) {
@@ -49,6 +78,7 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                 out.insert(n.clone());
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| targets(i, out)),
+            ExprKind::Starred(inner) => targets(inner, out),
             _ => {}
         }
     }
@@ -66,6 +96,27 @@ fn collect_assigned(stmts: &[Stmt], out: &mut HashSet<String>, globals: &mut Has
                 collect_assigned(orelse, out, globals);
             }
             StmtKind::Global(names) => globals.extend(names.iter().cloned()),
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                collect_assigned(body, out, globals);
+                for h in handlers {
+                    out.extend(h.name.iter().cloned());
+                    collect_assigned(&h.body, out, globals);
+                }
+                collect_assigned(orelse, out, globals);
+                collect_assigned(finalbody, out, globals);
+            }
+            StmtKind::With { items, body } => {
+                items.iter().filter_map(|i| i.target.as_ref()).for_each(|t| targets(t, out));
+                collect_assigned(body, out, globals);
+            }
+            StmtKind::Delete(ts) => ts.iter().for_each(|t| targets(t, out)),
+            StmtKind::Import(names) => {
+                for (n, alias) in names {
+                    out.insert(alias.clone().unwrap_or_else(|| n.split('.').next().unwrap_or(n).to_string()));
+                }
+            }
+            StmtKind::Def(n) => out.extend(n.name.iter().cloned()),
+            StmtKind::ImportFrom { names, .. } => out.extend(names.iter().map(|(n, a)| a.clone().unwrap_or_else(|| n.clone()))),
             _ => {}
         }
     }
@@ -76,6 +127,7 @@ impl Lowerer {
         let mut locals: HashSet<String> = func.params.iter().map(|p| p.name.clone()).collect();
         let mut declared_global = HashSet::new();
         collect_assigned(&func.body, &mut locals, &mut declared_global);
+        locals.extend(objblock::walrus_targets(&func.body));
         for g in &declared_global {
             locals.remove(g);
         }
@@ -96,6 +148,10 @@ impl Lowerer {
             locals,
             loops: vec![],
             single_pred_chain: HashSet::new(),
+            handlers: vec![],
+            finally: vec![],
+            caught: vec![],
+            renames: vec![],
         };
         let entry = lw.new_block();
         lw.seal(entry);
@@ -117,6 +173,7 @@ impl Lowerer {
             insts: vec![],
             term: Terminator::Unreachable,
             term_span: Span::default(),
+            handler: None,
         });
         self.sealed.push(false);
         self.preds.push(vec![]);
@@ -146,6 +203,7 @@ impl Lowerer {
         let b = self.cur();
         let v = self.new_value(ValueKind::Inst(inst), span, None);
         self.func.blocks[b.index()].insts.push(v);
+        self.func.blocks[b.index()].handler = self.handlers.last().copied();
         v
     }
 
@@ -154,6 +212,10 @@ impl Lowerer {
             self.preds[s.block.index()].push(b);
         }
         let data = &mut self.func.blocks[b.index()];
+        // A return can raise too (an unbound variable), a raise always does.
+        if matches!(term, Terminator::Raise { .. } | Terminator::Return(_)) {
+            data.handler = self.handlers.last().copied();
+        }
         data.term = term;
         data.term_span = span;
         if self.current == Some(b) {
@@ -273,6 +335,7 @@ impl Lowerer {
 
     fn lower_stmt(&mut self, s: &Stmt) -> Result<(), Diagnostic> {
         let span = s.span;
+        self.protect(span);
         match &s.kind {
             StmtKind::Assign { targets, value } => {
                 let v = self.lower_expr(value)?;
@@ -293,6 +356,13 @@ impl Lowerer {
                     let new = self.emit(Inst::Inplace { op: *op, target: old, rhs }, span);
                     self.assign(target, new)?;
                 }
+                ExprKind::Attribute { value: obj, attr } => {
+                    let obj = self.lower_expr(obj)?;
+                    let old = self.emit(Inst::GetAttr { value: obj, attr: attr.clone() }, target.span);
+                    let rhs = self.lower_expr(value)?;
+                    let new = self.emit(Inst::Inplace { op: *op, target: old, rhs }, span);
+                    self.emit(Inst::Obj(ObjInst::SetAttr { value: obj, attr: attr.clone(), item: new }), span);
+                }
                 ExprKind::Subscript { value: obj, index } => {
                     let obj = self.lower_expr(obj)?;
                     let idx = self.lower_expr(index)?;
@@ -308,6 +378,7 @@ impl Lowerer {
                     Some(e) => self.lower_expr(e)?,
                     None => self.emit(Inst::Const(Constant::None), span),
                 };
+                self.run_finally(0, span)?;
                 let b = self.cur();
                 self.terminate(b, Terminator::Return(v), span);
             }
@@ -335,11 +406,12 @@ impl Lowerer {
                 let exit = self.new_block();
                 self.jump_from_current(header, span);
                 self.current = Some(header);
+                self.protect(span);
                 let cond = self.lower_expr(test)?;
                 self.branch(cond, body_b, else_b, test.span);
                 self.seal(body_b);
                 self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit });
+                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
                 self.current = Some(body_b);
                 self.lower_body(body)?;
                 self.jump_from_current(header, span);
@@ -360,12 +432,13 @@ impl Lowerer {
                 let exit = self.new_block();
                 self.jump_from_current(header, span);
                 self.current = Some(header);
+                self.protect(span);
                 let next = self.emit(Inst::IterNext(it), iter.span);
                 let valid = self.emit(Inst::TupleGet { value: next, index: 1 }, iter.span);
                 self.branch(valid, body_b, else_b, iter.span);
                 self.seal(body_b);
                 self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit });
+                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
                 self.current = Some(body_b);
                 let item = self.emit(Inst::TupleGet { value: next, index: 0 }, target.span);
                 self.assign(target, item)?;
@@ -384,6 +457,8 @@ impl Lowerer {
                     return Err(Diagnostic::unsupported(span, "`break`/`continue` outside a loop"));
                 };
                 let to = if s.kind == StmtKind::Break { targets.break_to } else { targets.continue_to };
+                let depth = targets.finally_depth;
+                self.run_finally(depth, span)?;
                 self.cur();
                 self.jump_from_current(to, span);
             }
@@ -393,7 +468,7 @@ impl Lowerer {
             }
             StmtKind::Raise(exc) => {
                 let (class, args) = match exc {
-                    None => (None, vec![]),
+                    None => (self.caught.last().copied(), vec![]),
                     Some(Expr { kind: ExprKind::Call { func, args, keywords }, span: call_span }) => {
                         if !keywords.is_empty() {
                             return Err(Diagnostic::unsupported(*call_span, "keyword arguments to an exception"));
@@ -423,6 +498,34 @@ impl Lowerer {
                 self.terminate(fail, Terminator::Raise { class: Some(class), args }, span);
                 self.current = Some(ok);
             }
+            StmtKind::Try { body, handlers, orelse, finalbody } => self.lower_try(body, handlers, orelse, finalbody, span)?,
+            StmtKind::With { items, body } => match objblock::objmode_outputs(items)? {
+                Some(outputs) => self.lower_objmode_block(outputs, body, span)?,
+                None => self.lower_with(items, body, span)?,
+            },
+            StmtKind::RaiseFrom { exc, cause } => {
+                let exc = self.lower_expr(exc)?;
+                let cause = self.lower_expr(cause)?;
+                let e = self.emit(Inst::Obj(ObjInst::WithCause { exc, cause }), span);
+                let b = self.cur();
+                self.terminate(b, Terminator::Raise { class: Some(e), args: vec![] }, span);
+            }
+            StmtKind::Import(names) => self.lower_import(names, span)?,
+            StmtKind::ObjOnly { what } => {
+                self.emit(Inst::Obj(ObjInst::Marker(what.clone())), span);
+            }
+            StmtKind::Def(n) => {
+                let f = self.lower_nested(n)?;
+                let name = n.name.clone().unwrap_or_default();
+                let target = Expr { kind: ExprKind::Name(name), span };
+                self.assign(&target, f)?;
+            }
+            StmtKind::ImportFrom { module, names, level } => self.lower_import_from(module, names, *level, span)?,
+            StmtKind::Delete(targets) => {
+                for t in targets {
+                    self.delete(t)?;
+                }
+            }
             StmtKind::Unsupported { what } => {
                 return Err(Diagnostic::unsupported(span, format!("`{what}` is not supported in compiled code"))
                     .with_hint(unsupported_hint(what)));
@@ -434,14 +537,26 @@ impl Lowerer {
     fn assign(&mut self, target: &Expr, v: Value) -> Result<(), Diagnostic> {
         match &target.kind {
             ExprKind::Name(name) => {
+                let name = &self.local_name(name);
                 if !self.locals.contains(name) {
-                    return Err(Diagnostic::unsupported(
-                        target.span,
-                        format!("cannot assign to global variable `{name}` in compiled code"),
-                    )
-                    .with_hint("globals are frozen as constants when the function compiles; return the value instead"));
+                    // `global`/`nonlocal` names: object mode stores them (nopython typing refuses).
+                    self.emit(Inst::Obj(ObjInst::StoreGlobal { name: name.clone(), value: v }), target.span);
+                    return Ok(());
                 }
                 self.def_var(name, v);
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) => {
+                let star = items.iter().position(|i| matches!(i.kind, ExprKind::Starred(_))).unwrap_or(0);
+                let inst = ObjInst::UnpackEx { value: v, before: star, after: items.len() - star - 1 };
+                let parts = self.emit(Inst::Obj(inst), target.span);
+                for (i, item) in items.iter().enumerate() {
+                    let part = self.emit(Inst::TupleGet { value: parts, index: i }, item.span);
+                    let item = match &item.kind {
+                        ExprKind::Starred(inner) => inner,
+                        _ => item,
+                    };
+                    self.assign(item, part)?;
+                }
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 let checked = self.emit(Inst::Unpack { value: v, count: items.len() }, target.span);
@@ -454,6 +569,10 @@ impl Lowerer {
                 let obj = self.lower_expr(value)?;
                 let idx = self.lower_expr(index)?;
                 self.emit(Inst::SetItem { value: obj, index: idx, item: v }, target.span);
+            }
+            ExprKind::Attribute { value, attr } => {
+                let obj = self.lower_expr(value)?;
+                self.emit(Inst::Obj(ObjInst::SetAttr { value: obj, attr: attr.clone(), item: v }), target.span);
             }
             _ => return Err(Diagnostic::unsupported(target.span, "cannot assign to this expression")),
         }
@@ -473,6 +592,7 @@ impl Lowerer {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Name(name) => {
+                let name = &self.local_name(name);
                 if self.locals.contains(name) {
                     let b = self.cur();
                     self.read_var(name, b, span)
@@ -521,13 +641,66 @@ impl Lowerer {
                 self.jump_with(join, b, span);
                 self.finish_join(join, span)
             }
+            ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) => {
+                let kind = match &e.kind {
+                    ExprKind::Tuple(_) => 0,
+                    ExprKind::List(_) => 1,
+                    _ => 2,
+                };
+                let mut vals = vec![];
+                for i in items {
+                    vals.push(match &i.kind {
+                        ExprKind::Starred(inner) => (true, self.lower_expr(inner)?),
+                        _ => (false, self.lower_expr(i)?),
+                    });
+                }
+                self.emit(Inst::Obj(ObjInst::BuildUnpack { kind, items: vals }), span)
+            }
             ExprKind::Tuple(items) => {
                 let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
                 self.emit(Inst::Tuple(vals), span)
             }
-            ExprKind::List(_) => {
-                return Err(Diagnostic::unsupported(span, "list literals are not supported in compiled code yet")
-                    .with_hint("use a tuple, or a NumPy array"))
+            ExprKind::List(items) => {
+                let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
+                self.emit(Inst::Obj(ObjInst::List(vals)), span)
+            }
+            ExprKind::Starred(_) => {
+                return Err(Diagnostic::unsupported(span, "`starred expression` is not supported here")
+                    .with_hint("unpack with * in calls, displays and assignment targets"))
+            }
+            ExprKind::NamedExpr { target, value } => {
+                let v = self.lower_expr(value)?;
+                let t = Expr { kind: ExprKind::Name(target.clone()), span };
+                self.assign(&t, v)?;
+                v
+            }
+            ExprKind::Set(items) => {
+                let vals = items.iter().map(|a| self.lower_expr(a)).collect::<Result<Vec<_>, _>>()?;
+                self.emit(Inst::Obj(ObjInst::Set(vals)), span)
+            }
+            ExprKind::Dict { keys, values } => {
+                let mut pairs = vec![];
+                for (k, v) in keys.iter().zip(values) {
+                    pairs.push((self.lower_expr(k)?, self.lower_expr(v)?));
+                }
+                self.emit(Inst::Obj(ObjInst::Dict(pairs)), span)
+            }
+            ExprKind::FString(parts) => self.lower_fstring(parts, span)?,
+            ExprKind::Lambda(n) => self.lower_nested(n)?,
+            ExprKind::CallEx { func, args, keywords } => {
+                let func = self.lower_expr(func)?;
+                let mut a = vec![];
+                for (starred, x) in args {
+                    a.push((*starred, self.lower_expr(x)?));
+                }
+                let mut k = vec![];
+                for (name, x) in keywords {
+                    k.push((name.clone(), self.lower_expr(x)?));
+                }
+                self.emit(Inst::Obj(ObjInst::CallEx { func, args: a, kwargs: k }), span)
+            }
+            ExprKind::Comprehension { kind, elt, key, generators } => {
+                self.lower_comprehension(*kind, elt, key.as_deref(), generators, span)?
             }
             ExprKind::Subscript { value, index } => {
                 let value = self.lower_expr(value)?;
@@ -744,6 +917,8 @@ pub fn rewrite_inst(inst: &mut Inst, r: &impl Fn(&mut Value)) {
                 r(v);
             }
         }
+        Inst::Obj(o) => o.operands_mut().into_iter().for_each(r),
+        Inst::ObjmodeBlock(b) => b.args.iter_mut().for_each(r),
         Inst::ParallelFor { range, args, .. } => {
             r(range);
             args.iter_mut().for_each(r);
@@ -759,6 +934,10 @@ pub fn rewrite_term(term: &mut Terminator, r: &impl Fn(&mut Value)) {
             r(cond);
             then_to.args.iter_mut().for_each(r);
             else_to.args.iter_mut().for_each(r);
+        }
+        Terminator::Try { body, handler } => {
+            body.args.iter_mut().for_each(r);
+            handler.args.iter_mut().for_each(r);
         }
         Terminator::Return(v) => r(v),
         Terminator::Raise { class, args } => {

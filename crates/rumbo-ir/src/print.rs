@@ -55,7 +55,61 @@ pub(crate) fn inst_text(inst: &Inst) -> String {
         }
         Inst::GetIter(x) => format!("getiter {}", v(x)),
         Inst::IterNext(x) => format!("iternext {}", v(x)),
+        Inst::Obj(o) => obj_text(o),
+        Inst::ObjmodeBlock(b) => {
+            let outs: Vec<String> = b.outputs.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            format!("objmode lines {}-{} ({}) -> ({})", b.lines.0, b.lines.1, list(&b.args), outs.join(", "))
+        }
         Inst::ParallelFor { region, range, args } => format!("parallel_for region{region} over {} ({})", v(range), list(args)),
+    }
+}
+
+fn obj_text(o: &ObjInst) -> String {
+    let v = |v: &Value| format!("v{}", v.0);
+    match o {
+        ObjInst::List(items) => format!("list [{}]", list(items)),
+        ObjInst::Set(items) => format!("set {{{}}}", list(items)),
+        ObjInst::Dict(pairs) => {
+            let items: Vec<String> = pairs.iter().map(|(k, x)| format!("{}: {}", v(k), v(x))).collect();
+            format!("dict {{{}}}", items.join(", "))
+        }
+        ObjInst::Caught => "caught".into(),
+        ObjInst::Empty(k) => format!("empty {k:?}"),
+        ObjInst::ExcMatch { exc, class } => format!("excmatch {}, {}", v(exc), v(class)),
+        ObjInst::WithEnter(m) => format!("with_enter {}", v(m)),
+        ObjInst::WithExit { exit, exc } => format!("with_exit {}({})", v(exit), exc.map(|e| v(&e)).unwrap_or_default()),
+        ObjInst::Append { container, item } => format!("append {}, {}", v(container), v(item)),
+        ObjInst::DictSet { container, key, item } => format!("dictset {}[{}] = {}", v(container), v(key), v(item)),
+        ObjInst::DelItem { value, index } => format!("delitem {}[{}]", v(value), v(index)),
+        ObjInst::Unbind(x) => format!("unbind {}", v(x)),
+        ObjInst::Lifted { index, args } => format!("lifted_loop{index}({})", list(args)),
+        ObjInst::Format { value, conversion, spec } => {
+            let c = conversion.map(|c| format!("!{c}")).unwrap_or_default();
+            format!("format {}{c}:{}", v(value), spec.map(|s| v(&s)).unwrap_or_default())
+        }
+        ObjInst::JoinStr(parts) => format!("joinstr ({})", list(parts)),
+        ObjInst::Import { module, fromlist, level } => format!("import {}{module} ({})", ".".repeat(*level as usize), fromlist.join(", ")),
+        ObjInst::WithCause { exc, cause } => format!("withcause {} from {}", v(exc), v(cause)),
+        ObjInst::SetHandled(x) => format!("set_handled {}", v(x)),
+        ObjInst::MakeFunction { what, span, args, .. } => format!("make {what} at line {} ({})", span.line, list(args)),
+        ObjInst::CallEx { func, args, kwargs } => {
+            let mut parts: Vec<String> = args.iter().map(|(s, a)| format!("{}{}", if *s { "*" } else { "" }, v(a))).collect();
+            parts.extend(kwargs.iter().map(|(n, a)| match n {
+                Some(n) => format!("{n}={}", v(a)),
+                None => format!("**{}", v(a)),
+            }));
+            format!("call_ex {}({})", v(func), parts.join(", "))
+        }
+        ObjInst::Marker(what) => format!("marker {what:?}"),
+        ObjInst::UnpackEx { value, before, after } => format!("unpack_ex {} {before}+*+{after}", v(value)),
+        ObjInst::BuildUnpack { kind, items } => {
+            let parts: Vec<String> = items.iter().map(|(s, a)| format!("{}{}", if *s { "*" } else { "" }, v(a))).collect();
+            format!("build_unpack{kind} ({})", parts.join(", "))
+        }
+        ObjInst::StoreGlobal { name, value } => format!("store_global {name} = {}", v(value)),
+        ObjInst::RestoreHandled(x) => format!("restore_handled {}", v(x)),
+        ObjInst::DelAttr { value, attr } => format!("delattr {}.{attr}", v(value)),
+        ObjInst::SetAttr { value, attr, item } => format!("setattr {}.{attr} = {}", v(value), v(item)),
     }
 }
 
@@ -67,7 +121,8 @@ pub fn print_function(func: &Function, annotate: &dyn Fn(Value) -> Option<String
     for b in func.block_ids() {
         let data = func.block(b);
         let params: Vec<String> = data.params.iter().map(|p| format!("v{}{}", p.0, suffix(*p))).collect();
-        let _ = writeln!(out, "b{}({}):", b.0, params.join(", "));
+        let handler = data.handler.map(|h| format!("  # except b{}", h.0)).unwrap_or_default();
+        let _ = writeln!(out, "b{}({}):{handler}", b.0, params.join(", "));
         for &v in &data.insts {
             let vd = func.value(v);
             let text = match &vd.kind {
@@ -82,6 +137,7 @@ pub fn print_function(func: &Function, annotate: &dyn Fn(Value) -> Option<String
             Terminator::Branch { cond, then_to, else_to } => {
                 format!("branch v{}, {}, {}", cond.0, call(then_to), call(else_to))
             }
+            Terminator::Try { body, handler } => format!("try {} except {}", call(body), call(handler)),
             Terminator::Return(v) => format!("return v{}", v.0),
             Terminator::Raise { class, args } => {
                 format!("raise {}({})", class.map(|c| format!("v{}", c.0)).unwrap_or_default(), list(args))

@@ -91,6 +91,7 @@ fn verifier_panics_on_a_jump_to_a_missing_block() {
             insts: vec![],
             term: Terminator::Jump(BlockCall { block: Block(7), args: vec![] }),
             term_span: Span::default(),
+            handler: None,
         }],
         values: vec![],
         globals: vec![],

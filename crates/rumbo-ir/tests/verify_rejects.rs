@@ -38,6 +38,7 @@ impl Builder {
             insts: vec![],
             term: Terminator::Unreachable,
             term_span: Span::default(),
+            handler: None,
         });
         Block(self.f.blocks.len() as u32 - 1)
     }

@@ -284,38 +284,38 @@ fn reductions(func: &Function, typed: &TypedFunction, lp: &PrangeLoop) -> Result
     Ok(out)
 }
 
-/// A function under construction.
-struct Builder {
-    f: Function,
+/// A function under construction (also used by [`crate::looplift`]).
+pub(crate) struct Builder {
+    pub(crate) f: Function,
     span: Span,
 }
 
 impl Builder {
-    fn new(name: String, span: Span, globals: Vec<String>) -> Self {
+    pub(crate) fn new(name: String, span: Span, globals: Vec<String>) -> Self {
         let f = Function { name, param_names: vec![], blocks: vec![], values: vec![], globals, span };
         Builder { f, span }
     }
-    fn block(&mut self) -> Block {
-        self.f.blocks.push(BlockData { params: vec![], insts: vec![], term: Terminator::Unreachable, term_span: self.span });
+    pub(crate) fn block(&mut self) -> Block {
+        self.f.blocks.push(BlockData { params: vec![], insts: vec![], term: Terminator::Unreachable, term_span: self.span, handler: None });
         Block(self.f.blocks.len() as u32 - 1)
     }
-    fn param(&mut self, b: Block, var: Option<String>) -> Value {
+    pub(crate) fn param(&mut self, b: Block, var: Option<String>) -> Value {
         let index = self.f.blocks[b.index()].params.len();
         let v = Value(self.f.values.len() as u32);
         self.f.values.push(ValueData { kind: ValueKind::Param { block: b, index }, span: self.span, var });
         self.f.blocks[b.index()].params.push(v);
         v
     }
-    fn inst(&mut self, b: Block, inst: Inst, span: Span, var: Option<String>) -> Value {
+    pub(crate) fn inst(&mut self, b: Block, inst: Inst, span: Span, var: Option<String>) -> Value {
         let v = Value(self.f.values.len() as u32);
         self.f.values.push(ValueData { kind: ValueKind::Inst(inst), span, var });
         self.f.blocks[b.index()].insts.push(v);
         v
     }
-    fn term(&mut self, b: Block, t: Terminator) {
+    pub(crate) fn term(&mut self, b: Block, t: Terminator) {
         self.f.blocks[b.index()].term = t;
     }
-    fn global(&mut self, b: Block, name: &str) -> Value {
+    pub(crate) fn global(&mut self, b: Block, name: &str) -> Value {
         if !self.f.globals.iter().any(|g| g == name) {
             self.f.globals.push(name.to_string());
         }

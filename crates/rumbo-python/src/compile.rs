@@ -29,6 +29,12 @@ pub(crate) struct Options {
     pub(crate) numpy_errors: bool,
     pub(crate) opt_level: u8,
     pub(crate) boundscheck: bool,
+    /// `forceobj=True`: object mode only.
+    pub(crate) forceobj: bool,
+    /// `nopython=False`: object mode when nopython typing fails.
+    pub(crate) fallback: bool,
+    /// `looplift=False` keeps object mode's loops in object mode.
+    pub(crate) looplift: bool,
     /// Declared variable types (`locals={'x': float32}`).
     pub(crate) locals: HashMap<String, Type>,
     pub(crate) raw: Vec<(String, String)>,
@@ -73,13 +79,34 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
+        let fallback = match d.get_item("nopython")? {
+            Some(v) if !v.is_none() => !v.is_truthy()?,
+            _ => false,
+        };
         let parallel = match d.get_item("parallel")? {
             // `parallel={'prange': True, ...}` (Numba's fine-grained form) counts as on.
             Some(v) if v.cast::<PyDict>().is_ok() => true,
             Some(v) => v.is_truthy()?,
             None => false,
         };
-        Ok(Options { boundscheck, cache: get_bool("cache")?, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        let looplift = match d.get_item("looplift")? {
+            Some(v) if !v.is_none() => v.is_truthy()?,
+            _ => true,
+        };
+        Ok(Options {
+            forceobj: get_bool("forceobj")?,
+            fallback,
+            looplift,
+            boundscheck,
+            cache: get_bool("cache")?,
+            parallel,
+            nogil: get_bool("nogil")?,
+            fastmath: get_bool("fastmath")?,
+            numpy_errors: error_model == "numpy",
+            opt_level,
+            locals,
+            raw,
+        })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -118,7 +145,7 @@ pub(crate) fn diagnostic_error(py: Python<'_>, d: &Diagnostic, file: &SourceFile
     }
 }
 
-fn internal_error(py: Python<'_>, what: &str, msg: String) -> PyErr {
+pub(crate) fn internal_error(py: Python<'_>, what: &str, msg: String) -> PyErr {
     let text = format!("{what}: {msg}\n  = help: this is a bug in rumbo; please report it with the function that triggered it");
     match errors_module(py).and_then(|m| m.getattr("InternalError")).and_then(|c| c.call1((text,))) {
         Ok(exc) => PyErr::from_value(exc),
@@ -290,7 +317,7 @@ pub(crate) fn ensure_runtime_symbols(session: &JitSession) {
 }
 
 /// A process-local symbol, for code without a fingerprint (never cached).
-fn symbol_for(name: &str) -> String {
+pub(crate) fn symbol_for(name: &str) -> String {
     let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     format!("rumbo.{clean}.{}", NEXT_SYMBOL.fetch_add(1, Ordering::Relaxed))
 }
@@ -463,6 +490,12 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
     let (out, object) = session
         .compile_object(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
+    let blocks = crate::objblock::register_blocks(py, d.py_func.bind(py), &src.file, &src.ir, &typed, &symbol)?;
+    if !blocks.is_empty() {
+        let mut symbols: Vec<(&str, usize)> = blocks.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        symbols.push(("rumbo_objmode_call", crate::objblock::rumbo_objmode_call as *const () as usize));
+        session.define_symbols(&symbols).map_err(|e| internal_error(py, "linking objmode blocks failed", e.to_string()))?;
+    }
     let addr = session.lookup(&wrapper_name(&symbol)).map_err(|e| internal_error(py, "linking failed", e.to_string()))?;
     if timings {
         eprintln!(

@@ -5,6 +5,7 @@
 use crate::cache::CacheInfo;
 use crate::compile::{compile_specialization, Options, Source};
 use crate::exceptions::to_pyerr;
+use crate::objmode::{compile_objmode, ObjCompiled};
 use crate::values::{box_value, conversion_cost, typeof_value, unbox, Slot};
 use arc_swap::ArcSwap;
 use pyo3::exceptions::PyTypeError;
@@ -119,6 +120,11 @@ pub struct Dispatcher {
     pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
     /// (argument types, loaded from the cache?) per cache lookup, for `stats`.
     cache_events: Mutex<Vec<(Vec<Type>, bool)>>,
+    /// The object-mode code, once compiled (forceobj, or a fallback).
+    objmode: Mutex<Option<Arc<ObjCompiled>>>,
+    /// Argument types whose nopython compilation failed (nopython=False).
+    fallback_types: Mutex<Vec<Vec<Type>>>,
+    fallback_warned: AtomicBool,
 }
 
 struct SendPtr<T>(T);
@@ -292,6 +298,81 @@ impl Dispatcher {
         Ok(None)
     }
 
+    /// A dispatcher for a loop lifted out of this object-mode function: its
+    /// source is the lifted IR, its globals this function's.
+    pub(crate) fn for_lifted_loop(&self, py: Python<'_>, name: String, source: Arc<Source>) -> PyResult<Py<Dispatcher>> {
+        let mut options = self.options.clone();
+        options.forceobj = false;
+        options.fallback = false;
+        // Its source is lifted IR, not a file: nothing to key a cache entry on.
+        options.cache = false;
+        let d = Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name,
+            py_func: self.py_func.clone_ref(py),
+            options,
+            specs: ArcSwap::from_pointee(vec![]),
+            source: Mutex::new(Some(source)),
+            in_progress: Mutex::new(vec![]),
+            compile_disabled: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
+            objmode: Mutex::new(None),
+            fallback_types: Mutex::new(vec![]),
+            fallback_warned: AtomicBool::new(false),
+        };
+        Py::new(py, d)
+    }
+
+    /// Runs a lifted loop natively: `Ok(None)` when it does not compile in
+    /// nopython mode for these arguments (the caller runs it in object mode).
+    pub(crate) fn call_lifted(slf: &Bound<'_, Self>, args: &[Bound<'_, PyAny>]) -> PyResult<Option<Py<PyAny>>> {
+        let py = slf.py();
+        let this = slf.get();
+        let Some(types) = args.iter().map(typeof_value).collect::<Option<Vec<Type>>>() else { return Ok(None) };
+        if this.fallback_types.lock().unwrap().contains(&types) {
+            return Ok(None);
+        }
+        let spec = match Self::specialization_for(slf, &types) {
+            Ok(s) if crate::objmode::boxable(&s.ret) => s,
+            Ok(_) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return Ok(None);
+            }
+            Err(err) if crate::objmode::is_typing_failure(py, &err) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return Ok(None);
+            }
+            Err(err) => return Err(err),
+        };
+        let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
+        let mut starts: Vec<usize> = Vec::with_capacity(spec.arg_leaves);
+        for (a, t) in args.iter().zip(&spec.arg_types) {
+            unbox(a, t, &mut slots, &mut starts)?;
+        }
+        this.invoke(py, &spec, &mut slots, Some(&starts)).map(Some)
+    }
+
+    /// The object-mode code, compiled on first use.
+    pub(crate) fn objmode_code(&self, py: Python<'_>) -> PyResult<Arc<ObjCompiled>> {
+        if let Some(c) = self.objmode.lock().unwrap().as_ref() {
+            return Ok(c.clone());
+        }
+        let c = compile_objmode(py, self)?;
+        *self.objmode.lock().unwrap() = Some(c.clone());
+        Ok(c)
+    }
+
+    /// Runs a call in object mode after nopython compilation failed with
+    /// `err`, warning (once per function) why.
+    fn fall_back(&self, py: Python<'_>, err: PyErr, bound: &[Bound<'_, PyAny>]) -> PyResult<Py<PyAny>> {
+        let code = self.objmode_code(py)?;
+        if !self.fallback_warned.swap(true, Ordering::Relaxed) {
+            crate::objmode::warn_fallback(py, &self.name, &err)?;
+        }
+        code.call(py, bound)
+    }
+
     /// A TypingError pointing at the parameter whose argument has no compiled type.
     fn argument_type_error(&self, py: Python<'_>, index: usize, tname: &str) -> PyErr {
         let src = match crate::compile::source_of(py, self) {
@@ -306,6 +387,42 @@ impl Dispatcher {
         crate::compile::diagnostic_error(py, &diag, &src.file)
     }
 
+    /// True when the function has `*args`, keyword-only or `**kwargs` parameters.
+    fn has_special_params(&self, py: Python<'_>) -> PyResult<bool> {
+        let code = self.py_func.bind(py).getattr("__code__")?;
+        let flags: u32 = code.getattr("co_flags")?.extract()?;
+        let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+        Ok(flags & 0x0c != 0 || kwonly > 0)
+    }
+
+    /// The UnsupportedError nopython gives for `*args`-like parameters.
+    fn special_params_error(&self, py: Python<'_>) -> PyErr {
+        let src = match crate::compile::source_of(py, self) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        let marker = src.ir.blocks[0].insts.iter().find_map(|&v| match src.ir.inst(v) {
+            Some(rumbo_ir::Inst::Obj(rumbo_ir::ObjInst::Marker(what))) => Some((v, what.clone())),
+            _ => None,
+        });
+        let Some((v, what)) = marker else { return PyTypeError::new_err("unsupported parameters") };
+        let diag = rumbo_syntax::Diagnostic::unsupported(src.ir.values[v.index()].span, format!("`{what}` is not supported in compiled code"))
+            .with_hint("see rumbo's supported-features table");
+        crate::compile::diagnostic_error(py, &diag, &src.file)
+    }
+
+    /// Arguments bound as object mode takes them: Python's own binding when
+    /// the function has `*args`, keyword-only or `**kwargs` parameters.
+    fn bind_args_obj<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        if !self.has_special_params(py)? {
+            return self.bind_args(py, args, kwargs);
+        }
+        let sig = py.import("inspect")?.getattr("signature")?.call1((self.py_func.bind(py),))?;
+        let bound = sig.getattr("bind")?.call(args, kwargs)?;
+        bound.call_method0("apply_defaults")?;
+        bound.getattr("arguments")?.call_method0("values")?.try_iter()?.collect()
+    }
+
     /// Positional and keyword arguments bound to parameters, defaults filled in.
     fn bind_args<'py>(
         &self,
@@ -316,9 +433,8 @@ impl Dispatcher {
         let func = self.py_func.bind(py);
         let code = func.getattr("__code__")?;
         // *args / **kwargs parameters are not compiled: report that, not a count mismatch.
-        let flags: u32 = code.getattr("co_flags")?.extract()?;
-        if flags & 0x0c != 0 {
-            crate::compile::source_of(py, self)?;
+        if self.has_special_params(py)? {
+            return Err(self.special_params_error(py));
         }
         let argcount: usize = code.getattr("co_argcount")?.extract()?;
         let names: Vec<String> = code.getattr("co_varnames")?.extract::<Vec<String>>()?.into_iter().take(argcount).collect();
@@ -391,6 +507,9 @@ impl Dispatcher {
             compile_disabled: AtomicBool::new(false),
             cache_dir: OnceLock::new(),
             cache_events: Mutex::new(vec![]),
+            objmode: Mutex::new(None),
+            fallback_types: Mutex::new(vec![]),
+            fallback_warned: AtomicBool::new(false),
         })
     }
 
@@ -398,6 +517,14 @@ impl Dispatcher {
     fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
+        if this.options.forceobj {
+            let bound = this.bind_args_obj(py, args, kwargs)?;
+            return this.objmode_code(py)?.call(py, &bound);
+        }
+        if this.options.fallback && this.has_special_params(py)? {
+            let bound = this.bind_args_obj(py, args, kwargs)?;
+            return this.fall_back(py, this.special_params_error(py), &bound);
+        }
         if kwargs.is_none() {
             if let Some(r) = this.fast_call(py, args)? {
                 return Ok(r);
@@ -413,11 +540,25 @@ impl Dispatcher {
                     if this.compile_disabled.load(Ordering::Relaxed) {
                         return Err(PyTypeError::new_err(format!("No matching definition for argument type(s) {tname}")));
                     }
-                    return Err(this.argument_type_error(py, i, &tname));
+                    let err = this.argument_type_error(py, i, &tname);
+                    if this.options.fallback {
+                        return this.fall_back(py, err, &bound);
+                    }
+                    return Err(err);
                 }
             }
         }
-        let spec = Self::specialization_for(slf, &types)?;
+        if this.options.fallback && this.fallback_types.lock().unwrap().contains(&types) {
+            return this.objmode_code(py)?.call(py, &bound);
+        }
+        let spec = match Self::specialization_for(slf, &types) {
+            Ok(s) => s,
+            Err(err) if this.options.fallback && crate::objmode::is_typing_failure(py, &err) => {
+                this.fallback_types.lock().unwrap().push(types);
+                return this.fall_back(py, err, &bound);
+            }
+            Err(err) => return Err(err),
+        };
         let mut slots: Vec<Slot> = Vec::with_capacity(spec.arg_leaves);
         let mut starts: Vec<usize> = Vec::with_capacity(spec.arg_leaves);
         for (a, t) in bound.iter().zip(&spec.arg_types) {
@@ -465,6 +606,22 @@ impl Dispatcher {
         let out = PyList::empty(py);
         for s in self.specs.load().iter() {
             out.append(spec_dict(py, s)?)?;
+        }
+        if let Some(c) = self.objmode.lock().unwrap().as_ref() {
+            let nargs = c.ir_params;
+            let d = PyDict::new(py);
+            d.set_item("args", vec!["pyobject"; nargs])?;
+            d.set_item("ret", "pyobject")?;
+            d.set_item("symbol", &c.symbol)?;
+            d.set_item("llvm", &c.llvm)?;
+            d.set_item("ir", &c.ir)?;
+            let ann: Vec<(u32, String, String)> = c.variables.iter().map(|(l, v)| (*l, v.clone(), "pyobject".to_string())).collect();
+            d.set_item("annotations", ann)?;
+            d.set_item("wrapper_address", 0)?;
+            d.set_item("objmode", true)?;
+            let lifted: Vec<(u32, Py<Dispatcher>)> = c.lifted.iter().map(|(l, x)| (*l, x.clone_ref(py))).collect();
+            d.set_item("lifted", lifted)?;
+            out.append(d)?;
         }
         Ok(out)
     }

@@ -71,6 +71,10 @@ pub(crate) fn to_pyerr(py: Python<'_>, rec: *const ExcRecord) -> PyErr {
     }
     // SAFETY: compiled code stores pointers to static, immutable records.
     let rec = unsafe { &*rec };
+    if rec.class_id == crate::objblock::PENDING_CLASS_ID {
+        return crate::objblock::take_pending()
+            .unwrap_or_else(|| pyo3::exceptions::PySystemError::new_err("an objmode block failed without an exception"));
+    }
     let cls = {
         let mut classes = CLASSES.lock().unwrap();
         if let Err(e) = ensure_builtins(py, &mut classes) {

@@ -143,25 +143,62 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
             let mut args = vec![];
             for a in list(node, "args")? {
                 if node_name(&a)? == "Starred" {
-                    return Ok(Expr { kind: ExprKind::Unsupported { what: "*args in a call".into() }, span: span_of(&a)? });
+                    args.push((true, expr(&a.getattr("value")?)?));
+                } else {
+                    args.push((false, expr(&a)?));
                 }
-                args.push(expr(&a)?);
             }
             let mut keywords = vec![];
             for k in list(node, "keywords")? {
-                match opt(&k, "arg")? {
-                    Some(n) => keywords.push(Keyword { name: n.extract()?, value: expr(&k.getattr("value")?)? }),
-                    None => {
-                        return Ok(Expr { kind: ExprKind::Unsupported { what: "**kwargs in a call".into() }, span: span_of(&k)? })
-                    }
-                }
+                keywords.push((opt(&k, "arg")?.map(|n| n.extract()).transpose()?, expr(&k.getattr("value")?)?));
             }
-            ExprKind::Call { func: boxed(node, "func")?, args, keywords }
+            if args.iter().any(|(s, _)| *s) || keywords.iter().any(|(n, _)| n.is_none()) {
+                ExprKind::CallEx { func: boxed(node, "func")?, args, keywords }
+            } else {
+                let args = args.into_iter().map(|(_, a)| a).collect();
+                let keywords = keywords.into_iter().map(|(n, value)| Keyword { name: n.unwrap_or_default(), value }).collect();
+                ExprKind::Call { func: boxed(node, "func")?, args, keywords }
+            }
         }
         "Attribute" => ExprKind::Attribute { value: boxed(node, "value")?, attr: node.getattr("attr")?.extract()? },
         "IfExp" => ExprKind::IfExp { test: boxed(node, "test")?, body: boxed(node, "body")?, orelse: boxed(node, "orelse")? },
         "Tuple" => ExprKind::Tuple(exprs(node, "elts")?),
         "List" => ExprKind::List(exprs(node, "elts")?),
+        "Set" => ExprKind::Set(exprs(node, "elts")?),
+        "JoinedStr" => ExprKind::FString(fstring_parts(node)?),
+        "NamedExpr" => {
+            let target = node.getattr("target")?;
+            if node_name(&target)? != "Name" {
+                return Ok(unsupported("assignment expression (:=)"));
+            }
+            ExprKind::NamedExpr { target: target.getattr("id")?.extract()?, value: boxed(node, "value")? }
+        }
+        "Starred" => ExprKind::Starred(boxed(node, "value")?),
+        "Lambda" => ExprKind::Lambda(Box::new(nested(node, "lambda", None)?)),
+        "FormattedValue" => ExprKind::FString(vec![formatted(node)?]),
+        "Dict" => {
+            let keys = list(node, "keys")?;
+            if keys.iter().any(|k| k.is_none()) {
+                return Ok(unsupported("**mapping in a dict literal"));
+            }
+            ExprKind::Dict { keys: keys.iter().map(expr).collect::<PyResult<_>>()?, values: exprs(node, "values")? }
+        }
+        "ListComp" | "SetComp" | "DictComp" | "GeneratorExp" => {
+            let mut generators = vec![];
+            for g in list(node, "generators")? {
+                if g.getattr("is_async")?.is_truthy()? {
+                    return Ok(unsupported("async comprehension"));
+                }
+                generators.push(Generator { target: expr(&g.getattr("target")?)?, iter: expr(&g.getattr("iter")?)?, ifs: exprs(&g, "ifs")? });
+            }
+            let (kind, elt, key) = match name.as_str() {
+                "ListComp" => (CompKind::List, boxed(node, "elt")?, None),
+                "SetComp" => (CompKind::Set, boxed(node, "elt")?, None),
+                "GeneratorExp" => (CompKind::Generator, boxed(node, "elt")?, None),
+                _ => (CompKind::Dict, boxed(node, "value")?, Some(boxed(node, "key")?)),
+            };
+            ExprKind::Comprehension { kind, elt, key, generators }
+        }
         "Subscript" => ExprKind::Subscript { value: boxed(node, "value")?, index: boxed(node, "slice")? },
         "Slice" => {
             let part = |a: &str| -> PyResult<Option<Box<Expr>>> { opt(node, a)?.map(|x| expr(&x).map(Box::new)).transpose() };
@@ -170,6 +207,57 @@ pub(crate) fn expr(node: &Bound<'_, PyAny>) -> PyResult<Expr> {
         other => return Ok(unsupported(&describe(other))),
     };
     Ok(Expr { kind, span })
+}
+
+/// A lambda, def or class: its span (decorators included) and the names it mentions.
+fn nested(node: &Bound<'_, PyAny>, what: &str, name: Option<String>) -> PyResult<Nested> {
+    let mut span = span_of(node)?;
+    if let Ok(decorators) = list(node, "decorator_list") {
+        for d in decorators {
+            let ds = span_of(&d)?;
+            if ds.line < span.line {
+                span.line = ds.line;
+                span.col = ds.col.saturating_sub(1);
+            }
+        }
+    }
+    let mut names = vec![];
+    let walk = node.py().import("ast")?.getattr("walk")?;
+    for n in walk.call1((node,))?.try_iter()? {
+        let n = n?;
+        if node_name(&n)? == "Name" {
+            let id: String = n.getattr("id")?.extract()?;
+            if !names.contains(&id) {
+                names.push(id);
+            }
+        }
+    }
+    Ok(Nested { what: what.to_string(), name, names, span })
+}
+
+fn formatted(node: &Bound<'_, PyAny>) -> PyResult<FPart> {
+    let conversion: i64 = node.getattr("conversion")?.extract()?;
+    Ok(FPart::Value {
+        value: expr(&node.getattr("value")?)?,
+        conversion: (conversion >= 0).then(|| char::from_u32(conversion as u32).unwrap_or('s')),
+        spec: opt(node, "format_spec")?.map(|s| expr(&s).map(Box::new)).transpose()?,
+    })
+}
+
+fn fstring_parts(node: &Bound<'_, PyAny>) -> PyResult<Vec<FPart>> {
+    let mut out = vec![];
+    for v in list(node, "values")? {
+        if node_name(&v)? == "FormattedValue" {
+            out.push(formatted(&v)?);
+        } else {
+            out.push(FPart::Lit(v.getattr("value")?.extract()?));
+        }
+    }
+    Ok(out)
+}
+
+fn aliases(node: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
+    list(node, "names")?.iter().map(|a| Ok((a.getattr("name")?.extract()?, opt(a, "asname")?.map(|n| n.extract()).transpose()?))).collect()
 }
 
 /// Users read these names in errors: say what the construct is.
@@ -229,12 +317,53 @@ fn stmt(node: &Bound<'_, PyAny>) -> PyResult<Stmt> {
         "Pass" => StmtKind::Pass,
         "Break" => StmtKind::Break,
         "Continue" => StmtKind::Continue,
-        "Raise" => StmtKind::Raise(opt(node, "exc")?.map(|v| expr(&v)).transpose()?),
+        "Raise" => match (opt(node, "exc")?, opt(node, "cause")?) {
+            (Some(exc), Some(cause)) => StmtKind::RaiseFrom { exc: expr(&exc)?, cause: expr(&cause)? },
+            (exc, _) => StmtKind::Raise(exc.map(|v| expr(&v)).transpose()?),
+        },
+        "Import" => StmtKind::Import(aliases(node)?),
+        "FunctionDef" => StmtKind::Def(Box::new(nested(node, "nested function definition", Some(node.getattr("name")?.extract()?))?)),
+        "ClassDef" => StmtKind::Def(Box::new(nested(node, "class definition", Some(node.getattr("name")?.extract()?))?)),
+        "ImportFrom" => {
+            let names = aliases(node)?;
+            if names.iter().any(|(n, _)| n == "*") {
+                StmtKind::Unsupported { what: "`from ... import *`".into() }
+            } else {
+                StmtKind::ImportFrom {
+                    module: opt(node, "module")?.map(|m| m.extract()).transpose()?.unwrap_or_default(),
+                    names,
+                    level: node.getattr("level")?.extract::<Option<u32>>()?.unwrap_or(0),
+                }
+            }
+        }
         "Assert" => StmtKind::Assert {
             test: expr(&node.getattr("test")?)?,
             msg: opt(node, "msg")?.map(|v| expr(&v)).transpose()?,
         },
         "Global" | "Nonlocal" => StmtKind::Global(node.getattr("names")?.extract()?),
+        "Try" => {
+            let mut handlers = vec![];
+            for h in list(node, "handlers")? {
+                handlers.push(ExceptHandler {
+                    class: opt(&h, "type")?.map(|t| expr(&t)).transpose()?,
+                    name: opt(&h, "name")?.map(|n| n.extract()).transpose()?,
+                    body: body(&h, "body")?,
+                    span: span_of(&h)?,
+                });
+            }
+            StmtKind::Try { body: body(node, "body")?, handlers, orelse: body(node, "orelse")?, finalbody: body(node, "finalbody")? }
+        }
+        "With" => {
+            let mut items = vec![];
+            for it in list(node, "items")? {
+                items.push(WithItem {
+                    manager: expr(&it.getattr("context_expr")?)?,
+                    target: opt(&it, "optional_vars")?.map(|t| expr(&t)).transpose()?,
+                });
+            }
+            StmtKind::With { items, body: body(node, "body")? }
+        }
+        "Delete" => StmtKind::Delete(exprs(node, "targets")?),
         other => StmtKind::Unsupported { what: describe(other) },
     };
     Ok(Stmt { kind, span })
@@ -258,14 +387,22 @@ fn function_at(node: &Bound<'_, PyAny>) -> PyResult<Function> {
         params.push(Param { name: a.getattr("arg")?.extract()?, default: None, span: span_of(&a)? });
     }
     let mut body = body(node, "body")?;
-    let special = [("vararg", "*args parameters"), ("kwarg", "**kwargs parameters")];
-    for (attr, what) in special {
-        if let Some(a) = opt(&args, attr)? {
-            body.insert(0, Stmt { kind: StmtKind::Unsupported { what: what.into() }, span: span_of(&a)? });
-        }
+    // Object mode takes these parameters, in Python's order (nopython reports them).
+    let mut special = vec![];
+    if let Some(a) = opt(&args, "vararg")? {
+        special.push((a, "*args parameters"));
     }
-    if let Some(a) = list(&args, "kwonlyargs")?.first() {
-        body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "keyword-only parameters".into() }, span: span_of(a)? });
+    for a in list(&args, "kwonlyargs")? {
+        special.push((a, "keyword-only parameters"));
+    }
+    if let Some(a) = opt(&args, "kwarg")? {
+        special.push((a, "**kwargs parameters"));
+    }
+    for (a, _) in &special {
+        params.push(Param { name: a.getattr("arg")?.extract()?, default: None, span: span_of(a)? });
+    }
+    for (a, what) in special.iter().rev() {
+        body.insert(0, Stmt { kind: StmtKind::ObjOnly { what: (*what).into() }, span: span_of(a)? });
     }
     if matches!(node_name(node)?.as_str(), "AsyncFunctionDef") {
         body.insert(0, Stmt { kind: StmtKind::Unsupported { what: "async functions".into() }, span });

@@ -10,6 +10,9 @@ mod fingerprint;
 mod frontend;
 mod globals;
 mod ndarray;
+mod objblock;
+mod objmode;
+mod objmode_rt;
 mod typecode;
 mod values;
 

@@ -15,7 +15,7 @@ mod vecmath;
 
 pub use blas::{blas_status, set_blas};
 pub use exc::ExcRecord;
-pub use nrt::{rumbo_nrt_decref, stats as nrt_stats, MemInfo};
+pub use nrt::{rumbo_nrt_allocate, rumbo_nrt_decref, stats as nrt_stats, MemInfo};
 pub use parallel::{max_threads, num_threads, set_num_threads, thread_id};
 
 /// Every runtime function compiled code may call, by symbol name.

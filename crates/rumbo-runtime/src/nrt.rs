@@ -86,7 +86,7 @@ fn data_layout(size: usize) -> Layout {
 }
 
 /// A new MemInfo with refcount 1 and `size` uninitialised bytes; null when out of memory.
-pub(crate) extern "C" fn rumbo_nrt_allocate(size: i64) -> *mut MemInfo {
+pub extern "C" fn rumbo_nrt_allocate(size: i64) -> *mut MemInfo {
     let size = size.max(0) as usize;
     if size > isize::MAX as usize / 2 {
         return std::ptr::null_mut();

@@ -7,7 +7,7 @@ use crate::builtins::{math_attr_known, type_builtin_call, type_math_call, type_m
 use crate::rules::{binary_op, compare_op, unary_op, unify};
 use crate::ty::*;
 use crate::GlobalValue;
-use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
+use rumbo_ir::{Block, Function, Inst, ObjInst, Terminator, Value, ValueKind};
 use rumbo_syntax::{BinOp, Constant, Diagnostic, Span};
 use std::collections::{HashMap, HashSet};
 
@@ -145,6 +145,42 @@ pub(crate) fn uniform_item(items: &[Type]) -> Option<Type> {
     Some(Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: crate::Layout::A, readonly })
 }
 
+/// The first live construct only object mode compiles (try, with, lists, ...),
+/// as the error nopython typing gives for it.
+fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
+    for &b in live {
+        for &v in &func.block(b).insts {
+            if let Some(Inst::Obj(ObjInst::Marker(what))) = func.inst(v) {
+                return Err(Diagnostic::unsupported(func.value(v).span, format!("`{what}` is not supported in compiled code"))
+                    .with_hint("see rumbo's supported-features table"));
+            }
+            if let Some(Inst::Obj(ObjInst::StoreGlobal { name, .. })) = func.inst(v) {
+                return Err(Diagnostic::unsupported(func.value(v).span, format!("cannot assign to global variable `{name}` in compiled code"))
+                    .with_hint("globals are frozen as constants when the function compiles; return the value instead"));
+            }
+            if let Some(Inst::Obj(o)) = func.inst(v) {
+                let (what, hint) = o.construct();
+                let msg = if what.starts_with('`') {
+                    format!("{what} is not supported in compiled code")
+                } else {
+                    format!("{what} are not supported in compiled code yet")
+                };
+                return Err(Diagnostic::unsupported(func.value(v).span, msg).with_hint(hint));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Types an objmode block can move between compiled code and the interpreter.
+fn boxable(t: &Type) -> bool {
+    match t {
+        Type::Tuple(items) => items.iter().all(boxable),
+        Type::Array { .. } => true,
+        t => t.is_number(),
+    }
+}
+
 /// Infers the type of every value of `func` called with `args`.
 pub fn infer_types(
     func: &Function,
@@ -190,6 +226,7 @@ pub fn infer_types(
     inf.calls.clear();
     let mut raises = HashMap::new();
     let live: Vec<Block> = rpo.iter().copied().filter(|b| inf.reachable.contains(b)).collect();
+    object_only_construct(func, &live)?;
     for &b in &live {
         inf.visit_block(b, true)?;
         if let Terminator::Raise { class, args } = &func.block(b).term {
@@ -540,7 +577,7 @@ impl<'a> Inferer<'a> {
                 self.consts.insert(v, g.clone());
                 ty
             }
-            Inst::Undef(_) => return Ok(None),
+            Inst::Undef(_) | Inst::Obj(_) => return Ok(None),
             Inst::Inplace { op, target, rhs } if t(self, target).is_array() => {
                 let (l, r) = (t(self, target), t(self, rhs));
                 let (_, res) = crate::ufuncs::array_binary(*op, &l, &r)
@@ -769,6 +806,27 @@ impl<'a> Inferer<'a> {
                 other => return Err(self.err(v, format!("{other} is not an iterator"))),
             },
             Inst::ParallelFor { .. } => return Err(self.err(v, "internal: parallel regions are made after typing")),
+            Inst::ObjmodeBlock(b) => {
+                for (name, a) in b.inputs.iter().zip(&b.args) {
+                    let at = t(self, a);
+                    if !boxable(&at) {
+                        return Err(self.err(v, format!("the objmode block reads `{name}` of type {at}, which cannot be passed to the interpreter"))
+                            .with_hint("pass numbers, arrays or tuples of them into objmode blocks"));
+                    }
+                }
+                let mut outs = vec![];
+                for (name, text) in &b.outputs {
+                    let ty = crate::parse_type(text).map_err(|e| {
+                        self.err(v, format!("bad type for objmode output `{name}`: {}", e.render(text)))
+                    })?;
+                    if !boxable(&ty) {
+                        return Err(self.err(v, format!("objmode output `{name}` cannot have type {ty}"))
+                            .with_hint("declare numbers, arrays or tuples of them"));
+                    }
+                    outs.push(ty);
+                }
+                Type::Tuple(outs)
+            }
         }))
     }
 

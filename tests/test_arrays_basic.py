@@ -1329,3 +1329,25 @@ def test_assigning_an_overlapping_view_reads_it_whole_first():
     exp = m.copy()
     exp[1:, :] = exp[:-1, :].copy()
     assert np.array_equal(njit(_shift_rows)(m.copy()), exp)
+
+
+def _array_of_list():
+    return np.array([1.0, 2.0, 3.0])
+
+
+def _iterate_list(a, b):
+    s = 0.0
+    for x in [a, b, a]:
+        s += x.sum()
+    return s
+
+
+def _index_list(i):
+    w = [0.25, 0.5, 0.25]
+    return w[i] + len(w)
+
+
+def test_list_literals_read_as_constant_sequences():
+    assert np.array_equal(njit(_array_of_list)(), np.array([1.0, 2.0, 3.0]))
+    assert njit(_iterate_list)(np.ones(3), np.arange(3.0)) == 9.0
+    assert njit(_index_list)(1) == 3.5

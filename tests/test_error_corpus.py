@@ -90,8 +90,8 @@ def list_comprehension(n):
 
 @case(UNSUPPORTED, 3, departure=NUMBA_COMPILES)
 def list_literal(x):
-    values = [x, x + 1]  # ERR
-    return values[1]
+    values = [x, x + 1]
+    return values  # ERR
 
 
 @case(UNSUPPORTED, 3)

@@ -269,6 +269,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 }
                 _ => self.range_next(*it),
             },
+            Inst::Obj(rumbo_ir::ObjInst::List(items)) => {
+                let vals: Vec<BasicValueEnum> = items.iter().map(|i| self.val(*i)).collect();
+                self.build_struct(t, &vals)
+            }
             Inst::Obj(_) => Err("internal: object-mode instruction in nopython code".into()),
             Inst::ObjmodeBlock(_) => self.objmode_block(v),
         }

@@ -113,6 +113,7 @@ pub(crate) fn borrows_on_def(inst: &Inst) -> bool {
         Inst::GetItem { .. }
             | Inst::GetAttr { .. }
             | Inst::Tuple(_)
+            | Inst::Obj(rumbo_ir::ObjInst::List(_))
             | Inst::TupleGet { .. }
             | Inst::Unpack { .. }
             | Inst::GetIter(_)

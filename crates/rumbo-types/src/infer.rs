@@ -148,8 +148,22 @@ pub(crate) fn uniform_item(items: &[Type]) -> Option<Type> {
 /// The first live construct only object mode compiles (try, with, lists, ...),
 /// as the error nopython typing gives for it.
 fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
+    let is_list = |x: &Value| matches!(func.inst(*x), Some(Inst::Obj(ObjInst::List(_))));
     for &b in live {
         for &v in &func.block(b).insts {
+            // List literals are read-only sequences here; changing one is object mode's.
+            let changes_list = match func.inst(v) {
+                Some(Inst::GetAttr { value, attr }) => is_list(value) && !matches!(attr.as_str(), "index" | "count"),
+                Some(Inst::SetItem { value, .. }) => is_list(value),
+                Some(Inst::Inplace { target, .. }) => is_list(target),
+                _ => false,
+            };
+            if changes_list {
+                return Err(list_literal_error(func.value(v).span));
+            }
+            if matches!(func.inst(v), Some(Inst::Obj(ObjInst::List(_)))) {
+                continue;
+            }
             if let Some(Inst::Obj(ObjInst::Marker(what))) = func.inst(v) {
                 return Err(Diagnostic::unsupported(func.value(v).span, format!("`{what}` is not supported in compiled code"))
                     .with_hint("see rumbo's supported-features table"));
@@ -167,6 +181,40 @@ fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnost
                 };
                 return Err(Diagnostic::unsupported(func.value(v).span, msg).with_hint(hint));
             }
+        }
+    }
+    Ok(())
+}
+
+fn list_literal_error(span: rumbo_syntax::Span) -> Diagnostic {
+    Diagnostic::unsupported(span, "list literals can only be read in compiled code (indexing, iteration, len, np.array([...])); changing, returning or storing one needs object mode")
+        .with_hint("use a NumPy array (np.empty / np.zeros) for values that change, or a tuple")
+}
+
+/// A list literal is typed as a tuple, so it must not escape where a list
+/// would be seen: only reads (index, iterate, pass as an argument) are allowed.
+fn list_literals_stay_local(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
+    let is_list = |x: &Value| matches!(func.inst(*x), Some(Inst::Obj(ObjInst::List(_))));
+    for &b in live {
+        let data = func.block(b);
+        for &v in &data.insts {
+            let escapes = match func.inst(v) {
+                Some(Inst::GetIter(_) | Inst::GetItem { .. } | Inst::Call { .. } | Inst::Compare { .. } | Inst::Truth(_)) => false,
+                Some(Inst::GetAttr { .. } | Inst::SetItem { .. } | Inst::Inplace { .. }) => false, // object_only_construct
+                Some(i) => i.operands().iter().any(is_list),
+                None => false,
+            };
+            if escapes {
+                return Err(list_literal_error(func.value(v).span));
+            }
+            if let Some(Inst::SetItem { item, .. }) = func.inst(v) {
+                if is_list(item) {
+                    return Err(list_literal_error(func.value(v).span));
+                }
+            }
+        }
+        if data.term.operands().iter().any(is_list) {
+            return Err(list_literal_error(data.term_span));
         }
     }
     Ok(())
@@ -227,6 +275,7 @@ pub fn infer_types(
     let mut raises = HashMap::new();
     let live: Vec<Block> = rpo.iter().copied().filter(|b| inf.reachable.contains(b)).collect();
     object_only_construct(func, &live)?;
+    list_literals_stay_local(func, &live)?;
     for &b in &live {
         inf.visit_block(b, true)?;
         if let Terminator::Raise { class, args } = &func.block(b).term {
@@ -576,6 +625,11 @@ impl<'a> Inferer<'a> {
                 };
                 self.consts.insert(v, g.clone());
                 ty
+            }
+            // A list literal is a read-only sequence in compiled code: typed as
+            // the tuple of its items (indexing, iteration, len, np.array(...)).
+            Inst::Obj(ObjInst::List(items)) if items.iter().all(|x| self.ty(*x).is_some()) => {
+                Type::Tuple(items.iter().map(|x| t(self, x)).collect())
             }
             Inst::Undef(_) | Inst::Obj(_) => return Ok(None),
             Inst::Inplace { op, target, rhs } if t(self, target).is_array() => {

@@ -37,10 +37,6 @@ SHAPE_IDS = [repr(s).replace(" ", "") for s in SHAPES]
 # a few, one per number of dimensions, for the dtype matrices
 FEW_SHAPES = [4, (2, 3)]
 
-ISINSTANCE_GAP = (
-    "rumbo gap: no compile-time test of an argument's type (isinstance), so one "
-    "implementation cannot take both tuples of scalars and tuples of tuples/arrays"
-)
 HETERO_TUPLE_GAP = "rumbo gap: a tuple of mixed scalar types cannot be indexed by a loop variable"
 
 
@@ -617,7 +613,6 @@ def test_array_with_dtype(dtype):
     check(*run(array_dtype(dtype), (1.0, 0.0, 2.0)))
 
 
-@rumbo_gap(ISINSTANCE_GAP)
 @pytest.mark.parametrize("t", [((1, 2), (3, 4)), ((1.5, 2.0, 3.0),), ((True,), (False,))], ids=repr)
 def test_array_of_a_tuple_of_tuples(t):
     check(*run(array_of, t))
@@ -628,7 +623,6 @@ def test_array_of_a_tuple_of_mixed_scalars():
     check(*run(array_of, (1, 2.5, True)))
 
 
-@rumbo_gap(ISINSTANCE_GAP)
 def test_asarray_of_a_tuple():
     check(*run(asarray_of, (1, 2, 3)))
 
@@ -651,13 +645,11 @@ def test_array_of_a_1d_array_is_a_copy(a):
 
 
 @pytest.mark.numba_departure(NUMBA_NO_ARRAY_OF_ARRAY)
-@rumbo_gap(ISINSTANCE_GAP + " (np.array takes 1-D sequences)")
 def test_array_of_a_2d_array():
     check(*run(array_of, np.arange(6.0).reshape(2, 3)))
 
 
 @pytest.mark.numba_departure(NUMBA_NO_ARRAY_OF_ARRAY)
-@rumbo_gap("rumbo gap: the dtype of np.array(a) comes from a[0] (no isinstance), which an empty array lacks")
 def test_array_of_an_empty_1d_array():
     check(*run(array_of, np.zeros(0)))
 
@@ -858,3 +850,25 @@ def test_np_reshape_of_a_2d_array():
 def test_np_reshape_size_mismatch_raises_value_error():
     with pytest.raises(ValueError):
         np_reshape(np.arange(6.0), (4, 2))
+
+
+def _nested_list():
+    return np.array([[1.0, 2.0], [3.0, 4.0]])
+
+
+def _array_copies(a):
+    return np.array(a), np.array(a, np.float32)
+
+
+def _nested_tuple_dtype():
+    return np.array(((1, 2, 3), (4, 5, 6)), np.float64)
+
+
+def test_np_array_of_nested_sequences_and_arrays():
+    got = njit(_nested_list)()
+    assert got.shape == (2, 2) and np.array_equal(got, [[1.0, 2.0], [3.0, 4.0]])
+    a = np.arange(6.0).reshape(2, 3)
+    c, f = njit(_array_copies)(a)
+    assert np.array_equal(c, a) and c is not a and f.dtype == np.float32
+    h = njit(_nested_tuple_dtype)()
+    assert h.dtype == np.float64 and np.array_equal(h, [[1, 2, 3], [4, 5, 6]])

@@ -201,6 +201,7 @@ fn list_literals_stay_local(func: &Function, live: &[Block]) -> Result<(), Diagn
             let escapes = match func.inst(v) {
                 Some(Inst::GetIter(_) | Inst::GetItem { .. } | Inst::Call { .. } | Inst::Compare { .. } | Inst::Truth(_)) => false,
                 Some(Inst::GetAttr { .. } | Inst::SetItem { .. } | Inst::Inplace { .. }) => false, // object_only_construct
+                Some(Inst::Obj(ObjInst::List(_))) => false, // nested: [[1, 2], [3, 4]]
                 Some(i) => i.operands().iter().any(is_list),
                 None => false,
             };

@@ -11,10 +11,10 @@ C-contiguous array where NumPy keeps the F order; the values are the same).
 value / prototype); `x is None` is decided by the argument types, so the
 branches on it are pruned at compile time.
 
-Not supported yet, for want of a compile-time test of an argument's type in
-rumbo (Numba has `isinstance`, folded by branch pruning): np.array of a tuple
-of tuples (np.array takes a tuple of scalars of one type, or a 1-D array) and
-np.asarray of a tuple (np.asarray takes arrays of any dimension)."""
+np.array and np.asarray tell arrays from tuples with `isinstance`, which
+typing folds; sequences are tuples (or list literals) of scalars of one type,
+or tuples of such tuples (2-D). Not supported yet: tuples of mixed scalar
+types (`(1, 2.5)`)."""
 
 import math
 
@@ -213,10 +213,15 @@ def identity(n, dtype=None):
 
 @implements(np.array)
 def array(obj, dtype=None):
-    """np.array of a tuple of scalars of one type, or of a 1-D array (a copy):
-    both are sequences of scalars, which is what this takes (see the module
-    docstring for tuples of tuples)."""
+    """np.array of an array (a copy), of a tuple (or list literal) of scalars
+    of one type, or of a tuple of such tuples (2-D)."""
+    if isinstance(obj, np.ndarray):
+        if dtype is None:
+            return obj.copy()
+        return obj.astype(dtype)
     n = len(obj)
+    if isinstance(obj[0], tuple):
+        return _array_2d(obj, dtype)
     if dtype is None:
         out = np.empty(n, _dtype_of(obj[0]))
     else:
@@ -226,7 +231,29 @@ def array(obj, dtype=None):
     return out
 
 
+@register_jitable
+def _array_2d(rows, dtype):
+    n = len(rows)
+    m = len(rows[0])
+    if dtype is None:
+        out = np.empty((n, m), _dtype_of(rows[0][0]))
+    else:
+        out = np.empty((n, m), dtype)
+    for i in range(n):
+        row = rows[i]
+        if len(row) != m:
+            raise ValueError("setting an array element with a sequence: the rows have different lengths")
+        for j in range(m):
+            out[i, j] = row[j]
+    return out
+
+
 @implements(np.asarray)
-def asarray(a):
-    """np.asarray of an array: the array itself (see the module docstring for tuples)."""
-    return a
+def asarray(a, dtype=None):
+    """np.asarray: an array itself (or converted to `dtype`), a tuple or list
+    literal as a new array."""
+    if isinstance(a, np.ndarray):
+        if dtype is None:
+            return a
+        return a.astype(dtype)
+    return array(a, dtype)

@@ -78,7 +78,7 @@ def _measure(case: tuple, backend: str, variant: str, cfg: dict, ref_path: str) 
     n8 = key.endswith("8")
     spec = {"task": "measure", "kernel": module, "backend": backend, "variant": variant,
             "scale": cfg["scale"], "ref_path": ref_path,
-            "min_time": cfg["min_time"], "min_repeats": 2 if n8 else cfg["min_repeats"],
+            "min_time": cfg["min_time"], "min_repeats": 3 if n8 else cfg["min_repeats"],
             "max_repeats": 5 if n8 else cfg["max_repeats"]}
     env = dict(SERIAL_ENV if variant == "serial" else PARALLEL_ENV)
     env.update(extra_env)

@@ -10,7 +10,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Tests build in debug with assertions; `make bench`/`make demo` in release.
 PROFILE ?= dev
 
-.PHONY: demo test test-rust test-python test-browser bench llvm venv build build-release clean
+.PHONY: demo test test-rust test-python test-cache-all test-browser bench llvm venv build build-release clean
 
 llvm:
 	@if [ ! -x $(LLVM_SYS_191_PREFIX)/bin/llvm-config ] || [ ! -f $(LLVM_SYS_191_PREFIX)/lib/libPolly.a ]; then \
@@ -45,6 +45,15 @@ test-python: build
 	$(VPY) -m pytest -q -x -p no:cacheprovider tests
 
 test: test-rust test-python
+
+# The Python tests with every function cache=True, twice: compiled and written, then
+# all loaded from the cache (timing tests may skip or flake on a busy machine).
+test-cache-all: build
+	rm -rf /tmp/rumbo-test-cache-all
+	for run in write load; do \
+		RUMBO_CACHE_DIR=/tmp/rumbo-test-cache-all PYTHONPATH=tests $(VPY) -m pytest -q -p cache_all_plugin \
+			-p no:cacheprovider tests --deselect tests/test_cache.py || exit 1; \
+	done
 
 # The annotation report in headless Chromium, CFG rendering with Graphviz. Not part of `test`:
 # installing Debian's chromium takes ~40 s and ~350 MB, so `test` skips these two checks when

@@ -8,7 +8,8 @@ version single-threaded.  Cases: the seed softmax
 examples/softmax.py as written (esum + softmax_optimized, eager signatures,
 nogil=True) at 10**7 and 10**8, Black-Scholes on 10**7 options as array
 expressions and as a prange loop, a 2000x2000 Jacobi stencil with prange over
-the rows, n-body (2000 bodies) with prange over the bodies.  The kernels live
+the rows, n-body (2000 bodies) with prange over the bodies, a Monte Carlo
+estimate of pi from 10**7 points drawn with np.random.random() in a prange loop.  The kernels live
 in bench/kernels/par_*.py (not in the kernel suite's list).
 
 Writes bench/results/parallel.md and parallel.json besides the rows of
@@ -54,6 +55,7 @@ CASES = [
     ("bs_prange", "Black-Scholes, prange loop", "par_bs_prange", {}, "compute"),
     ("jacobi", "Jacobi 2-D stencil, prange", "par_jacobi", {}, "memory"),
     ("nbody", "n-body, prange", "par_nbody", {}, "compute"),
+    ("pi", "Monte Carlo pi, np.random in prange", "par_pi", {}, "compute"),
 ]
 
 _last: dict = {}
@@ -243,7 +245,9 @@ def run(args) -> list[Row]:
     md = [
         f"{time.strftime('%Y-%m-%d %H:%M %Z')} · rumbo {build} build · load average "
         f"{load_start} at start, {load_end} at end ({threads} CPUs: above {threads}, other "
-        "processes compete for the cores and the ∥ numbers and gains are unreliable)",
+        "processes compete for the cores and the ∥ numbers and gains are unreliable; with "
+        "the kernel's autogroup scheduling a session gets its share of the CPUs whatever its "
+        "thread count, so while other sessions are busy no parallel gain can show)",
         "",
         f"Times are steady-state minima in ms (lower is better); ∥ = `parallel=True` on the default "
         f"thread count ({threads} CPUs here), serial = the same function with `parallel=False` "

@@ -1,4 +1,5 @@
-"""Run the rumbo benchmarks: every bench/bench_*.py module's run(args).
+"""Run the rumbo benchmarks: every bench/bench_*.py module's run(args)
+(scalar, arrays, kernels, parallel, cache).
 
     .venv/bin/python bench/run.py [--quick] [--only NAME] [--scale X] [--kernel NAME]
                                   [--parallel-case NAME]

@@ -506,7 +506,7 @@ def test_system_report():
         f"CPU Name                          : {cpu}",
         f"Target triple                     : {triple}",
         "Threading layer                   : serial",
-        "Cache directory                   : none",
+        "Cache directory                   : ",
         "NumPy Version                     : " + np.__version__,
         "Python Version",
     ):

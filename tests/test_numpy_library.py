@@ -285,7 +285,8 @@ def test_nan_reductions(a):
     check(nan_stats, a, rtol=1e-6)
 
 
-@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)], ids=["nan", "F", "int", "int8", "f32"])
+@pytest.mark.parametrize("a", [XN, X.T, XI, XI.astype(np.int8), X.astype(np.float32)],
+                         ids=["nan", "F", "int", "int8", "f32"])
 def test_nan_spread(a):
     check(nan_spread, a, rtol=1e-5)
 
@@ -637,7 +638,8 @@ def nonzero_method(a):
     return a.nonzero()
 
 
-@pytest.mark.parametrize("a", [XI, X > 0, X3 > 0, (X > 0)[:0], X.T[::2] > 0.5], ids=["int", "bool2d", "bool3d", "empty", "strided"])
+@pytest.mark.parametrize("a", [XI, X > 0, X3 > 0, (X > 0)[:0], X.T[::2] > 0.5],
+                         ids=["int", "bool2d", "bool3d", "empty", "strided"])
 def test_nonzero(a):
     check(nonzero_family, a)
     check(nonzero, a)
@@ -673,6 +675,21 @@ def test_round(a):
 def test_round_method():
     check(round_method, X * 100, 1)
     check(round_method, XI, 0)
+
+
+@pytest.mark.numba_departure("Numba has no median of complex numbers (NumPy orders them lexicographically)")
+def test_complex_order_statistics_and_round():
+    """Complex numbers: lexicographic order (median, searchsorted, isin) and
+    round of both parts, as NumPy."""
+    z = (XI[:12] + 1j * XI[::-1][:12]).reshape(3, 4)
+    check(median, z)
+    check(median, z[:, :3])
+    with pytest.raises(TypeError):
+        percentile(z, 30.0)
+    check(searchsorted, np.sort(z.ravel()), z)
+    check(isin, z, z[0])
+    check(round_, z * 1.234, 1, rtol=1e-12)
+    check(round_, 1.25 - 2.375j, 1)
 
 
 def test_round_scalar():
@@ -826,6 +843,51 @@ def test_fill_diagonal(shape, wrap):
         got = np.zeros(shape)
         fill_diagonal(got, v, wrap)
         np.testing.assert_array_equal(got, want)
+
+
+@njit
+def ediff1d(a):
+    return np.ediff1d(a)
+
+
+@njit
+def rot90(m, k):
+    return np.rot90(m, k)
+
+
+@njit
+def tri(n, m, k):
+    return np.tri(n, m, k), np.tri(n)
+
+
+@njit
+def tri_dtype(n, m, k):
+    return np.tri(n, m, k, np.int32)
+
+
+@njit
+def tri_indices(n, k, m):
+    return np.triu_indices(n, k, m), np.tril_indices(n, k, m), np.triu_indices(n), np.tril_indices(n, k)
+
+
+def test_ediff1d_rot90():
+    check(ediff1d, X)
+    check(ediff1d, XI[::-1])
+    for k in (0, 1, 2, 3, -1, 5):
+        check(rot90, X, k)
+        check(rot90, X.T[::2], k)
+    assert np.shares_memory(rot90(X, 1), X)
+
+
+@pytest.mark.parametrize("n, m, k", [(3, 3, 0), (4, 6, 1), (5, 2, -1), (0, 3, 0), (3, 4, -5)])
+def test_tri_and_indices(n, m, k):
+    check(tri, n, m, k)
+    check(tri_indices, n, k, m)
+
+
+@pytest.mark.numba_departure("Numba's np.tri takes no dtype")
+def test_tri_dtype():
+    check(tri_dtype, 4, 3, 1)
 
 
 # ---------------------------------------------------------------------------

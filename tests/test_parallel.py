@@ -42,7 +42,8 @@ NUMBA_*).
 
 Timing tests (nogil threads, prange on 2 threads) retry, and skip with the
 numbers instead of failing when the load average says other processes hold
-the cores; ``test_nogil_releases_the_gil`` checks the GIL release without
+the cores (with the kernel's autogroup scheduling a busy neighbouring session
+takes its share whatever our thread count); ``test_nogil_releases_the_gil`` checks the GIL release without
 depending on the load.
 """
 

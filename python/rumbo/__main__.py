@@ -5,6 +5,9 @@
                                           run FILE.py, then write the HTML annotation report
                                           of every function it compiled
     rumbo --annotate-html OUT.html FILE.py [ARGS...]   (Numba's spelling of the same)
+    rumbo cache list [PATH]               cache=True entries for the sources at PATH (a file
+                                          or folder; default: here, plus the cache folders)
+    rumbo cache clear [PATH]              remove them
 """
 
 import argparse
@@ -81,8 +84,14 @@ def sysinfo():
     out.append(_row("NUM_THREADS", getattr(config, "NUM_THREADS", 1)))
     out.append("")
     out.append("__Caching__")
-    cache_dir = getattr(config, "CACHE_DIR", None) or os.environ.get("RUMBO_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
-    out.append(_row("Cache directory", f"{cache_dir} (set, but caching is not implemented yet)" if cache_dir else "none (caching is not implemented yet)"))
+    from . import _cache
+
+    cache_dir = _cache.override_root()
+    if cache_dir:
+        out.append(_row("Cache directory", f"{cache_dir} (RUMBO_CACHE_DIR/NUMBA_CACHE_DIR)"))
+    else:
+        out.append(_row("Cache directory", "__pycache__ beside each source file"))
+        out.append(_row("Fallback (read-only sources)", _cache.user_cache_root()))
     out.append("")
     out.append("__Debugging Flags__")
     flags = [name for name in config._DUMP_FLAGS if getattr(config, name)]
@@ -169,8 +178,30 @@ def _annotate_command(argv):
     return annotate(file, output, rest)
 
 
+_CACHE_USAGE = """usage: rumbo cache list [PATH]
+       rumbo cache clear [PATH]
+
+Lists or removes the cache=True entries of the sources at PATH (a .py file or a folder,
+default the current folder): their __pycache__ folders and their places under
+RUMBO_CACHE_DIR/NUMBA_CACHE_DIR or the per-user cache. Without PATH, every entry in the
+RUMBO_CACHE_DIR/NUMBA_CACHE_DIR or per-user cache folder is included too.
+"""
+
+
+def _cache_command(argv):
+    from . import _cache
+
+    if len(argv) not in (1, 2) or argv[0] not in ("list", "clear"):
+        sys.stderr.write(_CACHE_USAGE)
+        return 2
+    path = argv[1] if len(argv) == 2 else None
+    return (_cache.list_entries if argv[0] == "list" else _cache.clear)(path)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["cache"]:
+        return _cache_command(argv[1:])
     if argv[:1] == ["annotate"]:
         return _annotate_command(argv[1:])
     if argv[:1] == ["--annotate-html"]:
@@ -182,7 +213,8 @@ def main(argv=None):
         prog="rumbo",
         description="rumbo, a JIT compiler for numeric Python",
         epilog="commands:\n  annotate FILE.py [-o OUT.html] [ARGS...]   run a script, write the HTML "
-        "annotation report\n  --annotate-html OUT.html FILE.py [ARGS...]   the same, Numba's spelling",
+        "annotation report\n  --annotate-html OUT.html FILE.py [ARGS...]   the same, Numba's spelling"
+        "\n  cache list [PATH] | cache clear [PATH]      show or remove cache=True entries",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-s", "--sysinfo", action="store_true", help="print a system report")

@@ -1,5 +1,6 @@
 """The object `@jit` returns: the Rust dispatcher plus Numba's introspection API."""
 
+import collections
 import functools
 import sys
 
@@ -26,11 +27,20 @@ class _Overload:
         return f"<compiled {self.signature}>"
 
 
+#: What `dispatcher.stats` returns (Numba's name and fields): the cache folder, and
+#: Counters of cache hits and misses by argument types.
+_CompileStats = collections.namedtuple("_CompileStats", ("cache_path", "cache_hits", "cache_misses"))
+
 #: When a list, every Dispatcher created is appended to it (`rumbo annotate FILE.py`).
 _created = None
 
 #: symbol -> assembly, made on demand by `inspect_asm()`.
 _ASM = {}
+
+
+#: symbol of a specialization loaded from the cache -> the same code compiled again, for
+#: introspection (the cache keeps only machine code).
+_INSPECTABLE = {}
 
 
 def _assembly(spec):
@@ -62,6 +72,15 @@ class Dispatcher(_core.Dispatcher):
         return dict(self._options)
 
     @property
+    def stats(self):
+        """Cache hits and misses per signature (`cache=True`), as Numba's `stats`."""
+        path, events = self._cache_stats()
+        hits, misses = collections.Counter(), collections.Counter()
+        for args, hit in events:
+            (hits if hit else misses)[tuple(_type_object(a) for a in args)] += 1
+        return _CompileStats(path, hits, misses)
+
+    @property
     def signatures(self):
         return [tuple(_type_object(a) for a in s["args"]) for s in self._specializations()]
 
@@ -82,10 +101,19 @@ class Dispatcher(_core.Dispatcher):
 
     def _select(self, signature):
         specs = self._specializations()
-        if signature is None:
-            return specs
-        want = tuple(str(t) for t in signature)
-        return [s for s in specs if tuple(s["args"]) == want]
+        if signature is not None:
+            want = tuple(str(t) for t in signature)
+            specs = [s for s in specs if tuple(s["args"]) == want]
+        return [self._inspectable(s) for s in specs]
+
+    def _inspectable(self, spec):
+        """`spec`, or for code loaded from the cache the same code compiled again (once)."""
+        if not spec.get("from_cache"):
+            return spec
+        again = _INSPECTABLE.get(spec["symbol"])
+        if again is None:
+            again = _INSPECTABLE[spec["symbol"]] = self._inspection_specialization(spec["symbol"])
+        return again
 
     def parallel_diagnostics(self, signature=None, level=1):
         """Prints what parallel=True did to each specialization (Numba's report:

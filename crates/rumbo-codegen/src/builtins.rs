@@ -242,6 +242,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "print" => self.print(vals, ats, ret),
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
+            n if n.starts_with("rumbo.random_") => self.random_call(n, vals, ret),
             "array.reshape" => self.reshape(vals, ats, ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {
@@ -252,6 +253,27 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 _ => Ok(vals[0]),
             },
             other => Err(format!("internal: builtin {other}")),
+        }
+    }
+
+    /// The random-number primitives: calls of the runtime's per-thread
+    /// generators (`rumbo_random_*` in rumbo-runtime's random.rs), `vals` all int64.
+    fn random_call(&mut self, name: &str, vals: &[BasicValueEnum<'ctx>], ret: &Type) -> R<BasicValueEnum<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let sym = name.replace("rumbo.", "rumbo_");
+        let params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![i64t.into(); vals.len()];
+        let ft = match ret {
+            Type::NoneType => self.ctx.void_type().fn_type(&params, false),
+            Type::Float { .. } => self.ctx.f64_type().fn_type(&params, false),
+            _ => i64t.fn_type(&params, false),
+        };
+        let f = self.declare(&sym, ft);
+        f.add_attribute(AttributeLoc::Function, self.ctx.create_enum_attribute(Attribute::get_named_enum_kind_id("nounwind"), 0));
+        let args: Vec<_> = vals.iter().map(|a| (*a).into()).collect();
+        let r = self.b.build_call(f, &args, "rnd").map_err(e)?;
+        match ret {
+            Type::NoneType => Ok(llvm_type(self.ctx, ret).const_zero()),
+            _ => Ok(r.try_as_basic_value().basic().unwrap()),
         }
     }
 

@@ -252,13 +252,30 @@ impl JitSession {
     /// the IR. `opt_level` selects the pipeline: 0 runs `default<O0>`, 1..=3 run
     /// `default<O1>`..`default<O3>` with loop and SLP vectorization, unrolling and interleaving
     /// enabled. Assembly is generated from a copy of the optimized module. Machine code is
-    /// generated lazily, on the first [`lookup`](JitSession::lookup) of one of the module's symbols.
+    /// generated at once (the object file is what [`compile_object`](JitSession::compile_object)
+    /// returns) and linked on the first [`lookup`](JitSession::lookup) of one of its symbols.
     pub fn compile<F>(
         &self,
         opt_level: u8,
         dumps: DumpRequest,
         build: F,
     ) -> Result<ModuleDumps, JitError>
+    where
+        F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
+    {
+        self.compile_object(opt_level, dumps, build).map(|(dumps, _)| dumps)
+    }
+
+    /// [`compile`](JitSession::compile), also returning the relocatable object file the JIT
+    /// was given: machine code for the host that references other functions (runtime helpers,
+    /// other compiled functions) by name only, so it can be saved and handed to
+    /// [`add_object`](JitSession::add_object) in another process on the same CPU.
+    pub fn compile_object<F>(
+        &self,
+        opt_level: u8,
+        dumps: DumpRequest,
+        build: F,
+    ) -> Result<(ModuleDumps, Vec<u8>), JitError>
     where
         F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
     {
@@ -289,11 +306,33 @@ impl JitSession {
         }
         let mut engine = self.engine()?;
         let dumps = pipeline::prepare(&module, &engine.tm, opt_level, dumps)?;
+        // Machine code from our own host TargetMachine (not the JIT's compile layer), so the
+        // bytes the JIT links are the bytes a cache can keep.
+        let object = engine
+            .tm
+            .write_to_memory_buffer(&module, FileType::Object)
+            .map_err(|e| JitError::Codegen(e.to_string()))?
+            .as_slice()
+            .to_vec();
+        drop(module);
+        drop(tsc);
         engine
             .jit
-            .add_module(&tsc, module)
+            .add_object(&object)
             .map_err(JitError::AddModule)?;
-        Ok(dumps)
+        Ok((dumps, object))
+    }
+
+    /// Hands an object file made by [`compile_object`](JitSession::compile_object) (in this
+    /// process or another one on the same host CPU) to the JIT. Its symbols are defined at once
+    /// and linked on first [`lookup`](JitSession::lookup); a symbol defined twice is
+    /// [`JitError::AddModule`], an unresolvable reference a [`JitError::Lookup`] then.
+    pub fn add_object(&self, object: &[u8]) -> Result<(), JitError> {
+        let mut engine = self.engine()?;
+        engine
+            .jit
+            .add_object(object)
+            .map_err(JitError::AddModule)
     }
 
     /// Address of the compiled symbol `name`, generating its module's machine code on first use.

@@ -3,7 +3,7 @@
 //! Everything here is crate-private. The owner (`JitSession`) keeps the [`Lljit`] behind a
 //! `Mutex`, so no two threads ever call into the same LLJIT instance at once.
 
-use std::ffi::{c_void, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
@@ -11,12 +11,11 @@ use std::ptr;
 use std::sync::Mutex;
 
 use inkwell::context::Context;
-use inkwell::module::Module;
-use llvm_sys::core::LLVMGetModuleContext;
+use llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy;
 use llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
 use llvm_sys::orc2::lljit::{
-    LLVMOrcCreateLLJIT, LLVMOrcCreateLLJITBuilder, LLVMOrcDisposeLLJIT,
-    LLVMOrcLLJITAddLLVMIRModule, LLVMOrcLLJITBuilderSetJITTargetMachineBuilder,
+    LLVMOrcCreateLLJIT, LLVMOrcCreateLLJITBuilder, LLVMOrcLLJITAddObjectFile, LLVMOrcDisposeLLJIT,
+    LLVMOrcLLJITBuilderSetJITTargetMachineBuilder,
     LLVMOrcLLJITGetDataLayoutStr, LLVMOrcLLJITGetExecutionSession, LLVMOrcLLJITGetGlobalPrefix,
     LLVMOrcLLJITGetMainJITDylib, LLVMOrcLLJITGetTripleString, LLVMOrcLLJITLookup,
     LLVMOrcLLJITMangleAndIntern, LLVMOrcLLJITRef,
@@ -24,7 +23,7 @@ use llvm_sys::orc2::lljit::{
 use llvm_sys::orc2::{
     LLVMJITEvaluatedSymbol, LLVMJITSymbolFlags, LLVMJITSymbolGenericFlags, LLVMOrcAbsoluteSymbols,
     LLVMOrcCSymbolMapPair, LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess,
-    LLVMOrcCreateNewThreadSafeContext, LLVMOrcCreateNewThreadSafeModule,
+    LLVMOrcCreateNewThreadSafeContext,
     LLVMOrcDisposeMaterializationUnit, LLVMOrcDisposeThreadSafeContext,
     LLVMOrcExecutionSessionSetErrorReporter, LLVMOrcExecutorAddress, LLVMOrcJITDylibAddGenerator,
     LLVMOrcJITDylibDefine, LLVMOrcJITTargetMachineBuilderDetectHost,
@@ -67,7 +66,7 @@ fn drain_reported() -> Vec<String> {
 }
 
 /// An `LLVMOrcThreadSafeContext` we hold one reference to (released on drop). Modules handed
-/// to the JIT keep their own reference, so dropping this after [`Lljit::add_module`] is fine.
+/// to the JIT keep their own reference.
 pub(crate) struct ThreadSafeContext(LLVMOrcThreadSafeContextRef);
 
 impl ThreadSafeContext {
@@ -218,27 +217,21 @@ impl Lljit {
         defined
     }
 
-    /// Hands `module` (built on `tsc`'s context) to the JIT. Its code is generated lazily, on the
-    /// first lookup of one of its symbols.
-    pub(crate) fn add_module(
-        &mut self,
-        tsc: &ThreadSafeContext,
-        module: Module<'_>,
-    ) -> Result<(), String> {
-        // SAFETY: `module` and `tsc` are live; reading their contexts has no other effect.
-        let same = unsafe {
-            LLVMGetModuleContext(module.as_mut_ptr()) == LLVMOrcThreadSafeContextGetContext(tsc.0)
+    /// Hands a relocatable object file (a copy of `object`) to the main JITDylib. Its symbols
+    /// are defined now, linked on the first lookup of one of them.
+    pub(crate) fn add_object(&mut self, object: &[u8]) -> Result<(), String> {
+        // SAFETY: the range is valid for the call; LLVM copies it into a buffer it owns.
+        let buffer = unsafe {
+            LLVMCreateMemoryBufferWithMemoryRangeCopy(
+                object.as_ptr() as *const c_char,
+                object.len(),
+                c"rumbo-object".as_ptr(),
+            )
         };
-        if !same {
-            return Err("the module belongs to another LLVM context".to_string());
-        }
-        // SAFETY: the module lives on `tsc`'s context (checked above); the new ThreadSafeModule
-        // takes ownership of it, so inkwell must not dispose it: forget below.
-        let tsm = unsafe { LLVMOrcCreateNewThreadSafeModule(module.as_mut_ptr(), tsc.0) };
-        std::mem::forget(module);
-        // SAFETY: live LLJIT and main JITDylib; AddLLVMIRModule takes ownership of `tsm` even on failure.
+        // SAFETY: live LLJIT and main JITDylib; AddObjectFile takes ownership of the buffer even
+        // on failure.
         take_error(unsafe {
-            LLVMOrcLLJITAddLLVMIRModule(self.jit, LLVMOrcLLJITGetMainJITDylib(self.jit), tsm)
+            LLVMOrcLLJITAddObjectFile(self.jit, LLVMOrcLLJITGetMainJITDylib(self.jit), buffer)
         })
     }
 

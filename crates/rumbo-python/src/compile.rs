@@ -2,7 +2,9 @@
 //! one specialization at a time. The order of the stages is spelled out in
 //! [`compile_specialization`].
 
+use crate::cache::CacheInfo;
 use crate::dispatcher::{Dispatcher, Specialization, WrapperFn};
+use crate::fingerprint::{canonical_symbol, specialization_key};
 use crate::globals::resolve_globals;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
@@ -19,6 +21,8 @@ use std::sync::{Arc, Once};
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Options {
     pub(crate) nogil: bool,
+    /// `cache=True`: specializations are saved to and loaded from disk.
+    pub(crate) cache: bool,
     /// `parallel=True`: `prange` loops and array expressions on the thread pool.
     pub(crate) parallel: bool,
     pub(crate) fastmath: bool,
@@ -89,7 +93,7 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
-        Ok(Options { forceobj: get_bool("forceobj")?, fallback, looplift, boundscheck, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        Ok(Options { forceobj: get_bool("forceobj")?, fallback, looplift, boundscheck, cache: get_bool("cache")?, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -160,6 +164,8 @@ struct Resolver<'py> {
     self_id: u32,
     args: Vec<Type>,
     symbol: String,
+    /// The specializations the code calls (cached along with it).
+    deps: Vec<Arc<Specialization>>,
 }
 
 impl Resolver<'_> {
@@ -227,7 +233,12 @@ impl CallResolver for Resolver<'_> {
             }
         }
         match Dispatcher::specialization_for(&callee, &types) {
-            Ok(spec) => Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding }),
+            Ok(spec) => {
+                if !self.deps.iter().any(|d| d.symbol == spec.symbol) {
+                    self.deps.push(spec.clone());
+                }
+                Ok(ResolveOutcome::Compiled { symbol: spec.symbol.clone(), args: spec.arg_types.clone(), ret: spec.ret.clone(), binding })
+            }
             Err(e) => Err(format!("calling `{}`: {}", callee.get().name, e.value(self.py))),
         }
     }
@@ -282,6 +293,17 @@ fn region_global(py: Python<'_>, name: &str) -> PyResult<GlobalValue> {
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_SYMBOLS: Once = Once::new();
 
+/// Defines the runtime helpers compiled code calls by name (once per process).
+pub(crate) fn ensure_runtime_symbols(session: &JitSession) {
+    RUNTIME_SYMBOLS.call_once(|| {
+        let mut symbols = rumbo_runtime::symbols();
+        symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
+        let _ = session.define_symbols(&symbols);
+        rumbo_codegen::set_vector_math(&session.vector_math_variants());
+    });
+}
+
+/// A process-local symbol, for code without a fingerprint (never cached).
 pub(crate) fn symbol_for(name: &str) -> String {
     let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     format!("rumbo.{clean}.{}", NEXT_SYMBOL.fetch_add(1, Ordering::Relaxed))
@@ -296,28 +318,92 @@ impl Drop for InProgress<'_> {
     }
 }
 
+/// The user exception classes among a function's frozen globals: (id, module, qualname).
+fn user_exceptions(py: Python<'_>, globals: &HashMap<String, GlobalValue>) -> Vec<(u32, String, String)> {
+    let mut out: Vec<(u32, String, String)> = vec![];
+    for g in globals.values() {
+        if let GlobalValue::ExceptionClass { id, .. } = g {
+            if let Some((module, qualname)) = crate::exceptions::user_class_name(py, *id) {
+                if !out.iter().any(|(i, _, _)| i == id) {
+                    out.push((*id, module, qualname));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn qualname_of(func: &Bound<'_, PyAny>) -> String {
+    func.getattr("__qualname__").and_then(|q| q.extract()).unwrap_or_default()
+}
+
+/// The specialization with `key` if this process has it (another dispatcher of the same
+/// code) or, with `cache=True`, if the cache has it.
+fn reuse(slf: &Bound<'_, Dispatcher>, key: u128, args: &[Type], dump_flags: crate::dumps::DumpFlags) -> PyResult<Option<Arc<Specialization>>> {
+    let py = slf.py();
+    let d = slf.get();
+    let symbol = canonical_symbol(&d.name, key);
+    if !dump_flags.is_empty() {
+        // Dumps asked for: compile (under a local name if this one is taken) so they print.
+        return Ok(None);
+    }
+    let found = match crate::cache::registered(&symbol) {
+        Some(spec) if spec.cache.key == Some(key) => Some(spec),
+        _ if d.options.cache => {
+            let loaded = match crate::cache::cache_dir(py, d)? {
+                Some(dir) => crate::cache::load(py, &dir, key, &symbol),
+                None => None,
+            };
+            d.record_cache_event(args, loaded.is_some());
+            loaded
+        }
+        _ => None,
+    };
+    if let Some(spec) = &found {
+        d.add_specialization(spec.clone());
+    }
+    Ok(found)
+}
+
 /// The whole pipeline for one argument-type tuple.
 pub(crate) fn compile_specialization(
     slf: &Bound<'_, Dispatcher>,
     args: Vec<Type>,
     declared_ret: Option<Type>,
 ) -> PyResult<Arc<Specialization>> {
+    compile(slf, args, declared_ret, false)
+}
+
+/// The pipeline for introspection of code loaded from the cache: compiled under a local
+/// name, not added to the dispatcher, never reused or cached.
+pub(crate) fn compile_for_inspection(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, ret: Option<Type>) -> PyResult<Arc<Specialization>> {
+    compile(slf, args, ret, true)
+}
+
+fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Type>, inspect: bool) -> PyResult<Arc<Specialization>> {
     let py = slf.py();
     let d = slf.get();
     let session = JitSession::global();
-    RUNTIME_SYMBOLS.call_once(|| {
-        let mut symbols = rumbo_runtime::symbols();
-        symbols.push(("rumbo_print", crate::rumbo_print as *const () as usize));
-        let _ = session.define_symbols(&symbols);
-        rumbo_codegen::set_vector_math(&session.vector_math_variants());
-    });
+    ensure_runtime_symbols(session);
+    let dump_flags = crate::dumps::DumpFlags::get();
+
+    // 0. the key: code this process already has, or a cache entry, is used as it is
+    let key = match inspect {
+        true => None,
+        false => crate::fingerprint::dispatcher_fingerprint(slf)?.map(|fp| specialization_key(fp, &args, declared_ret.as_ref())),
+    };
+    if let Some(key) = key {
+        if let Some(spec) = reuse(slf, key, &args, dump_flags)? {
+            return Ok(spec);
+        }
+    }
 
     let timings = std::env::var_os("RUMBO_COMPILE_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     // 1. syntax and IR (once per dispatcher)
     let src = source_of(py, d)?;
     let t_src = t0.elapsed();
-    let dump_flags = crate::dumps::DumpFlags::get();
     crate::dumps::after_lowering(py, d, &src, dump_flags)?;
     if args.len() != src.ir.param_names.len() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -327,7 +413,10 @@ pub(crate) fn compile_specialization(
             args.len()
         )));
     }
-    let symbol = symbol_for(&d.name);
+    // Canonical names are the same in every process; a name this process already used
+    // (same code compiled again to print its dumps) gets a local one.
+    let canonical = key.map(|k| canonical_symbol(&d.name, k)).filter(|s| !crate::cache::name_taken(s));
+    let symbol = canonical.clone().unwrap_or_else(|| symbol_for(&d.name));
     d.in_progress.lock().unwrap().push((args.clone(), symbol.clone(), std::thread::current().id()));
     let _guard = InProgress(d, args.clone());
 
@@ -336,7 +425,7 @@ pub(crate) fn compile_specialization(
     let globals = resolve_globals(d.py_func.bind(py), &src.ir, &mut callees)?;
 
     // 3. types
-    let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone() };
+    let mut resolver = Resolver { py, callees, self_id: d.id, args: args.clone(), symbol: symbol.clone(), deps: vec![] };
     let typed = infer_types(&src.ir, &args, &globals, declared_ret.as_ref(), &d.options.locals, &mut resolver)
         .map_err(|diag| diagnostic_error(py, &diag, &src.file))?;
 
@@ -375,12 +464,18 @@ pub(crate) fn compile_specialization(
         (src, typed)
     };
 
+    // Another thread may have compiled the same code meanwhile (typing can wait for one):
+    // its specialization is this one.
+    if let Some(spec) = canonical.as_deref().and_then(crate::cache::registered) {
+        d.add_specialization(spec.clone());
+        return Ok(spec);
+    }
     let t_types = t0.elapsed();
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck, parallel: d.options.parallel };
     let dumps: DumpRequest = dump_flags.request();
-    let out = session
-        .compile(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
+    let (out, object) = session
+        .compile_object(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
     let blocks = crate::objblock::register_blocks(py, d.py_func.bind(py), &src.file, &src.ir, &typed, &symbol)?;
     if !blocks.is_empty() {
@@ -420,8 +515,36 @@ pub(crate) fn compile_specialization(
         out.optimized.unwrap_or_default(),
         ir_text,
         annotations,
-    ));
-    d.add_specialization(spec.clone());
+    )
+    .with_cache(CacheInfo {
+        key: canonical.is_some().then_some(key).flatten(),
+        object: Some(Arc::new(object)),
+        deps: std::mem::take(&mut resolver.deps),
+        loaded: false,
+        qualname: qualname_of(d.py_func.bind(py)),
+        source: src.file.filename.clone(),
+        exceptions: user_exceptions(py, &globals),
+    }));
+    if canonical.is_some() {
+        crate::cache::register(&spec);
+    }
+    if !inspect {
+        d.add_specialization(spec.clone());
+    }
+    if d.options.cache && key.is_none() && !inspect {
+        let why = format!("cannot cache {}: its source (or that of a function it calls) is not in a readable file", d.name);
+        crate::cache::warn_once(py, &format!("nokey {}", d.name), why);
+    }
+    if d.options.cache && canonical.is_some() && !blocks.is_empty() && !inspect {
+        // Their code refers to this process's objmode block entries by address.
+        let why = format!("cannot cache {}: it has `with objmode(...)` blocks", d.name);
+        crate::cache::warn_once(py, &format!("objmode {}", d.name), why);
+    }
+    if d.options.cache && canonical.is_some() && blocks.is_empty() {
+        if let Some(dir) = crate::cache::cache_dir(py, d)? {
+            crate::cache::save(py, &dir, &spec);
+        }
+    }
     // 5. dumps asked for by rumbo.config, and what reports need to render this again
     let fusion = rumbo_codegen::fusion_report(&src.ir, &typed);
     let parallel = if d.options.parallel { parallel_lines(&reports, &fusion, &pooled_sums) } else { vec![] };

@@ -2,6 +2,7 @@
 //! argument types (a pointer-compare fast path for scalar arguments), unbox
 //! into leaf slots, call the compiled wrapper, and box the result.
 
+use crate::cache::CacheInfo;
 use crate::compile::{compile_specialization, Options, Source};
 use crate::exceptions::to_pyerr;
 use crate::objmode::{compile_objmode, ObjCompiled};
@@ -14,7 +15,8 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use rumbo_runtime::ExcRecord;
 use rumbo_types::Type;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// `i32 wrapper(ptr args, ptr ret, ptr exc)`, the uniform ABI.
 pub(crate) type WrapperFn = unsafe extern "C" fn(*const *mut u8, *mut u8, *mut *const ExcRecord) -> i32;
@@ -33,6 +35,8 @@ pub(crate) struct Specialization {
     pub(crate) ir: String,
     /// (line, variable, type) for inspect_types().
     pub(crate) annotations: Vec<(u32, String, String)>,
+    /// Key, object file and callees, for `cache=True`.
+    pub(crate) cache: CacheInfo,
 }
 
 impl Specialization {
@@ -49,7 +53,12 @@ impl Specialization {
         let arg_leaves = arg_types.iter().map(|t| rumbo_types::abi_leaves(t).len()).sum();
         let ret_leaves = rumbo_types::abi_slot_count(&ret);
         let fast_args = arg_types.iter().map(fast_arg_of).collect::<Option<Vec<_>>>();
-        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations }
+        Specialization { arg_types, ret, symbol, wrapper, arg_leaves, ret_leaves, fast_args, optimized_llvm, ir, annotations, cache: CacheInfo::default() }
+    }
+
+    pub(crate) fn with_cache(mut self, cache: CacheInfo) -> Self {
+        self.cache = cache;
+        self
     }
 }
 
@@ -80,6 +89,19 @@ fn fast_type_of(t: &Type) -> Option<usize> {
     }
 }
 
+fn spec_dict<'py>(py: Python<'py>, s: &Specialization) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("args", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>())?;
+    d.set_item("ret", s.ret.to_string())?;
+    d.set_item("symbol", &s.symbol)?;
+    d.set_item("llvm", &s.optimized_llvm)?;
+    d.set_item("ir", &s.ir)?;
+    d.set_item("annotations", s.annotations.clone())?;
+    d.set_item("wrapper_address", s.wrapper as usize)?;
+    d.set_item("from_cache", s.cache.loaded)?;
+    Ok(d)
+}
+
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 #[pyclass(frozen, subclass, module = "rumbo._core")]
@@ -99,6 +121,10 @@ pub struct Dispatcher {
     /// Argument types whose nopython compilation failed (nopython=False).
     fallback_types: Mutex<Vec<Vec<Type>>>,
     fallback_warned: AtomicBool,
+    /// Where `cache=True` entries go (`_cache.locate`), found on first use.
+    pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
+    /// (argument types, loaded from the cache?) per cache lookup, for `stats`.
+    cache_events: Mutex<Vec<(Vec<Type>, bool)>>,
 }
 
 struct SendPtr<T>(T);
@@ -113,6 +139,19 @@ impl Dispatcher {
             v.push(spec.clone());
             v
         });
+    }
+
+    pub(crate) fn record_cache_event(&self, args: &[Type], hit: bool) {
+        self.cache_events.lock().unwrap().push((args.to_vec(), hit));
+    }
+
+    /// The compiled signatures when they are all there will be (explicit signatures), else
+    /// nothing: calls then convert to them, so they are part of what callers compile to.
+    pub(crate) fn fixed_signatures(&self) -> Vec<String> {
+        if !self.compile_disabled.load(Ordering::Relaxed) {
+            return vec![];
+        }
+        self.specs.load().iter().map(|s| s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")).collect()
     }
 
     fn find_exact(&self, args: &[Type]) -> Option<Arc<Specialization>> {
@@ -265,6 +304,8 @@ impl Dispatcher {
         let mut options = self.options.clone();
         options.forceobj = false;
         options.fallback = false;
+        // Its source is not the function's: the cache's key would not describe it.
+        options.cache = false;
         let d = Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name,
@@ -277,6 +318,8 @@ impl Dispatcher {
             objmode: Mutex::new(None),
             fallback_types: Mutex::new(vec![]),
             fallback_warned: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
         };
         Py::new(py, d)
     }
@@ -465,6 +508,8 @@ impl Dispatcher {
             objmode: Mutex::new(None),
             fallback_types: Mutex::new(vec![]),
             fallback_warned: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
         })
     }
 
@@ -548,19 +593,19 @@ impl Dispatcher {
         self.options.to_dict(py)
     }
 
+    /// (cache folder or None, [(argument type names, hit)]) for `stats`.
+    fn _cache_stats(slf: &Bound<'_, Self>) -> PyResult<(Option<String>, Vec<(Vec<String>, bool)>)> {
+        let this = slf.get();
+        let dir = if this.options.cache { crate::cache::cache_dir(slf.py(), this)? } else { None };
+        let events = this.cache_events.lock().unwrap().iter().map(|(a, h)| (a.iter().map(|t| t.to_string()).collect(), *h)).collect();
+        Ok((dir.map(|d| d.display().to_string()), events))
+    }
+
     /// One dict per specialization: args, ret (type names), llvm, ir, annotations.
     fn _specializations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         for s in self.specs.load().iter() {
-            let d = PyDict::new(py);
-            d.set_item("args", s.arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>())?;
-            d.set_item("ret", s.ret.to_string())?;
-            d.set_item("symbol", &s.symbol)?;
-            d.set_item("llvm", &s.optimized_llvm)?;
-            d.set_item("ir", &s.ir)?;
-            d.set_item("annotations", s.annotations.clone())?;
-            d.set_item("wrapper_address", s.wrapper as usize)?;
-            out.append(d)?;
+            out.append(spec_dict(py, s)?)?;
         }
         if let Some(c) = self.objmode.lock().unwrap().as_ref() {
             let nargs = c.ir_params;
@@ -579,5 +624,14 @@ impl Dispatcher {
             out.append(d)?;
         }
         Ok(out)
+    }
+
+    /// For introspection of a specialization loaded from the cache (which kept only machine
+    /// code): the same code compiled again under a local name, outside the dispatcher.
+    fn _inspection_specialization<'py>(slf: &Bound<'py, Self>, symbol: &str) -> PyResult<Bound<'py, PyDict>> {
+        let spec = slf.get().specs.load().iter().find(|s| s.symbol == symbol).cloned();
+        let spec = spec.ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(symbol.to_string()))?;
+        let again = crate::compile::compile_for_inspection(slf, spec.arg_types.clone(), Some(spec.ret.clone()))?;
+        spec_dict(slf.py(), &again)
     }
 }

@@ -50,6 +50,11 @@ impl DumpFlags {
 
     /// What to ask of the JIT: the optimized IR always (`inspect_llvm`), the rest only when
     /// a flag prints it (assembly costs a second code generation).
+    /// No flag set.
+    pub(crate) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
     pub(crate) fn request(self) -> DumpRequest {
         DumpRequest { llvm: self.0 & LLVM != 0, optimized: true, assembly: self.0 & ASSEMBLY != 0 }
     }

@@ -14,7 +14,7 @@ const NUMPY_PRIMITIVES: &[&str] = &["empty", "where", "clip"];
 const BUILTINS: &[&str] = &["print", "isinstance", "tuple", "abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
 
 /// Looks `name` up as Python would from inside `func`.
-fn lookup<'py>(func: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn lookup<'py>(func: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = func.py();
     let code = func.getattr("__code__")?;
     let freevars: Vec<String> = code.getattr("co_freevars")?.extract()?;
@@ -34,6 +34,16 @@ fn lookup<'py>(func: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'p
 
 /// What compiled code may know of a Python object.
 pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dispatcher>>) -> PyResult<GlobalValue> {
+    classify_in(obj, callees, true)
+}
+
+/// [`classify`] for cache keys: rumbo's NumPy library is not loaded and its functions stay
+/// unresolved (its files are in every key), only implementations users registered count.
+pub(crate) fn classify_for_key(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dispatcher>>) -> PyResult<GlobalValue> {
+    classify_in(obj, callees, false)
+}
+
+fn classify_in(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dispatcher>>, library: bool) -> PyResult<GlobalValue> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(GlobalValue::None);
@@ -57,7 +67,7 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
         return Ok(GlobalValue::Str(s.to_string()));
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        let items = t.iter().map(|x| classify(&x, callees)).collect::<PyResult<Vec<_>>>()?;
+        let items = t.iter().map(|x| classify_in(&x, callees, library)).collect::<PyResult<Vec<_>>>()?;
         if let Some(GlobalValue::Unsupported(w)) = items.iter().find(|i| matches!(i, GlobalValue::Unsupported(_))) {
             return Ok(GlobalValue::Unsupported(format!("a tuple holding {w}")));
         }
@@ -71,7 +81,7 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
     if let Ok(m) = obj.cast::<PyModule>() {
         let name = m.name()?.to_string();
         return Ok(match name.as_str() {
-            "math" | "cmath" | "rumbo" => GlobalValue::Module(name),
+            "math" | "cmath" | "random" | "rumbo" => GlobalValue::Module(name),
             n if n == "numpy" || n.starts_with("numpy.") => GlobalValue::Module(name),
             _ => GlobalValue::Unsupported(format!("the module `{name}`")),
         });
@@ -122,7 +132,12 @@ pub(crate) fn classify(obj: &Bound<'_, PyAny>, callees: &mut HashMap<u32, Py<Dis
         }
     }
     // Library functions rumbo implements in Python (rumbo/np): their compiled versions.
-    if obj.is_callable() {
+    if obj.is_callable() && !library {
+        let user = PyModule::import(py, "rumbo.extending")?.getattr("_user_implementation")?.call1((obj,))?;
+        if !user.is_none() {
+            return classify_in(&user, callees, library);
+        }
+    } else if obj.is_callable() {
         let extending = PyModule::import(py, "rumbo.extending")?;
         let primitive = extending.getattr("_primitive_name")?.call1((obj,))?;
         if !primitive.is_none() {

@@ -1,16 +1,19 @@
 //! `rumbo._core`: the Python face of the compiler. The only crate that touches
 //! PyO3: it reads CPython's `ast`, drives the pipeline, and dispatches calls.
 
+mod cache;
 mod compile;
 mod dispatcher;
 mod dumps;
 mod exceptions;
+mod fingerprint;
 mod frontend;
 mod globals;
 mod ndarray;
 mod objblock;
 mod objmode;
 mod objmode_rt;
+mod typecode;
 mod values;
 
 use pyo3::prelude::*;
@@ -20,6 +23,12 @@ use pyo3::prelude::*;
 fn host_info() -> (String, String, String, Option<String>) {
     let h = rumbo_jit::JitSession::global().host_info();
     (h.triple, h.cpu, h.features, h.vector_library)
+}
+
+/// The libmvec entry points the vectorizer may call (they vary with glibc): part of cache keys.
+#[pyfunction]
+fn vector_math_variants() -> Vec<String> {
+    rumbo_jit::JitSession::global().vector_math_variants()
 }
 
 /// `print(...)` from compiled code: values arrive as tagged 16-byte slots and
@@ -92,11 +101,13 @@ fn set_num_threads(n: usize) -> PyResult<()> {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(host_info, m)?)?;
+    m.add_function(wrap_pyfunction!(vector_math_variants, m)?)?;
     dumps::register(m)?;
     m.add_function(wrap_pyfunction!(ndarray::nrt_stats, m)?)?;
     m.add_function(wrap_pyfunction!(set_blas, m)?)?;
     m.add_function(wrap_pyfunction!(thread_info, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
+    m.add_function(wrap_pyfunction!(cache::cache_entry_info, m)?)?;
     Ok(())
 }

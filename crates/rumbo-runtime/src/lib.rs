@@ -10,6 +10,7 @@ mod exc;
 mod nrt;
 mod numbers;
 mod parallel;
+mod random;
 mod vecmath;
 
 pub use blas::{blas_status, set_blas};
@@ -23,6 +24,7 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     all.extend(nrt::symbols());
     all.extend(blas::symbols());
     all.extend(parallel::symbols());
+    all.extend(random::symbols());
     all.extend(vecmath::symbols());
     all
 }

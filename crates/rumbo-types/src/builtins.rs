@@ -359,3 +359,24 @@ pub(crate) fn type_method_call(recv: &Type, name: &str, args: &[Type]) -> Result
         _ => Err(format!("{recv} has no method {name}() in compiled code")),
     }
 }
+
+/// The random-number primitives rumbo/np/random.py builds np.random and the
+/// `random` module from: each takes the generator (0: np.random, 1: random)
+/// first, then integer operands; all are converted to int64.
+pub(crate) fn type_random(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type), String> {
+    let (arity, ret) = match name {
+        "rumbo.random_seed" => (2, Type::NoneType),
+        "rumbo.random_double" | "rumbo.random_gauss" => (1, F64),
+        "rumbo.random_below" | "rumbo.random_bits" => (2, I64),
+        "rumbo.random_between" => (3, I64),
+        other => return Err(format!("unknown primitive {other}")),
+    };
+    if args.len() != arity || !args.iter().all(|a| a.is_int_like()) {
+        if name == "rumbo.random_seed" {
+            let seed = args.get(1).map(|t| t.to_string()).unwrap_or_default();
+            return Err(format!("seed() takes an integer in compiled code, not {seed}"));
+        }
+        return Err(format!("{name} takes {arity} integers"));
+    }
+    Ok((vec![I64; arity], ret))
+}

@@ -914,6 +914,10 @@ impl<'a> Inferer<'a> {
                 let (arg_types, ret) = crate::ufuncs::type_ufunc_args(&name[6..], args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
             }
+            Type::Function(name) if name.starts_with("rumbo.random_") => {
+                let (arg_types, ret) = crate::builtins::type_random(name, args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
             Type::Function(name) if name.starts_with("rumbo.") => {
                 let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }

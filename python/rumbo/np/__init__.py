@@ -11,3 +11,5 @@ from . import manipulation  # noqa: F401,E402
 from . import linalg_solve  # noqa: F401,E402
 from . import sets  # noqa: F401,E402
 from . import products  # noqa: F401,E402
+from . import random  # noqa: F401,E402
+from . import random_distributions  # noqa: F401,E402

@@ -146,6 +146,9 @@ def concatenate(arrays, axis=0):
 
 @implements(np.stack)
 def stack(arrays, axis=0):
+    if arrays[0].ndim == 0:
+        raise NotImplementedError("rumbo: np.stack of zero-dimensional arrays is not supported "
+                                  "(use np.array of the values)")
     return _stack(arrays, axis)
 
 

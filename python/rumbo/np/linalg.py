@@ -2,41 +2,15 @@
 
 The primitives `_gemm`, `_gemv`, `_dot` are compiled by codegen into calls of
 the CBLAS routines registered at import (NumPy's bundled OpenBLAS, or a system
-CBLAS); strided operands fall back to plain loops inside the runtime."""
-
-import ctypes
-import ctypes.util
-import glob
-import os
+CBLAS, `rumbo/_blas.py`); strided operands fall back to plain loops inside the runtime."""
 
 import numpy as np
 
-from .. import _core
+from .. import _blas
 from ..extending import array_method, implements, primitive
 
 
-def _register_blas():
-    """Finds CBLAS routines: NumPy's bundled OpenBLAS (ILP64 names) first."""
-    libs_dir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-    candidates = [(p, "scipy_cblas_{}64_", True) for p in sorted(glob.glob(os.path.join(libs_dir, "libscipy_openblas64_*.so*")))]
-    candidates += [(p, "scipy_cblas_{}", False) for p in sorted(glob.glob(os.path.join(libs_dir, "libscipy_openblas*.so*")))]
-    for name in ("cblas", "openblas", "blas"):
-        found = ctypes.util.find_library(name)
-        if found:
-            candidates.append((found, "cblas_{}", False))
-    for path, pattern, ilp64 in candidates:
-        try:
-            lib = ctypes.CDLL(path)
-            routines = [(r, ctypes.cast(getattr(lib, pattern.format(r)), ctypes.c_void_p).value)
-                        for r in ("dgemm", "sgemm", "dgemv", "sgemv", "ddot", "sdot")]
-        except (OSError, AttributeError):
-            continue
-        _core.set_blas(routines, ilp64)
-        return path
-    return None
-
-
-BLAS_LIBRARY = _register_blas()
+BLAS_LIBRARY = _blas.register()
 
 
 @primitive("rumbo.gemm")

@@ -3,20 +3,21 @@ np.fliplr, np.flipud, np.roll, np.repeat, np.tile, np.trace, np.diag,
 np.outer, np.cross, np.nonzero, np.flatnonzero, np.argwhere,
 np.count_nonzero, np.round/np.around, np.interp, np.isclose, np.allclose,
 np.array_equal, np.triu, np.tril, np.atleast_1d/2d/3d, np.expand_dims,
-np.swapaxes, np.take, np.fill_diagonal, and the array methods repeat, round,
-trace, nonzero, swapaxes, take.
+np.swapaxes, np.take, np.fill_diagonal, np.ediff1d, np.rot90, np.tri,
+np.triu_indices, np.tril_indices, and the array methods repeat, round, trace,
+nonzero, swapaxes, take.
 
 Plain Python compiled by rumbo for each call site; inputs may have any layout.
 Views where NumPy returns views: flip/fliplr/flipud, atleast_*d,
-expand_dims, swapaxes of 2-D arrays (3-D swapaxes other than (0, 2) returns
+expand_dims, rot90, swapaxes of 2-D arrays (3-D swapaxes other than (0, 2) returns
 a copy). Everything else returns new C-contiguous arrays.
 
 Limits (as Numba's, or of rumbo's compile-time typing): roll and repeat
 without `axis` (flattened, as Numba); diff along the last axis of 1-D to 3-D
 arrays; tile with an int reps, or a 2-tuple for 1-D and 2-D arrays; diag,
 triu, tril of 1-D/2-D arrays; nonzero/argwhere of 1-D to 3-D arrays; cross of
-3-vectors (1-D, or rows of 2-D arrays); round of real numbers and arrays
-(`out=` not supported); interp of real sample points and values (left=,
+3-vectors (1-D, or rows of 2-D arrays); round of numbers and arrays (`out=` not
+supported); interp of real sample points and values (left=,
 right=, period= not supported)."""
 
 import numpy as np
@@ -136,18 +137,23 @@ def flipud(m):
 def roll(a, shift):
     """a's elements shifted by `shift` positions in C order, wrapping around
     (no `axis`, as in Numba)."""
-    src = _flat(a)
-    n = src.shape[0]
     out = np.empty(a.shape, a.dtype)
-    flat = out.reshape(n)
+    n = a.size
     if n == 0:
         return out
+    flat = out.reshape(n)
     s = shift % n
-    for i in range(n):
-        j = i + s
-        if j >= n:
-            j -= n
-        flat[j] = src[i]
+    if a.ndim == 1:
+        flat[s:] = a[:n - s]
+        flat[:s] = a[n - s:]
+        return out
+    i = 0
+    for x in a.flat:
+        flat[i] = x
+        i += 1
+    tail = flat[n - s:].copy()
+    flat[s:] = flat[:n - s].copy()
+    flat[:s] = tail
     return out
 
 
@@ -382,12 +388,22 @@ def argwhere(a):
 @array_method("nonzero")
 def nonzero(a):
     """A tuple of a.ndim index arrays (a 1-D to 3-D)."""
-    w = argwhere(a)
     if a.ndim == 1:
-        return (w[:, 0].copy(),)
+        return (flatnonzero(a),)
     if a.ndim == 2:
-        return (w[:, 0].copy(), w[:, 1].copy())
+        n = count_nonzero(a)
+        rows = np.empty(n, np.int64)
+        cols = np.empty(n, np.int64)
+        k = 0
+        for i in range(a.shape[0]):
+            for j in range(a.shape[1]):
+                if a[i, j] != 0:
+                    rows[k] = i
+                    cols[k] = j
+                    k += 1
+        return (rows, cols)
     if a.ndim == 3:
+        w = argwhere(a)
         return (w[:, 0].copy(), w[:, 1].copy(), w[:, 2].copy())
     raise NotImplementedError("rumbo: np.nonzero supports arrays of 1 to 3 dimensions")
 
@@ -412,7 +428,14 @@ def _round(x, decimals):
 def around(a, decimals=0):
     if isinstance(a, np.ndarray):
         if a.dtype == np.complex128 or a.dtype == np.complex64:
-            raise NotImplementedError("rumbo: np.round of complex arrays is not supported")
+            # the real and imaginary parts rounded on their own, as NumPy
+            out = np.empty(a.shape, a.dtype)
+            flat = out.reshape(out.size)
+            i = 0
+            for z in a.flat:
+                flat[i] = complex(_round(z.real, decimals), _round(z.imag, decimals))
+                i += 1
+            return out
         if a.dtype == np.float64 or a.dtype == np.float32:
             return _round(a, decimals)
         if decimals >= 0:
@@ -421,6 +444,8 @@ def around(a, decimals=0):
         return (np.rint(a / f) * f).astype(a.dtype)
     if isinstance(a, float):
         return _round(a, decimals)
+    if isinstance(a, complex):
+        return complex(_round(a.real, decimals), _round(a.imag, decimals))
     return a
 
 
@@ -676,3 +701,80 @@ def fill_diagonal(a, val, wrap=False):
         else:
             a[p // cols, p % cols] = val
         k += 1
+
+
+@implements(np.ediff1d)
+def ediff1d(ary):
+    """The differences between consecutive elements of the flattened ary
+    (to_end= and to_begin= are not supported)."""
+    v = _flat(ary)
+    return v[1:] - v[:-1]
+
+
+@implements(np.rot90)
+def rot90(m, k=1):
+    """m (2-D) rotated by 90 degrees k times, from the first axis towards
+    the second: a view, as in NumPy (axes= is not supported)."""
+    if m.ndim != 2:
+        raise NotImplementedError("rumbo: np.rot90 supports 2-D arrays")
+    r = k % 4
+    if r == 0:
+        return m[::1, ::1]
+    if r == 1:
+        return m[:, ::-1].T[::1, ::1]
+    if r == 2:
+        return m[::-1, ::-1]
+    return m.T[:, ::-1]
+
+
+@implements(np.tri)
+def tri(N, M=None, k=0, dtype=None):
+    """An N x M array (M defaults to N) of ones at and below diagonal k,
+    zeros above (float64 unless dtype is given)."""
+    if M is None:
+        m = N
+    else:
+        m = M
+    if dtype is None:
+        out = np.empty((N, m), np.float64)
+    else:
+        out = np.empty((N, m), dtype)
+    for i in range(N):
+        for j in range(m):
+            out[i, j] = 1 if j - i <= k else 0
+    return out
+
+
+@register_jitable
+def _tri_indices(n, k, m, upper):
+    count = 0
+    for i in range(n):
+        for j in range(m):
+            if (upper and j - i >= k) or (not upper and j - i <= k):
+                count += 1
+    rows = np.empty(count, np.int64)
+    cols = np.empty(count, np.int64)
+    p = 0
+    for i in range(n):
+        for j in range(m):
+            if (upper and j - i >= k) or (not upper and j - i <= k):
+                rows[p] = i
+                cols[p] = j
+                p += 1
+    return rows, cols
+
+
+@implements(np.triu_indices)
+def triu_indices(n, k=0, m=None):
+    """(rows, cols) of the elements of an n x m array at and above diagonal k."""
+    if m is None:
+        return _tri_indices(n, k, n, True)
+    return _tri_indices(n, k, m, True)
+
+
+@implements(np.tril_indices)
+def tril_indices(n, k=0, m=None):
+    """(rows, cols) of the elements of an n x m array at and below diagonal k."""
+    if m is None:
+        return _tri_indices(n, k, n, False)
+    return _tri_indices(n, k, m, False)

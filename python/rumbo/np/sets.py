@@ -9,15 +9,29 @@ the inputs' common dtype (setdiff1d: the first input's). `assume_unique=`,
 import numpy as np
 
 from ..extending import implements, register_jitable
-from .statistics import _search
+
+
+@register_jitable(boundscheck=False)
+def _contains(s, x):
+    """True when x is in the sorted 1-D s (NaN is never found, as NumPy's
+    isin: NaN != NaN; NaNs in s are sorted last)."""
+    lo = 0
+    hi = s.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _less(s[mid], x):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < s.shape[0] and s[lo] == x
 
 
 @register_jitable
-def _contains(s, x):
-    """True when x is in the sorted 1-D s (NaN is never found, as NumPy's
-    isin: NaN != NaN)."""
-    i = _search(s, x, False)
-    return i < s.shape[0] and s[i] == x
+def _less(x, y):
+    """x < y (complex numbers: lexicographically, as NumPy sorts them)."""
+    if isinstance(x, complex):
+        return x.real < y.real or (x.real == y.real and x.imag < y.imag)
+    return x < y
 
 
 @register_jitable
@@ -39,6 +53,17 @@ def isin(element, test_elements):
     """A boolean array of element's shape: True where the element occurs in
     test_elements (an array or a scalar)."""
     if isinstance(test_elements, np.ndarray):
+        if isinstance(element, np.ndarray):
+            # integers (not uint64, whose values int64 may not hold); the
+            # dtype tests are written out: rumbo decides those at compile
+            # time, not the result of a call
+            e = element.dtype
+            t = test_elements.dtype
+            if (e == np.int64 or e == np.int32 or e == np.int16 or e == np.int8
+                    or e == np.uint32 or e == np.uint16 or e == np.uint8):
+                if (t == np.int64 or t == np.int32 or t == np.int16 or t == np.int8
+                        or t == np.uint32 or t == np.uint16 or t == np.uint8):
+                    return _isin_table(element, test_elements)
         s = np.sort(test_elements, None)
     else:
         s = np.array((test_elements,))
@@ -51,6 +76,36 @@ def isin(element, test_elements):
             i += 1
         return out
     return _contains(s, element)
+
+
+@register_jitable(boundscheck=False)
+def _isin_table(element, test):
+    """isin of integer arrays through a table over test's range (NumPy's
+    kind='table', chosen when the range is at most 6 times the sizes)."""
+    out = np.zeros(element.shape, np.bool_)
+    if test.size == 0 or element.size == 0:
+        return out
+    tmin = np.min(test)
+    tmax = np.max(test)
+    span = int(tmax) - int(tmin) + 1
+    if span > 6 * (element.size + test.size):
+        s = np.sort(test, None)
+        flat = out.reshape(out.size)
+        i = 0
+        for x in element.flat:
+            flat[i] = _contains(s, x)
+            i += 1
+        return out
+    table = np.zeros(span, np.bool_)
+    for x in test.flat:
+        table[int(x) - int(tmin)] = True
+    flat = out.reshape(out.size)
+    i = 0
+    for x in element.flat:
+        if x >= tmin and x <= tmax:
+            flat[i] = table[int(x) - int(tmin)]
+        i += 1
+    return out
 
 
 @implements(np.union1d)

@@ -9,9 +9,10 @@ Plain Python compiled by rumbo for each call site; inputs of any layout and
 dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
 
 - median/percentile/quantile select the order statistics they need from a
-  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate with NumPy's default method 'linear' (its `_lerp`);
-  the result is float64 for integer input and keeps float32. `q` is a
-  number, a tuple of numbers or an array (the result then has q's shape).
+  copy (quickselect, O(n); any NaN makes the result NaN) and interpolate
+  with NumPy's default method 'linear' (its `_lerp`); the result is float64
+  for integer input and keeps float32. `q` is a number, a tuple of numbers
+  or an array (the result then has q's shape).
   Quantiles of an empty array raise NumPy's IndexError (nan* variants and
   median: NaN).
 - nanmin/nanmax of an all-NaN array are NaN (NumPy also warns), nanmean of no
@@ -22,9 +23,14 @@ dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
   values outside the range are left out, the last bin includes its right edge.
 - searchsorted and digitize order NaN last, as NumPy's sort.
 
-Not supported: `side=` of searchsorted and `right=` of digitize as strings
-(rumbo cannot compare string literals in compiled code yet; digitize takes
-right= as a bool), method=/weights= of quantiles, density= of histogram."""
+- partition/argpartition return the sorted array / the stable argsort (one
+  of the arrangements NumPy allows; NumPy's own differs).
+- cov/corrcoef of a 2-D input with one variable give a (1, 1) array where
+  NumPy squeezes to 0-d (a 1-D input gives NumPy's 0-d array / float).
+
+Not supported: `side=` of searchsorted (a string: rumbo cannot compare string
+literals in compiled code yet), method=/weights= of quantiles, density= and
+weights= of histogram, `axis=` everywhere."""
 
 import numpy as np
 
@@ -136,7 +142,9 @@ def _select(v, k):
 
 @_kernel
 def _min_from(v, k):
-    """The smallest of v[k:] (non-empty, no NaN)."""
+    """The smallest of v[k:] (non-empty, no NaN; complex v is sorted)."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        return v[k]
     m = v[k]
     for i in range(k + 1, v.shape[0]):
         if v[i] < m:
@@ -146,7 +154,9 @@ def _min_from(v, k):
 
 @_kernel
 def _max_until(v, k):
-    """The largest of v[:k] (non-empty, no NaN)."""
+    """The largest of v[:k] (non-empty, no NaN; complex v is sorted)."""
+    if v.dtype == np.complex128 or v.dtype == np.complex64:
+        return v[k - 1]
     m = v[0]
     for i in range(1, k):
         if v[i] > m:
@@ -186,6 +196,8 @@ def _check_q(x, scale):
 
 @register_jitable
 def _quantiles(a, q, scale, drop_nan):
+    if a.dtype == np.complex128 or a.dtype == np.complex64:
+        raise TypeError("a must be an array of real numbers")
     if drop_nan is None and a.size == 0:
         # (NumPy's message: it indexes the last element)
         raise IndexError("index -1 is out of bounds for axis 0 with size 0")
@@ -378,7 +390,10 @@ def _flat(a):
 
 @register_jitable
 def _lt(x, y):
-    """x < y in NumPy's sort order (NaN last)."""
+    """x < y in NumPy's sort order (NaN last; complex numbers
+    lexicographically, without NaNs)."""
+    if isinstance(x, complex):
+        return x.real < y.real or (x.real == y.real and x.imag < y.imag)
     return x < y or (y != y and x == x)
 
 
@@ -624,13 +639,36 @@ def _cov(m, y, rowvar, bias, ddof):
         mu = np.mean(row)
         for j in range(n):
             row[j] = row[j] - mu
+    return _gram(x, zero, fact)
+
+
+@_kernel
+def _gram(x, zero, fact):
+    """x @ x.conj().T / fact; the lower triangle mirrors the upper one."""
+    k = x.shape[0]
+    n = x.shape[1]
     c = np.empty((k, k), x.dtype)
+    q = n - n % 4
     for i in range(k):
-        for j in range(k):
-            s = zero
-            for t in range(n):
-                s += x[i, t] * _conj(x[j, t])
+        xi = x[i]
+        for j in range(i, k):
+            xj = x[j]
+            # four partial sums (independent chains: the loop pipelines)
+            s0 = zero
+            s1 = zero
+            s2 = zero
+            s3 = zero
+            for t in range(0, q, 4):
+                s0 += xi[t] * _conj(xj[t])
+                s1 += xi[t + 1] * _conj(xj[t + 1])
+                s2 += xi[t + 2] * _conj(xj[t + 2])
+                s3 += xi[t + 3] * _conj(xj[t + 3])
+            s = (s0 + s1) + (s2 + s3)
+            for t in range(q, n):
+                s += xi[t] * _conj(xj[t])
             c[i, j] = s / fact
+            if j != i:
+                c[j, i] = _conj(c[i, j])
     return c
 
 

@@ -470,3 +470,34 @@ def test_lambdas_compile():
     assert add_default(1) == 3 and add_default(1, 5) == 6
     # Two lambdas on one line are told apart by their bodies' columns.
     assert double(2) == 4 and triple(2) == 6
+
+
+@njit
+def _weighted(a, w=None):
+    if w is None:
+        return a.sum()
+    return (a * w).sum()
+
+
+@njit
+def _by_mode(a, mode="valid"):
+    if mode == "valid":
+        return a[1:-1].sum()
+    elif mode != "full":
+        return -1.0
+    return a.sum()
+
+
+@njit
+def _not_an_array(a, w=None):
+    if not isinstance(w, np.ndarray):
+        return 0.0
+    return w.sum()
+
+
+def test_none_and_string_arguments_are_compile_time_values():
+    x = np.arange(5.0)
+    assert _weighted(x) == 10.0 and _weighted(x, x) == 30.0 and _weighted(x, None) == 10.0
+    assert [_by_mode(x, m) for m in ("full", "same", "valid", "full")] == [10.0, -1.0, 6.0, 10.0]
+    assert _by_mode(x) == 6.0
+    assert _not_an_array(x) == 0.0 and _not_an_array(x, x) == 10.0

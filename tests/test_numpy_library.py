@@ -1067,3 +1067,21 @@ def test_matrix_power():
 def test_mixed_tuple_is_a_typing_error():
     with pytest.raises(errors.TypingError):
         concat0((XI, X[0]))
+
+
+def _concat_view(a, b):
+    return np.concatenate((a, b[::2]))
+
+
+def _sum_items(t):
+    s = 0.0
+    for x in t:
+        s += x.sum()
+    return s
+
+
+def test_tuples_of_arrays_with_different_layouts():
+    # Items of one dtype and ndim but different layouts iterate and index as 'A'.
+    x = np.arange(6.0)
+    assert np.array_equal(njit(_concat_view)(x, x), np.concatenate((x, x[::2])))
+    assert njit(_sum_items)((x, x[::2], x.reshape(2, 3)[0])) == x.sum() + x[::2].sum() + 3.0

@@ -93,7 +93,20 @@ impl Options {
             Some(v) if !v.is_none() => v.is_truthy()?,
             _ => true,
         };
-        Ok(Options { forceobj: get_bool("forceobj")?, fallback, looplift, boundscheck, cache: get_bool("cache")?, parallel, nogil: get_bool("nogil")?, fastmath: get_bool("fastmath")?, numpy_errors: error_model == "numpy", opt_level, locals, raw })
+        Ok(Options {
+            forceobj: get_bool("forceobj")?,
+            fallback,
+            looplift,
+            boundscheck,
+            cache: get_bool("cache")?,
+            parallel,
+            nogil: get_bool("nogil")?,
+            fastmath: get_bool("fastmath")?,
+            numpy_errors: error_model == "numpy",
+            opt_level,
+            locals,
+            raw,
+        })
     }
 
     pub(crate) fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

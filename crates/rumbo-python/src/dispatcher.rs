@@ -116,15 +116,15 @@ pub struct Dispatcher {
     /// Argument types being compiled right now (recursion guard).
     pub(crate) in_progress: Mutex<Vec<(Vec<Type>, String, std::thread::ThreadId)>>,
     compile_disabled: AtomicBool,
+    /// Where `cache=True` entries go (`_cache.locate`), found on first use.
+    pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
+    /// (argument types, loaded from the cache?) per cache lookup, for `stats`.
+    cache_events: Mutex<Vec<(Vec<Type>, bool)>>,
     /// The object-mode code, once compiled (forceobj, or a fallback).
     objmode: Mutex<Option<Arc<ObjCompiled>>>,
     /// Argument types whose nopython compilation failed (nopython=False).
     fallback_types: Mutex<Vec<Vec<Type>>>,
     fallback_warned: AtomicBool,
-    /// Where `cache=True` entries go (`_cache.locate`), found on first use.
-    pub(crate) cache_dir: OnceLock<Option<PathBuf>>,
-    /// (argument types, loaded from the cache?) per cache lookup, for `stats`.
-    cache_events: Mutex<Vec<(Vec<Type>, bool)>>,
 }
 
 struct SendPtr<T>(T);
@@ -304,7 +304,7 @@ impl Dispatcher {
         let mut options = self.options.clone();
         options.forceobj = false;
         options.fallback = false;
-        // Its source is not the function's: the cache's key would not describe it.
+        // Its source is lifted IR, not a file: nothing to key a cache entry on.
         options.cache = false;
         let d = Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -315,11 +315,11 @@ impl Dispatcher {
             source: Mutex::new(Some(source)),
             in_progress: Mutex::new(vec![]),
             compile_disabled: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
             objmode: Mutex::new(None),
             fallback_types: Mutex::new(vec![]),
             fallback_warned: AtomicBool::new(false),
-            cache_dir: OnceLock::new(),
-            cache_events: Mutex::new(vec![]),
         };
         Py::new(py, d)
     }
@@ -505,11 +505,11 @@ impl Dispatcher {
             source: Mutex::new(None),
             in_progress: Mutex::new(vec![]),
             compile_disabled: AtomicBool::new(false),
+            cache_dir: OnceLock::new(),
+            cache_events: Mutex::new(vec![]),
             objmode: Mutex::new(None),
             fallback_types: Mutex::new(vec![]),
             fallback_warned: AtomicBool::new(false),
-            cache_dir: OnceLock::new(),
-            cache_events: Mutex::new(vec![]),
         })
     }
 

@@ -10,6 +10,14 @@ pub(crate) type Slot = [u8; rumbo_types::ABI_SLOT_BYTES];
 
 /// The rumbo type of a Python value passed as an argument, if it has one.
 pub(crate) fn typeof_value(obj: &Bound<'_, PyAny>) -> Option<Type> {
+    // None and strings are compile-time values: each string is its own
+    // specialization (as a literal), and neither passes any data.
+    if obj.is_none() {
+        return Some(Type::NoneType);
+    }
+    if let Ok(s) = obj.cast::<pyo3::types::PyString>() {
+        return Some(Type::StrLiteral(s.to_string()));
+    }
     if obj.is_instance_of::<PyBool>() {
         return Some(Type::Bool);
     }
@@ -343,6 +351,9 @@ pub(crate) fn unbox(obj: &Bound<'_, PyAny>, t: &Type, out: &mut Vec<Slot>, start
             }
             return Ok(());
         }
+        Type::NoneType if obj.is_none() => return Ok(()),
+        Type::StrLiteral(s) if obj.extract::<String>().is_ok_and(|x| &x == s) => return Ok(()),
+        Type::NoneType | Type::StrLiteral(_) => return Err(PyTypeError::new_err(format!("expected {t}"))),
         Type::Tuple(items) => {
             let tup = obj.cast::<PyTuple>().map_err(|_| PyTypeError::new_err(format!("expected a tuple for {t}")))?;
             if tup.len() != items.len() {

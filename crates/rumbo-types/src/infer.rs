@@ -126,6 +126,25 @@ struct Inferer<'a> {
     changed: bool,
 }
 
+/// The one type every item of a tuple can be seen as, when a loop or a
+/// run-time index reads them: identical items, or arrays of one dtype and
+/// dimension whose layouts differ (seen as 'A', the same data model).
+pub(crate) fn uniform_item(items: &[Type]) -> Option<Type> {
+    let first = items.first()?;
+    if items.iter().all(|i| i == first) {
+        return Some(first.clone());
+    }
+    let Type::Array { dtype, ndim, .. } = first else { return None };
+    let mut readonly = false;
+    for i in items {
+        match i {
+            Type::Array { dtype: d, ndim: n, readonly: r, .. } if d == dtype && n == ndim => readonly |= *r,
+            _ => return None,
+        }
+    }
+    Some(Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: crate::Layout::A, readonly })
+}
+
 /// The first live construct only object mode compiles (try, with, lists, ...),
 /// as the error nopython typing gives for it.
 fn object_only_construct(func: &Function, live: &[Block]) -> Result<(), Diagnostic> {
@@ -600,6 +619,13 @@ impl<'a> Inferer<'a> {
             }
             Inst::Unary { op, operand } => {
                 let o = t(self, operand);
+                self.consts.remove(&v);
+                // `not <constant>` is a constant too (so `if not isinstance(...)` prunes).
+                if *op == rumbo_syntax::UnaryOp::Not {
+                    if let Some(GlobalValue::Bool(b)) = self.consts.get(operand) {
+                        self.consts.insert(v, GlobalValue::Bool(!b));
+                    }
+                }
                 if let Some(r) = crate::ufuncs::array_unary(*op, &o) {
                     return Ok(Some(r.map_err(|m| self.err(v, m))?.1));
                 }
@@ -608,6 +634,19 @@ impl<'a> Inferer<'a> {
             Inst::Compare { op, lhs, rhs } => {
                 let (l, r) = (t(self, lhs), t(self, rhs));
                 self.consts.remove(&v);
+                use rumbo_syntax::CmpOp::{Eq, Is, IsNot, NotEq};
+                // `x is None` is decided by the types (so `if w is None:` prunes), arrays included.
+                if matches!(op, Is | IsNot) && (l == Type::NoneType || r == Type::NoneType) {
+                    let same = (l == Type::NoneType) == (r == Type::NoneType);
+                    self.consts.insert(v, GlobalValue::Bool(if *op == Is { same } else { !same }));
+                    return Ok(Some(Type::Bool));
+                }
+                // String literals compare at compile time (`if mode == 'valid':`).
+                if let (Type::StrLiteral(a), Type::StrLiteral(b), Eq | NotEq | Is | IsNot) = (&l, &r, op) {
+                    let equal = a == b;
+                    self.consts.insert(v, GlobalValue::Bool(if matches!(op, Eq | Is) { equal } else { !equal }));
+                    return Ok(Some(Type::Bool));
+                }
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
                     return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
                 }
@@ -695,9 +734,7 @@ impl<'a> Inferer<'a> {
                         }
                         items[k as usize].clone()
                     }
-                    (Type::Tuple(items), _) if i.is_int_like() && !items.is_empty() && items.iter().all(|x| x == &items[0]) => {
-                        items[0].clone()
-                    }
+                    (Type::Tuple(items), _) if i.is_int_like() && uniform_item(items).is_some() => uniform_item(items).unwrap(),
                     _ => return Err(self.err(v, format!("cannot index {c} with {i}"))),
                 }
             }
@@ -743,8 +780,9 @@ impl<'a> Inferer<'a> {
                     Type::ArrayIter(Box::new(a))
                 }
                 Type::Flat(a) => Type::FlatIter(a),
-                Type::Tuple(items) if !items.is_empty() && items.iter().all(|i| i == &items[0]) => {
-                    Type::TupleIter(Box::new(Type::Tuple(items)))
+                Type::Tuple(items) if uniform_item(&items).is_some() => {
+                    let item = uniform_item(&items).unwrap();
+                    Type::TupleIter(Box::new(Type::Tuple(vec![item; items.len()])))
                 }
                 Type::Tuple(_) => {
                     return Err(self.err(v, "iterating over a tuple needs items of one type (or a non-empty tuple)")

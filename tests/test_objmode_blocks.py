@@ -119,3 +119,16 @@ def test_objmode_is_a_context_manager_in_the_interpreter():
     with objmode(x="int64"):
         x = 1
     assert x == 1
+
+
+@pytest.mark.skipif(IS_NUMBA, reason="rumbo's cache message")
+def test_functions_with_blocks_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUMBO_CACHE_DIR", str(tmp_path))
+
+    def f(x):
+        with objmode(y="int64"):
+            y = x + 1
+        return y
+
+    with pytest.warns(Warning, match="cannot cache f: it has `with objmode"):
+        assert njit(cache=True)(f)(1) == 2

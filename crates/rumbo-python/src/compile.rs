@@ -548,7 +548,12 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
         let why = format!("cannot cache {}: its source (or that of a function it calls) is not in a readable file", d.name);
         crate::cache::warn_once(py, &format!("nokey {}", d.name), why);
     }
-    if d.options.cache && canonical.is_some() {
+    if d.options.cache && canonical.is_some() && !blocks.is_empty() && !inspect {
+        // Their code refers to this process's objmode block entries by address.
+        let why = format!("cannot cache {}: it has `with objmode(...)` blocks", d.name);
+        crate::cache::warn_once(py, &format!("objmode {}", d.name), why);
+    }
+    if d.options.cache && canonical.is_some() && blocks.is_empty() {
         if let Some(dir) = crate::cache::cache_dir(py, d)? {
             crate::cache::save(py, &dir, &spec);
         }

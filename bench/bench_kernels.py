@@ -271,7 +271,7 @@ def _markdown(results: dict, meta: dict, geo: dict, cfg: dict, counts: dict) -> 
         "a kernel that modifies an input it should not also fails the check.",
         "- Serial rows run single-threaded (OMP/OpenBLAS/MKL/NUMBA threads = 1, so NumPy's "
         "`A @ B` is one-thread BLAS). Parallel rows are `@njit(parallel=True)` with `prange`, "
-        "default thread count; rumbo accepts `parallel=True` but runs `prange` serially for now.",
+        "default thread count (2 CPUs here): `prange` loops run as parallel regions on rumbo's thread pool.",
         *[f"- `{n}`: {meta[n]['note']}" for n in dict.fromkeys(n for n, _ in results)
           if meta[n]["note"]],
     ]

@@ -614,20 +614,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             return self.setitem_through_temporary(arr_v, index_v, item);
         }
         // Overlap with any array operand sends the store through a temporary.
-        let (d_lo, d_hi) = self.byte_range(p, &kept, dtype_size(&dtype))?;
+        let dst_range = self.byte_range(p, &kept, dtype_size(&dtype))?;
         let mut overlap = self.ctx.bool_type().const_zero();
         for (k, arr, ln) in &arrays {
-            let mut adims = vec![];
-            for d in 0..*ln as u32 {
-                adims.push((self.shape_at(*arr, d)?, self.stored_stride(*arr, d)?));
-            }
+            let adims = self.extents_and_strides(*arr, *ln)?;
             let data = self.b.build_extract_value(*arr, 4, "d").map_err(e)?.into_pointer_value();
             let Type::Array { dtype: ad, .. } = &leaves[*k].t else { return Err("internal: array leaf".into()) };
-            let (lo, hi) = self.byte_range(data, &adims, dtype_size(ad))?;
-            let a = self.b.build_int_compare(IntPredicate::ULT, lo, d_hi, "a").map_err(e)?;
-            let c = self.b.build_int_compare(IntPredicate::ULT, d_lo, hi, "c").map_err(e)?;
-            let both = self.b.build_and(a, c, "both").map_err(e)?;
-            overlap = self.b.build_or(overlap, both, "overlap").map_err(e)?;
+            let range = self.byte_range(data, &adims, dtype_size(ad))?;
+            let this = self.ranges_overlap(range, dst_range)?;
+            overlap = self.b.build_or(overlap, this, "overlap").map_err(e)?;
         }
         let direct_bb = self.ctx.append_basic_block(self.llfn, "set.direct");
         let temp_bb = self.ctx.append_basic_block(self.llfn, "set.temp");

@@ -344,6 +344,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok((lo, hi))
     }
 
+    /// `(extent, byte stride)` of each of an array's `ndim` axes.
+    pub(crate) fn extents_and_strides(&self, arr: StructValue<'ctx>, ndim: usize) -> R<Vec<(IntValue<'ctx>, IntValue<'ctx>)>> {
+        (0..ndim as u32).map(|d| Ok((self.shape_at(arr, d)?, self.stored_stride(arr, d)?))).collect()
+    }
+
+    /// Whether two `[lo, hi)` byte ranges share a byte.
+    pub(crate) fn ranges_overlap(&self, a: (IntValue<'ctx>, IntValue<'ctx>), b: (IntValue<'ctx>, IntValue<'ctx>)) -> R<IntValue<'ctx>> {
+        let x = self.b.build_int_compare(IntPredicate::ULT, a.0, b.1, "a.lo.lt.b.hi").map_err(e)?;
+        let y = self.b.build_int_compare(IntPredicate::ULT, b.0, a.1, "b.lo.lt.a.hi").map_err(e)?;
+        self.b.build_and(x, y, "overlap").map_err(e)
+    }
+
     /// `src` itself, or a C-contiguous copy of it when its memory overlaps the
     /// destination selection (`dst` data, `dims`); also the copy's MemInfo
     /// (null when not copied) for the caller to release after the store.
@@ -357,16 +369,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     ) -> R<(StructValue<'ctx>, PointerValue<'ctx>)> {
         let Type::Array { dtype, ndim, readonly, .. } = src_t else { return Err("internal: unaliased source".into()) };
         let n = *ndim as usize;
-        let mut src_dims = vec![];
-        for d in 0..n as u32 {
-            src_dims.push((self.shape_at(src, d)?, self.stored_stride(src, d)?));
-        }
+        let src_dims = self.extents_and_strides(src, n)?;
         let src_data = self.field(src, F_DATA, "src.data")?.into_pointer_value();
-        let (s_lo, s_hi) = self.byte_range(src_data, &src_dims, dtype_size(dtype))?;
-        let (d_lo, d_hi) = self.byte_range(dst, dims, dst_itemsize)?;
-        let a = self.b.build_int_compare(IntPredicate::ULT, s_lo, d_hi, "a").map_err(e)?;
-        let c = self.b.build_int_compare(IntPredicate::ULT, d_lo, s_hi, "c").map_err(e)?;
-        let overlap = self.b.build_and(a, c, "overlap").map_err(e)?;
+        let src_range = self.byte_range(src_data, &src_dims, dtype_size(dtype))?;
+        let dst_range = self.byte_range(dst, dims, dst_itemsize)?;
+        let overlap = self.ranges_overlap(src_range, dst_range)?;
         let from = self.b.get_insert_block().unwrap();
         let copy_bb = self.ctx.append_basic_block(self.llfn, "alias.copy");
         let done_bb = self.ctx.append_basic_block(self.llfn, "alias.done");

@@ -60,7 +60,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let region = &self.typed.regions[k];
         let lay = Layout::of(self.ctx, region);
         let i64t = self.ctx.i64_type();
-        let ptr = self.ctx.ptr_type(AddressSpace::default());
         let parent = self.llfn.get_name().to_str().map_err(e)?.to_string();
         let chunk_fn = self.chunk_trampoline(&parent, k, &lay)?;
         let fold_fn = match &region.combine {
@@ -72,8 +71,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let part = |i: u32, name: &str| -> R<IntValue<'ctx>> { Ok(self.b.build_extract_value(r, i, name).map_err(e)?.into_int_value()) };
         let (start, stop, step) = (part(0, "start")?, part(1, "stop")?, part(2, "step")?);
         let n = self.trip_count(start, stop, step)?;
-        let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
-        let nchunks = self.b.build_call(chunks_f, &[n.into(), i64t.const_int(1, false).into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
+        let nchunks = self.parallel_chunks(n, i64t.const_int(1, false))?;
 
         let ctx_slot = self.alloca(lay.st.into(), "region.ctx")?;
         let field = |em: &Self, i: u32| em.b.build_struct_gep(lay.st, ctx_slot, i, "f").map_err(e);
@@ -89,19 +87,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.b.build_store(field(self, lay.acc_field(j))?, init).map_err(e)?;
         }
         // One partial-result slot per chunk, on the stack for this call only.
-        let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
-        let sp = self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap();
+        let sp = self.stack_save()?;
         let partials = self.b.build_array_alloca(llvm_type(self.ctx, &lay.partial), nchunks, "partials").map_err(e)?;
         self.b.build_store(field(self, lay.partials_field())?, partials).map_err(e)?;
-
-        let run_t = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into()], false);
-        let run = self.declare("rumbo_parallel_for", run_t);
-        let fold_ptr = fold_fn.map_or(ptr.const_null(), |f| f.as_global_value().as_pointer_value());
-        let call_args: [BasicMetadataValueEnum; 6] =
-            [chunk_fn.as_global_value().as_pointer_value().into(), fold_ptr.into(), ctx_slot.into(), n.into(), nchunks.into(), self.exc_ptr().into()];
-        let status = self.b.build_call(run, &call_args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
-        let restore = self.intrinsic("llvm.stackrestore", &[ptr.into()])?;
-        self.b.build_call(restore, &[sp.into()], "").map_err(e)?;
+        let status = self.call_parallel_for(chunk_fn, fold_fn, ctx_slot, n, nchunks)?;
+        self.stack_restore(sp)?;
         self.propagate(status)?;
 
         let mut accs = vec![];
@@ -328,21 +318,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             let fp = self.b.build_struct_gep(st, ctx_slot, i as u32, "cap.p").map_err(e)?;
             self.b.build_store(fp, *v).map_err(e)?;
         }
-        let chunks_f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
-        let nchunks = self.b.build_call(chunks_f, &[n.into(), grain.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
-        let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
-        let sp = self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap();
+        let nchunks = self.parallel_chunks(n, grain)?;
+        let sp = self.stack_save()?;
         let partials = match acc_t {
             Some(t) => self.b.build_array_alloca(t, nchunks, "partials").map_err(e)?,
             None => ptr.const_null(),
         };
         let pp = self.b.build_struct_gep(st, ctx_slot, partial_field, "partials.p").map_err(e)?;
         self.b.build_store(pp, partials).map_err(e)?;
-        let run_t = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into()], false);
-        let run = self.declare("rumbo_parallel_for", run_t);
-        let args: [BasicMetadataValueEnum; 6] =
-            [chunk.as_global_value().as_pointer_value().into(), ptr.const_null().into(), ctx_slot.into(), n.into(), nchunks.into(), self.exc_ptr().into()];
-        let status = self.b.build_call(run, &args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
+        let status = self.call_parallel_for(chunk, None, ctx_slot, n, nchunks)?;
         let mut total = None;
         if let (Some(t), Some((ty, f))) = (acc_t, fold) {
             let acc = self.alloca(t, "total")?;
@@ -358,9 +342,49 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             })?;
             total = Some(self.b.build_load(t, acc, "sum").map_err(e)?);
         }
-        let restore = self.intrinsic("llvm.stackrestore", &[ptr.into()])?;
-        self.b.build_call(restore, &[sp.into()], "").map_err(e)?;
+        self.stack_restore(sp)?;
         self.propagate(status)?;
         Ok(total)
+    }
+
+    /// How many chunks the runtime splits `n` iterations into (each ≥ `grain`).
+    fn parallel_chunks(&self, n: IntValue<'ctx>, grain: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let f = self.declare("rumbo_parallel_chunks", i64t.fn_type(&[i64t.into(), i64t.into()], false));
+        Ok(self.b.build_call(f, &[n.into(), grain.into()], "nchunks").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value())
+    }
+
+    /// `rumbo_parallel_for(chunk, fold, ctx, n, nchunks, exc)`: the region's status.
+    fn call_parallel_for(
+        &self,
+        chunk: FunctionValue<'ctx>,
+        fold: Option<FunctionValue<'ctx>>,
+        ctx_slot: PointerValue<'ctx>,
+        n: IntValue<'ctx>,
+        nchunks: IntValue<'ctx>,
+    ) -> R<IntValue<'ctx>> {
+        let i64t = self.ctx.i64_type();
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let run_t = self.ctx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), i64t.into(), i64t.into(), ptr.into()], false);
+        let run = self.declare("rumbo_parallel_for", run_t);
+        let fold_ptr = fold.map_or(ptr.const_null(), |f| f.as_global_value().as_pointer_value());
+        let args: [BasicMetadataValueEnum; 6] =
+            [chunk.as_global_value().as_pointer_value().into(), fold_ptr.into(), ctx_slot.into(), n.into(), nchunks.into(), self.exc_ptr().into()];
+        Ok(self.b.build_call(run, &args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value())
+    }
+
+    /// The stack pointer, so that the per-chunk slots allocated after it are
+    /// freed by [`Self::stack_restore`] (a region inside a loop must not grow the stack).
+    fn stack_save(&self) -> R<BasicValueEnum<'ctx>> {
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let save = self.intrinsic("llvm.stacksave", &[ptr.into()])?;
+        Ok(self.b.build_call(save, &[], "sp").map_err(e)?.try_as_basic_value().basic().unwrap())
+    }
+
+    fn stack_restore(&self, sp: BasicValueEnum<'ctx>) -> R<()> {
+        let ptr = self.ctx.ptr_type(AddressSpace::default());
+        let restore = self.intrinsic("llvm.stackrestore", &[ptr.into()])?;
+        self.b.build_call(restore, &[sp.into()], "").map_err(e)?;
+        Ok(())
     }
 }

@@ -143,6 +143,11 @@ fn region_of(func: &Function, typed: &TypedFunction, body: Block, header: Block)
     seen
 }
 
+/// The source variable a value was assigned to, for messages.
+fn var_name(func: &Function, v: Value) -> String {
+    func.value(v).var.clone().unwrap_or_else(|| format!("v{}", v.0))
+}
+
 /// Where every value is defined.
 fn def_blocks(func: &Function) -> HashMap<Value, Block> {
     let mut out = HashMap::new();
@@ -238,7 +243,7 @@ fn chain_ops(
 fn reductions(func: &Function, typed: &TypedFunction, lp: &PrangeLoop) -> Result<Vec<Reduction>, String> {
     let header = func.block(lp.header);
     let mut out = vec![];
-    let name = |v: Value| func.value(v).var.clone().unwrap_or_else(|| format!("v{}", v.0));
+    let name = |v: Value| var_name(func, v);
     for (j, &p) in header.params.iter().enumerate() {
         let mut ops = vec![];
         let mut chain = HashSet::new();
@@ -348,7 +353,7 @@ fn identity(b: &mut Builder, at: Block, r: &Reduction, init: Value) -> Value {
 }
 
 fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type_fn: &mut TypeFn<'_>) -> Result<LoopReport, String> {
-    let name = |v: Value| func.value(v).var.clone().unwrap_or_else(|| format!("v{}", v.0));
+    let name = |v: Value| var_name(func, v);
     for &b in &lp.region {
         match &func.block(b).term {
             Terminator::Return(_) => return Err("a `return` inside the loop body".into()),

@@ -109,6 +109,9 @@ fn link_for_inlining(module: &Module<'_>, bitcodes: &[&[u8]]) -> Result<(), Stri
                 continue;
             }
             // A definition the module has already (an earlier callee's) wins when linking.
+            // Bodies are `noinline` in their own module only (one copy behind the entry).
+            let noinline = inkwell::attributes::Attribute::get_named_enum_kind_id("noinline");
+            f.remove_enum_attribute(inkwell::attributes::AttributeLoc::Function, noinline);
             f.set_linkage(Linkage::AvailableExternally);
         }
         let mut next = callee.get_first_global();

@@ -57,7 +57,8 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Wraps a negative index and checks it against the extent (IndexError).
     /// `never_negative`: a non-negative constant or an unsigned index.
-    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool) -> R<IntValue<'ctx>> {
+    /// `proven`: the enclosing loop's stop keeps it within `-len..len` (only the wrap is left).
+    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool, proven: bool) -> R<IntValue<'ctx>> {
         let zero = self.ctx.i64_type().const_zero();
         let i = if never_negative {
             i
@@ -66,7 +67,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             let wrapped = self.b.build_int_add(i, len, "wrapped").map_err(e)?;
             self.b.build_select(neg, wrapped, i, "idx").map_err(e)?.into_int_value()
         };
-        if self.opts.boundscheck {
+        if self.opts.boundscheck && !proven {
             let oob = self.b.build_int_compare(IntPredicate::UGE, i, len, "oob").map_err(e)?;
             self.raise_if(oob, BuiltinExc::IndexError, "index out of bounds")?;
         }
@@ -151,7 +152,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 IndexKind::Int => {
                     let (v, t) = &parts[part];
                     let i = self.cast(*v, t, &I64)?.into_int_value();
-                    let i = self.normalize_index(i, len, const_index || unsigned(t))?;
+                    let part_v = match self.func.inst(index_v) {
+                        Some(rumbo_ir::Inst::Tuple(items)) if matches!(it, Type::Tuple(_)) => items[part],
+                        _ => index_v,
+                    };
+                    let proven = self.index_proven(arr_v, part_v, k);
+                    let i = self.normalize_index(i, len, const_index || unsigned(t), proven)?;
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
                     dims.push(Dim::Fixed);

@@ -50,6 +50,10 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) calls_deferring: bool,
     /// The caller's flags (third parameter of a `$defer` body).
     pub(crate) incoming_flags: Option<PointerValue<'ctx>>,
+    /// Loops whose stop keeps their array indices in bounds (see `rangecheck.rs`).
+    pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
+    /// The real stop of those loops' iterators, by `getiter` value.
+    pub(crate) range_stops: HashMap<Value, IntValue<'ctx>>,
 }
 
 /// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
@@ -102,6 +106,8 @@ pub(crate) fn emit_native<'ctx>(
         defer: None,
         calls_deferring: false,
         incoming_flags: None,
+        loop_bounds: crate::rangecheck::plan(func, typed, opts.boundscheck),
+        range_stops: HashMap::new(),
         blocks: HashMap::new(),
         values: HashMap::new(),
         phis: HashMap::new(),
@@ -282,7 +288,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Flat(_)) => self.flat_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Tuple(_)) => self.tuple_iter(*x),
-            Inst::GetIter(x) => self.range_iter(*x),
+            Inst::GetIter(x) => {
+                let slot = self.range_iter(*x)?;
+                self.bound_range(v, slot.into_pointer_value())?;
+                Ok(slot)
+            }
             Inst::IterNext(it) => match self.ty(*it) {
                 Type::ArrayIter(a) => {
                     let a = (**a).clone();
@@ -359,6 +369,19 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.release(self.rc.before_term.get(&blk))?;
                 self.b.build_unconditional_branch(self.blocks[&live.block]).map_err(e)?;
             }
+            Terminator::Branch { cond, then_to, else_to } if self.bounded_header(blk) && then_to.block != else_to.block => {
+                // The exhausted edge of a loop with a lowered stop: IndexError when it stopped short.
+                let c = self.val(*cond).into_int_value();
+                let (exit_bb, done_bb) = (self.ctx.append_basic_block(self.llfn, "range.exit"), self.ctx.append_basic_block(self.llfn, "range.done"));
+                self.pass_args(then_to, Some((c, true)))?;
+                self.pass_args_from(else_to, Some((c, false)), done_bb)?;
+                self.release(self.rc.before_term.get(&blk))?;
+                self.b.build_conditional_branch(c, self.blocks[&then_to.block], exit_bb).map_err(e)?;
+                self.b.position_at_end(exit_bb);
+                self.check_range_exit(blk, done_bb)?;
+                self.b.position_at_end(done_bb);
+                self.b.build_unconditional_branch(self.blocks[&else_to.block]).map_err(e)?;
+            }
             Terminator::Branch { cond, then_to, else_to } => {
                 let c = self.val(*cond).into_int_value();
                 self.pass_args(then_to, Some((c, true)))?;
@@ -401,6 +424,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// is taken (references are only taken on the edge that runs).
     fn pass_args(&mut self, call: &rumbo_ir::BlockCall, taken: Option<(IntValue<'ctx>, bool)>) -> R<()> {
         let from = self.b.get_insert_block().unwrap();
+        self.pass_args_from(call, taken, from)
+    }
+
+    /// [`Self::pass_args`] with the phis' incoming block `from` (the jump is made from there;
+    /// the references are taken here).
+    fn pass_args_from(&mut self, call: &rumbo_ir::BlockCall, taken: Option<(IntValue<'ctx>, bool)>, from: BasicBlock<'ctx>) -> R<()> {
         let params = self.func.block(call.block).params.clone();
         for (p, a) in params.iter().zip(&call.args) {
             let Some(phi) = self.phis.get(p).copied() else { continue };

@@ -20,6 +20,7 @@ mod objblock;
 mod objmode;
 mod ops;
 mod parallel;
+mod rangecheck;
 mod refcount;
 mod types;
 mod vecmath;

@@ -14,4 +14,4 @@ pub use data::*;
 pub use liveness::{liveness, Liveness};
 pub use lower::{lower_function, rewrite_inst, rewrite_term};
 pub use print::print_function;
-pub use verify::verify_function;
+pub use verify::{dominators, verify_function};

@@ -9,7 +9,9 @@
 use crate::data::*;
 use std::collections::HashMap;
 
-fn dominators(func: &Function, rpo: &[Block]) -> HashMap<Block, Block> {
+/// Immediate dominators of the blocks in `rpo` (the function's reverse post-order from the
+/// entry); the entry is its own.
+pub fn dominators(func: &Function, rpo: &[Block]) -> HashMap<Block, Block> {
     let preds = func.predecessors();
     let order: HashMap<Block, usize> = rpo.iter().enumerate().map(|(i, b)| (*b, i)).collect();
     let mut idom: HashMap<Block, Block> = HashMap::new();

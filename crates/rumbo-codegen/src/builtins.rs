@@ -243,7 +243,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
             n if n.starts_with("rumbo.random_") => self.random_call(n, vals, ret),
+            // The argument arrives converted to the promoted type; the result owns a reference.
+            "rumbo.promote_numbers" => {
+                self.incref(vals[0], ret)?;
+                Ok(vals[0])
+            }
             "array.reshape" => self.reshape(vals, ats, ret),
+            "rumbo.drop_axes" => self.drop_axes(vals, ats, ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {
                     let (re, im) = self.complex_parts(vals[0])?;

@@ -20,6 +20,8 @@ mod objmode;
 mod ops;
 mod parallel;
 mod refcount;
+mod squeeze;
+mod tuples;
 mod types;
 mod vecmath;
 mod wrapper;

@@ -596,10 +596,10 @@ impl<'a> Inferer<'a> {
     fn type_inst(&mut self, v: Value, inst: &Inst) -> Result<Option<Type>, Diagnostic> {
         let t = |s: &Self, x: &Value| s.ty(*x).cloned().expect("operand typed");
         Ok(Some(match inst {
+            // `...` has meaning only inside an array index.
+            Inst::Const(Constant::Ellipsis) => Type::Ellipsis,
             Inst::Const(c) => {
-                let g = const_of(c).ok_or_else(|| {
-                    Diagnostic::unsupported(self.func.value(v).span, "`...` is not supported in compiled code")
-                })?;
+                let g = const_of(c).expect("constant other than `...`");
                 let ty = g.type_of().ok_or_else(|| {
                     self.err(v, "integer literal too large for 64 bits")
                         .with_hint("rumbo integers are at most 64 bits wide, as in Numba")
@@ -681,6 +681,10 @@ impl<'a> Inferer<'a> {
                         self.consts.insert(v, GlobalValue::Bool(!b));
                     }
                 }
+                // `-1` is a constant too (tuple indices and slice bounds).
+                if let (rumbo_syntax::UnaryOp::Neg, Some(GlobalValue::Int(i)), true) = (op, self.consts.get(operand), o.is_int()) {
+                    self.consts.insert(v, GlobalValue::Int(-i));
+                }
                 if let Some(r) = crate::ufuncs::array_unary(*op, &o) {
                     return Ok(Some(r.map_err(|m| self.err(v, m))?.1));
                 }
@@ -701,6 +705,9 @@ impl<'a> Inferer<'a> {
                     let equal = a == b;
                     self.consts.insert(v, GlobalValue::Bool(if matches!(op, Eq | Is) { equal } else { !equal }));
                     return Ok(Some(Type::Bool));
+                }
+                if let Some(t) = self.tuple_compare(v, *op, &l, &r)? {
+                    return Ok(Some(t));
                 }
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
                     return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
@@ -781,6 +788,11 @@ impl<'a> Inferer<'a> {
                     })?.0));
                 }
                 match (&c, self.consts.get(index)) {
+                    (Type::Tuple(items), _) if i == Type::Slice => {
+                        let bounds = crate::tuples::const_slice_bounds(self.func, &self.consts, *index).map_err(|m| self.err(v, m))?;
+                        let picked = crate::tuples::slice_positions(items.len(), bounds).map_err(|m| self.err(v, m))?;
+                        Type::Tuple(picked.into_iter().map(|k| items[k].clone()).collect())
+                    }
                     (Type::Tuple(items), Some(GlobalValue::Int(k))) => {
                         let n = items.len() as i128;
                         let k = if *k < 0 { k + n } else { *k };
@@ -883,6 +895,26 @@ impl<'a> Inferer<'a> {
                 Type::Tuple(outs)
             }
         }))
+    }
+
+    /// Comparisons with a tuple on the right of `in`, or tuples on both sides:
+    /// `None` when this is not such a comparison.
+    fn tuple_compare(&mut self, v: Value, op: rumbo_syntax::CmpOp, l: &Type, r: &Type) -> Result<Option<Type>, Diagnostic> {
+        use rumbo_syntax::CmpOp::{In, NotIn};
+        let decided = match (op, l, r) {
+            (In | NotIn, _, Type::Tuple(items)) => {
+                let how = crate::tuples::tuple_contains(l, items).map_err(|m| self.err(v, m))?;
+                let never = how.iter().all(|h| *h == crate::tuples::Membership::Never);
+                never.then_some(op == NotIn)
+            }
+            (_, Type::Tuple(a), Type::Tuple(b)) => crate::tuples::tuple_compare(op, a, b)
+                .map_err(|m| self.err(v, format!("{m}: {l} {} {r}", op.symbol())).with_note(format!("left is {l}, right is {r}")))?,
+            _ => return Ok(None),
+        };
+        if let Some(answer) = decided {
+            self.consts.insert(v, GlobalValue::Bool(answer));
+        }
+        Ok(Some(Type::Bool))
     }
 
     /// `np.sum(expr)` of an array expression (operators/ufuncs on arrays): a
@@ -1010,6 +1042,15 @@ impl<'a> Inferer<'a> {
             Type::Function(name) if name.starts_with("rumbo.random_") => {
                 let (arg_types, ret) = crate::builtins::type_random(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "rumbo.drop_axes" => {
+                let (arg_types, ret) = crate::arrays::type_drop_axes(args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "rumbo.promote_numbers" => {
+                let [t] = args else { return Err(wrap(self, "promote_numbers() takes one value".into())) };
+                let ret = crate::tuples::promote_numbers(t);
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: vec![ret.clone()], ret, binding: None }
             }
             Type::Function(name) if name.starts_with("rumbo.") => {
                 let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;

@@ -490,3 +490,42 @@ def tuple_ops(t, a):
 
 def test_tuple_operations():
     same(tuple_ops, (1, 2.5), A2)
+
+
+@njit
+def len_prunes(t):
+    if len(t) == 2:
+        return t[1]
+    return t[0]
+
+
+def test_len_of_a_tuple_is_a_constant():
+    same(len_prunes, (1.5, 2.5))
+    same(len_prunes, (4.0,))
+
+
+@njit
+def empty_tuple():
+    return tuple(), len(())
+
+
+def test_empty_tuple():
+    same(empty_tuple)
+
+
+@njit
+def array_of(t):
+    return np.array(t)
+
+
+@pytest.mark.parametrize("t", [
+    (np.int8(1), np.int8(-2)),
+    (np.int8(1), np.uint16(2)),
+    (np.int16(3), np.float32(0.5)),
+    (np.uint64(3), 1),
+    (True, np.int8(4)),
+    (np.float32(1.5), 2.5),
+    ((np.int8(1), 2.5), (3, np.float32(4))),
+])
+def test_array_promotes_like_numpy(t):
+    same(array_of, t)

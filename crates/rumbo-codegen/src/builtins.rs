@@ -210,6 +210,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     }
                 }
             }
+            "tuple" => match vals {
+                [] => self.build_struct(ret, &[]),
+                [t] => {
+                    self.incref(*t, ret)?;
+                    Ok(*t)
+                }
+                _ => Err("internal: tuple arity".into()),
+            },
             "len" => match &ats[0] {
                 Type::Tuple(items) => Ok(self.ctx.i64_type().const_int(items.len() as u64, false).into()),
                 Type::Array { .. } => Ok(self.shape_at(vals[0].into_struct_value(), 0)?.into()),

@@ -618,11 +618,16 @@ impl<'a> Inferer<'a> {
                         GlobalValue::Unsupported(w) => w.clone(),
                         _ => "a value".into(),
                     };
+                    let hint = if matches!(name.as_str(), "enumerate" | "zip") {
+                        "enumerate() and zip() are supported as the iterable of a `for` loop: `for i, (x, y) in enumerate(zip(a, b)):`"
+                    } else {
+                        "compiled code can call other @njit functions, math and builtins, and read numbers and tuples"
+                    };
                     return Err(Diagnostic::typing(
                         self.func.value(v).span,
                         format!("cannot use `{name}` ({what}) in compiled code"),
                     )
-                    .with_hint("compiled code can call other @njit functions, math and builtins, and read numbers and tuples"));
+                    .with_hint(hint));
                 };
                 self.consts.insert(v, g.clone());
                 ty
@@ -767,6 +772,12 @@ impl<'a> Inferer<'a> {
                     return Ok(Some(ret));
                 }
                 let target = self.type_call(v, &ft, &ats, &kts)?;
+                // The length of a tuple is part of its type (so `if len(t) == 2:` prunes).
+                if let (Type::Function(name), [Type::Tuple(items)]) = (&ft, ats.as_slice()) {
+                    if name == "len" {
+                        self.consts.insert(v, GlobalValue::Int(items.len() as i128));
+                    }
+                }
                 match target {
                     Some(target) => {
                         let ret = target.ret.clone();

@@ -113,7 +113,7 @@ pub fn promote_numbers(t: &Type) -> Type {
             n if n.is_number() => {
                 *acc = match acc.take() {
                     None => Some(n.clone()),
-                    Some(a) => promote(&a, n),
+                    Some(a) => array_promote(&a, n),
                 };
                 acc.is_some()
             }
@@ -130,6 +130,17 @@ pub fn promote_numbers(t: &Type) -> Type {
     match (common(t, &mut acc), acc) {
         (true, Some(to)) => with(t, &to),
         _ => t.clone(),
+    }
+}
+
+/// NumPy's `promote_types` (no weak scalars, no widening of equal integer
+/// types: int8 with int8 stays int8, unlike arithmetic's int64).
+fn array_promote(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Type::Bool, x) | (x, Type::Bool) => Some(x.clone()),
+        (Type::Int { .. }, Type::Int { .. }) => crate::rules::unify(a, b),
+        _ => promote(a, b),
     }
 }
 
@@ -163,5 +174,9 @@ mod tests {
         assert_eq!(promote_numbers(&t), Type::Tuple(vec![Type::Tuple(vec![F64, F64]); 2]));
         let bools = Type::Tuple(vec![Type::Bool, I64]);
         assert_eq!(promote_numbers(&bools), Type::Tuple(vec![I64, I64]));
+        let small = Type::Tuple(vec![I8, I8, Type::Int { bits: 16, signed: false }]);
+        assert_eq!(promote_numbers(&small), Type::Tuple(vec![I32; 3]));
+        let f32s = Type::Tuple(vec![I16, F32]);
+        assert_eq!(promote_numbers(&f32s), Type::Tuple(vec![F32, F32]));
     }
 }

@@ -529,3 +529,41 @@ def array_of(t):
 ])
 def test_array_promotes_like_numpy(t):
     same(array_of, t)
+
+
+# ---- references of arrays made in compiled code ----------------------------
+
+
+@njit
+def made_arrays_through_new_forms(n):
+    a = np.ones((n, 2, 1))
+    b = np.arange(n * 1.0)
+    s = 0.0
+    for i, (row, x) in enumerate(zip(a, b)):
+        s += row.sum() * x + i
+    for x, row in zip(b, a):
+        if x > 1:
+            break
+        s += row[0, 0]
+    t = (a, b, a)[1:]
+    s += t[0].sum() + tuple(t)[1].sum()
+    s += np.squeeze(a, 2).sum() + a[..., 0].sum()
+    a[...] = 2.0
+    return s + a.sum(), np.squeeze(a, -1)
+
+
+@pytest.mark.skipif(IS_NUMBA, reason="rumbo's NRT statistics")
+def test_no_leaks_through_the_new_forms():
+    import gc
+
+    from rumbo import _core
+
+    same(made_arrays_through_new_forms, 4)
+    gc.collect()
+    alloc0, free0 = _core.nrt_stats()
+    for _ in range(200):
+        made_arrays_through_new_forms(5)
+    gc.collect()
+    alloc1, free1 = _core.nrt_stats()
+    assert alloc1 - alloc0 >= 400
+    assert alloc1 - alloc0 == free1 - free0, (alloc1 - alloc0, free1 - free0)

@@ -16,6 +16,17 @@ enum Source {
     Zip(Vec<Source>),
 }
 
+impl Source {
+    /// How many iterators the loop advances each turn.
+    fn iterators(&self) -> usize {
+        match self {
+            Source::Iter(_) => 1,
+            Source::Enumerate { inner, .. } => inner.iterators(),
+            Source::Zip(parts) => parts.iter().map(Source::iterators).sum(),
+        }
+    }
+}
+
 impl Lowerer {
     pub(super) fn lower_for(&mut self, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> Result<(), Diagnostic> {
         let source = self.loop_source(iter)?;
@@ -27,7 +38,8 @@ impl Lowerer {
         self.jump_from_current(header, span);
         self.current = Some(header);
         self.protect(span);
-        let item = self.next_item(&source, else_b, iter.span, target.span, body_b)?;
+        let land = source.iterators() > 1;
+        let item = self.next_item(&source, else_b, land, iter.span, target.span, body_b)?;
         self.seal(else_b);
         self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
         self.assign(target, item)?;
@@ -85,19 +97,28 @@ impl Lowerer {
     /// iterator is exhausted, and leaves the current block where the item
     /// (returned) is available.
     /// `into`: the block to continue in after a plain iterator (a new one if `None`).
-    fn next_item(&mut self, source: &Source, done: Block, span: Span, item_span: Span, into: Option<Block>) -> Result<Value, Diagnostic> {
+    /// `land`: reach `done` through a block of its own from each iterator, so
+    /// that every exit edge has one predecessor (where codegen releases the
+    /// references that die on it: the other iterators, the items so far).
+    fn next_item(&mut self, source: &Source, done: Block, land: bool, span: Span, item_span: Span, into: Option<Block>) -> Result<Value, Diagnostic> {
         Ok(match source {
             Source::Iter(it) => {
                 let next = self.emit(Inst::IterNext(*it), span);
                 let valid = self.emit(Inst::TupleGet { value: next, index: 1 }, span);
                 let more = into.unwrap_or_else(|| self.new_block());
-                self.branch(valid, more, done, span);
+                let exit = if land { self.new_block() } else { done };
+                self.branch(valid, more, exit, span);
                 self.seal(more);
+                if land {
+                    self.seal(exit);
+                    self.current = Some(exit);
+                    self.jump_from_current(done, span);
+                }
                 self.current = Some(more);
                 self.emit(Inst::TupleGet { value: next, index: 0 }, item_span)
             }
             Source::Enumerate { counter, inner } => {
-                let item = self.next_item(inner, done, span, item_span, None)?;
+                let item = self.next_item(inner, done, land, span, item_span, None)?;
                 let b = self.cur();
                 let index = self.read_var(counter, b, span);
                 let one = self.emit(Inst::Const(Constant::Int(1)), span);
@@ -117,7 +138,7 @@ impl Lowerer {
             Source::Zip(parts) => {
                 let mut items = vec![];
                 for p in parts {
-                    items.push(self.next_item(p, done, span, item_span, None)?);
+                    items.push(self.next_item(p, done, land, span, item_span, None)?);
                 }
                 self.emit(Inst::Tuple(items), span)
             }

@@ -567,3 +567,33 @@ def test_no_leaks_through_the_new_forms():
     alloc1, free1 = _core.nrt_stats()
     assert alloc1 - alloc0 >= 400
     assert alloc1 - alloc0 == free1 - free0, (alloc1 - alloc0, free1 - free0)
+
+
+@njit
+def return_ellipsis():
+    x = ...
+    return x
+
+
+@njit
+def ellipsis_and_newaxis(a):
+    return a[..., None], a[None, ..., 1]
+
+
+def test_ellipsis_with_new_axes():
+    same(ellipsis_and_newaxis, A3)
+
+
+@pytest.mark.skipif(IS_NUMBA, reason="Numba returns Ellipsis")
+def test_returning_ellipsis_is_unsupported():
+    with pytest.raises(errors.UnsupportedError):
+        return_ellipsis()
+
+
+@njit
+def list_literal_comparisons(x):
+    return [1, x] == (1, x), [1, x] != (1, x), [1, x] == [1, x], [1, x] < [1, x + 1]
+
+
+def test_a_list_never_equals_a_tuple():
+    same(list_literal_comparisons, 2)

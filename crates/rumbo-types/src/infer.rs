@@ -467,6 +467,9 @@ impl<'a> Inferer<'a> {
         }
         match &data.term {
             Terminator::Return(v) => {
+                if report && self.ty(*v).is_some_and(|t| matches!(t, Type::Ellipsis)) {
+                    return Err(Diagnostic::unsupported(data.term_span, "`...` can only be used in an array index in compiled code"));
+                }
                 if let Some(t) = self.ty(*v).cloned() {
                     let new = match &self.ret {
                         None => Some(t.clone()),
@@ -711,7 +714,7 @@ impl<'a> Inferer<'a> {
                     self.consts.insert(v, GlobalValue::Bool(if matches!(op, Eq | Is) { equal } else { !equal }));
                     return Ok(Some(Type::Bool));
                 }
-                if let Some(t) = self.tuple_compare(v, *op, &l, &r)? {
+                if let Some(t) = self.tuple_compare(v, *op, (*lhs, &l), (*rhs, &r))? {
                     return Ok(Some(t));
                 }
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
@@ -910,9 +913,16 @@ impl<'a> Inferer<'a> {
 
     /// Comparisons with a tuple on the right of `in`, or tuples on both sides:
     /// `None` when this is not such a comparison.
-    fn tuple_compare(&mut self, v: Value, op: rumbo_syntax::CmpOp, l: &Type, r: &Type) -> Result<Option<Type>, Diagnostic> {
-        use rumbo_syntax::CmpOp::{In, NotIn};
+    fn tuple_compare(&mut self, v: Value, op: rumbo_syntax::CmpOp, (lv, l): (Value, &Type), (rv, r): (Value, &Type)) -> Result<Option<Type>, Diagnostic> {
+        use rumbo_syntax::CmpOp::{Eq, In, NotEq, NotIn};
+        // List literals are typed as tuples, but a list never equals a tuple.
+        let is_list = |x: Value| matches!(self.func.inst(x), Some(Inst::Obj(ObjInst::List(_))));
+        let list_with_tuple = !matches!(op, In | NotIn) && matches!((l, r), (Type::Tuple(_), Type::Tuple(_))) && is_list(lv) != is_list(rv);
         let decided = match (op, l, r) {
+            _ if list_with_tuple && matches!(op, Eq | NotEq) => Some(op == NotEq),
+            _ if list_with_tuple => {
+                return Err(self.err(v, format!("`{}` is not supported between a list and a tuple", op.symbol())));
+            }
             (In | NotIn, _, Type::Tuple(items)) => {
                 let how = crate::tuples::tuple_contains(l, items).map_err(|m| self.err(v, m))?;
                 let never = how.iter().all(|h| *h == crate::tuples::Membership::Never);

@@ -37,9 +37,6 @@ SHAPE_IDS = [repr(s).replace(" ", "") for s in SHAPES]
 # a few, one per number of dimensions, for the dtype matrices
 FEW_SHAPES = [4, (2, 3)]
 
-HETERO_TUPLE_GAP = "rumbo gap: a tuple of mixed scalar types cannot be indexed by a loop variable"
-
-
 def rumbo_gap(reason):
     return pytest.mark.xfail(IS_RUMBO, reason=reason, strict=True)
 
@@ -618,7 +615,6 @@ def test_array_of_a_tuple_of_tuples(t):
     check(*run(array_of, t))
 
 
-@rumbo_gap(HETERO_TUPLE_GAP)
 def test_array_of_a_tuple_of_mixed_scalars():
     check(*run(array_of, (1, 2.5, True)))
 

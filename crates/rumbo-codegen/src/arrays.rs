@@ -24,7 +24,7 @@ pub(crate) enum Dim<'ctx> {
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
-    fn field(&self, arr: StructValue<'ctx>, f: u32, name: &str) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn field(&self, arr: StructValue<'ctx>, f: u32, name: &str) -> R<BasicValueEnum<'ctx>> {
         self.b.build_extract_value(arr, f, name).map_err(e)
     }
 
@@ -146,6 +146,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 dims.push(Dim::Kept { len: i64t.const_int(1, false), stride: i64t.const_zero() });
                 continue;
             }
+            if let IndexKind::Ellipsis(n) = kind {
+                for _ in 0..*n {
+                    let len = self.shape_at(arr, k)?;
+                    dims.push(Dim::Kept { len, stride: self.stored_stride(arr, k)? });
+                    k += 1;
+                }
+                continue;
+            }
             let len = self.shape_at(arr, k)?;
             let stride = self.stride_at(arr, &at, k)?;
             match kind {
@@ -171,7 +179,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let new_stride = self.b.build_int_mul(stored, step, "stride").map_err(e)?;
                     dims.push(Dim::Kept { len: count, stride: new_stride });
                 }
-                IndexKind::NewAxis => unreachable!("handled above"),
+                IndexKind::NewAxis | IndexKind::Ellipsis(_) => unreachable!("handled above"),
             }
             k += 1;
         }

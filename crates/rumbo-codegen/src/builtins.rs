@@ -219,6 +219,14 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     }
                 }
             }
+            "tuple" => match vals {
+                [] => self.build_struct(ret, &[]),
+                [t] => {
+                    self.incref(*t, ret)?;
+                    Ok(*t)
+                }
+                _ => Err("internal: tuple arity".into()),
+            },
             "len" => match &ats[0] {
                 Type::Tuple(items) => Ok(self.ctx.i64_type().const_int(items.len() as u64, false).into()),
                 Type::Array { .. } => Ok(self.shape_at(vals[0].into_struct_value(), 0)?.into()),
@@ -252,7 +260,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
             n if n.starts_with("rumbo.random_") => self.random_call(n, vals, ret),
+            // The argument arrives converted to the promoted type; the result owns a reference.
+            "rumbo.promote_numbers" => {
+                self.incref(vals[0], ret)?;
+                Ok(vals[0])
+            }
             "array.reshape" => self.reshape(vals, ats, ret),
+            "rumbo.drop_axes" => self.drop_axes(vals, ats, ret),
             "method.conjugate" => match ret {
                 Type::Complex { .. } => {
                     let (re, im) = self.complex_parts(vals[0])?;

@@ -22,6 +22,8 @@ mod ops;
 mod parallel;
 mod rangecheck;
 mod refcount;
+mod squeeze;
+mod tuples;
 mod types;
 mod vecmath;
 mod wrapper;

@@ -459,6 +459,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     pub(crate) fn compare(&mut self, op: CmpOp, lhs: Value, rhs: Value) -> R<BasicValueEnum<'ctx>> {
         let (lt, rt) = (self.ty(lhs), self.ty(rhs));
+        if matches!(rt, Type::Tuple(_)) && (matches!(lt, Type::Tuple(_)) || matches!(op, CmpOp::In | CmpOp::NotIn)) {
+            return self.compare_tuples(op, lhs, rhs);
+        }
         let common = compare_op(op, lt, rt)?;
         let bool_t = self.ctx.bool_type();
         if common == Type::NoneType {
@@ -467,23 +470,30 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             let r = if op == CmpOp::Is { same } else { !same };
             return Ok(bool_t.const_int(r as u64, false).into());
         }
-        if common.is_float() && (lt.is_int() || rt.is_int()) && !self.opts.fastmath {
-            return self.compare_int_float(op, lhs, rhs).map(|v| v.into());
+        let (lt, rt) = (lt.clone(), rt.clone());
+        self.compare_scalars(op, self.val(lhs), &lt, self.val(rhs), &rt).map(|v| v.into())
+    }
+
+    /// `a op c` of two numbers of types `at` and `ct`.
+    pub(crate) fn compare_scalars(&mut self, op: CmpOp, a: BasicValueEnum<'ctx>, at: &Type, c: BasicValueEnum<'ctx>, ct: &Type) -> R<IntValue<'ctx>> {
+        let common = compare_op(op, at, ct)?;
+        if common.is_float() && (at.is_int() || ct.is_int()) && !self.opts.fastmath {
+            return self.compare_int_float(op, a, at, c, ct);
         }
-        let a = self.cast(self.val(lhs), lt, &common)?;
-        let c = self.cast(self.val(rhs), rt, &common)?;
-        self.compare_values(op, a, c, &common).map(|v| v.into())
+        let a = self.cast(a, at, &common)?;
+        let c = self.cast(c, ct, &common)?;
+        self.compare_values(op, a, c, &common)
     }
 
     /// Compares an integer with a float exactly, as Python does (no rounding of
     /// the integer to the float's precision deciding the result).
-    fn compare_int_float(&mut self, op: CmpOp, lhs: Value, rhs: Value) -> R<IntValue<'ctx>> {
-        let (lt, rt) = (self.ty(lhs).clone(), self.ty(rhs).clone());
+    fn compare_int_float(&mut self, op: CmpOp, lv: BasicValueEnum<'ctx>, lt: &Type, rv: BasicValueEnum<'ctx>, rt: &Type) -> R<IntValue<'ctx>> {
+        let (lt, rt) = (lt.clone(), rt.clone());
         let int_left = lt.is_int();
         let (iv, it, fv, ft) = if int_left {
-            (self.val(lhs), lt, self.val(rhs), rt)
+            (lv, lt, rv, rt)
         } else {
-            (self.val(rhs), rt, self.val(lhs), lt)
+            (rv, rt, lv, lt)
         };
         let i = self.cast(iv, &it, &rumbo_types::I64)?.into_int_value();
         let signed = matches!(it, Type::Int { signed: true, .. });
@@ -584,6 +594,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     pub(crate) fn tuple_getitem(&mut self, v: Value, value: Value, index: Value) -> R<BasicValueEnum<'ctx>> {
         let Type::Tuple(items) = self.ty(value) else { return Err("internal: getitem".into()) };
         let agg = self.val(value).into_struct_value();
+        if *self.ty(index) == Type::Slice {
+            return self.tuple_slice(v, value, index);
+        }
         if let Some(k) = self.const_int_of(index) {
             let n = items.len() as i128;
             let k = if k < 0 { k + n } else { k };

@@ -125,7 +125,7 @@ pub(crate) fn borrows_on_def(inst: &Inst) -> bool {
 
 /// Calls whose array result is a view of an argument (it needs its own reference).
 pub(crate) fn call_returns_view(typed: &TypedFunction, v: Value) -> bool {
-    matches!(typed.calls.get(&v).map(|c| &c.kind), Some(rumbo_types::CallKind::Builtin(n)) if n == "array.reshape")
+    matches!(typed.calls.get(&v).map(|c| &c.kind), Some(rumbo_types::CallKind::Builtin(n)) if n == "array.reshape" || n == "rumbo.drop_axes")
 }
 
 /// Instructions typing turned into calls (a[mask], a @ b): their result is owned.

@@ -9,6 +9,7 @@ use rumbo_syntax::{
 };
 use std::collections::{HashMap, HashSet};
 
+mod loops;
 mod objblock;
 mod objects;
 
@@ -423,35 +424,7 @@ impl Lowerer {
                 self.seal(exit);
                 self.current = if self.preds[exit.index()].is_empty() { None } else { Some(exit) };
             }
-            StmtKind::For { target, iter, body, orelse } => {
-                let iterable = self.lower_expr(iter)?;
-                let it = self.emit(Inst::GetIter(iterable), iter.span);
-                let header = self.new_block();
-                let body_b = self.new_block();
-                let else_b = self.new_block();
-                let exit = self.new_block();
-                self.jump_from_current(header, span);
-                self.current = Some(header);
-                self.protect(span);
-                let next = self.emit(Inst::IterNext(it), iter.span);
-                let valid = self.emit(Inst::TupleGet { value: next, index: 1 }, iter.span);
-                self.branch(valid, body_b, else_b, iter.span);
-                self.seal(body_b);
-                self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
-                self.current = Some(body_b);
-                let item = self.emit(Inst::TupleGet { value: next, index: 0 }, target.span);
-                self.assign(target, item)?;
-                self.lower_body(body)?;
-                self.jump_from_current(header, span);
-                self.loops.pop();
-                self.seal(header);
-                self.current = Some(else_b);
-                self.lower_body(orelse)?;
-                self.jump_from_current(exit, span);
-                self.seal(exit);
-                self.current = if self.preds[exit.index()].is_empty() { None } else { Some(exit) };
-            }
+            StmtKind::For { target, iter, body, orelse } => self.lower_for(target, iter, body, orelse, span)?,
             StmtKind::Break | StmtKind::Continue => {
                 let Some(targets) = self.loops.last() else {
                     return Err(Diagnostic::unsupported(span, "`break`/`continue` outside a loop"));

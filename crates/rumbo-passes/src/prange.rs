@@ -165,7 +165,7 @@ fn def_blocks(func: &Function) -> HashMap<Value, Block> {
 fn is_compile_time(t: &Type) -> bool {
     matches!(
         t,
-        Type::Module(_) | Type::Function(_) | Type::Dispatcher(_) | Type::ExceptionClass(_) | Type::NumberClass(_) | Type::StrLiteral(_) | Type::Method { .. } | Type::NoneType
+        Type::Module(_) | Type::Function(_) | Type::Dispatcher(_) | Type::ExceptionClass(_) | Type::NumberClass(_) | Type::StrLiteral(_) | Type::Ellipsis | Type::Method { .. } | Type::NoneType
     )
 }
 

@@ -36,6 +36,7 @@ fn put(t: &Type, out: &mut String) -> Option<()> {
         Type::Range => out.push('r'),
         Type::RangeIter => out.push('R'),
         Type::Slice => out.push('s'),
+        Type::Ellipsis => out.push('e'),
         Type::Tuple(items) => {
             out.push_str(&format!("T{};", items.len()));
             for i in items {
@@ -138,6 +139,7 @@ fn get(r: &mut &[u8]) -> Option<Type> {
         b'r' => Type::Range,
         b'R' => Type::RangeIter,
         b's' => Type::Slice,
+        b'e' => Type::Ellipsis,
         b'T' => {
             let n = number(r, b';')?;
             Type::Tuple((0..n).map(|_| get(r)).collect::<Option<Vec<_>>>()?)
@@ -192,6 +194,7 @@ mod tests {
             Type::Range,
             Type::RangeIter,
             Type::Slice,
+            Type::Ellipsis,
             Type::Tuple(vec![]),
             Type::Tuple(vec![rumbo_types::I64, f32a.clone(), Type::Tuple(vec![Type::Bool])]),
             f32a.clone(),

@@ -10,6 +10,8 @@ pub enum IndexKind {
     Slice,
     /// `None` / `np.newaxis`: a new axis of length 1.
     NewAxis,
+    /// `...`: this many whole axes.
+    Ellipsis(u8),
 }
 
 fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
@@ -20,12 +22,14 @@ fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
         t if t.is_int_like() => Ok(vec![IndexKind::Int]),
         Type::Slice => Ok(vec![IndexKind::Slice]),
         Type::NoneType => Ok(vec![IndexKind::NewAxis]),
+        Type::Ellipsis => Ok(vec![IndexKind::Ellipsis(0)]),
         Type::Tuple(items) => items
             .iter()
             .map(|i| match i {
                 i if i.is_int_like() => Ok(IndexKind::Int),
                 Type::Slice => Ok(IndexKind::Slice),
                 Type::NoneType => Ok(IndexKind::NewAxis),
+                Type::Ellipsis => Ok(IndexKind::Ellipsis(0)),
                 other => Err(format!("arrays cannot be indexed with {other} (yet)")),
             })
             .collect(),
@@ -36,18 +40,33 @@ fn classify_index(t: &Type) -> Result<Vec<IndexKind>, String> {
 /// The type of `array[index]`: an element, or a view with fewer dimensions.
 pub fn array_getitem(array: &Type, index: &Type) -> Result<(Type, Vec<IndexKind>), String> {
     let Type::Array { dtype, ndim, layout, readonly } = array else { return Err("not an array".into()) };
-    let kinds = classify_index(index)?;
+    let mut kinds = classify_index(index)?;
     let new_axes = kinds.iter().filter(|k| **k == IndexKind::NewAxis).count();
-    if kinds.len() - new_axes > *ndim as usize {
-        return Err(format!("too many indices for array: array is {ndim}-dimensional, but {} were indexed", kinds.len() - new_axes));
+    let ellipses = kinds.iter().filter(|k| matches!(k, IndexKind::Ellipsis(_))).count();
+    if ellipses > 1 {
+        return Err("an index can only have a single ellipsis ('...')".into());
+    }
+    let indexed = kinds.len() - new_axes - ellipses;
+    if indexed > *ndim as usize {
+        return Err(format!("too many indices for array: array is {ndim}-dimensional, but {indexed} were indexed"));
+    }
+    for k in kinds.iter_mut() {
+        if let IndexKind::Ellipsis(n) = k {
+            *n = *ndim - indexed as u8;
+        }
     }
     let ints = kinds.iter().filter(|k| **k == IndexKind::Int).count();
     let remaining = *ndim as usize - ints + new_axes;
     if remaining == 0 {
         return Ok(((**dtype).clone(), kinds));
     }
-    // Leading integers on a C array keep it contiguous; anything else may not be.
-    let contiguous = *layout == Layout::C && kinds.iter().all(|k| *k == IndexKind::Int);
+    // Leading integers on a C array keep it contiguous (a final `...` too);
+    // anything else may not.
+    let leading = match kinds.last() {
+        Some(IndexKind::Ellipsis(_)) => &kinds[..kinds.len() - 1],
+        _ => &kinds[..],
+    };
+    let contiguous = *layout == Layout::C && leading.iter().all(|k| *k == IndexKind::Int);
     let layout = if contiguous { Layout::C } else { Layout::A };
     Ok((Type::Array { dtype: dtype.clone(), ndim: remaining as u8, layout, readonly: *readonly }, kinds))
 }
@@ -218,4 +237,29 @@ pub(crate) fn type_blas(name: &str, args: &[Type]) -> Result<(Vec<Type>, Type), 
     }
     let ret = if name == "rumbo.dot" { dtype } else { Type::NoneType };
     Ok((args.to_vec(), ret))
+}
+
+/// `rumbo.drop_axes(a, axes)` (np.squeeze with `axis=`): a view of `a` without
+/// the given axes (an int or a tuple of ints), which the library has checked
+/// to have length 1. The result's dimension count is static only because the
+/// number of axes is; `axis=None` would make it depend on the shape.
+pub(crate) fn type_drop_axes(args: &[Type]) -> Result<(Vec<Type>, Type), String> {
+    let [array @ Type::Array { dtype, ndim, layout, readonly }, axes] = args else {
+        return Err("np.squeeze() needs an array".into());
+    };
+    let count = match axes {
+        Type::NoneType => {
+            return Err("np.squeeze() without `axis` is not supported in compiled code: the number of dimensions it returns depends on the shape at run time (Numba does not support np.squeeze); pass the axes to remove, e.g. np.squeeze(a, axis=0) or a.squeeze((0, 2))".into())
+        }
+        t if t.is_int_like() => 1,
+        Type::Tuple(items) if items.iter().all(|t| t.is_int_like()) => items.len(),
+        other => return Err(format!("np.squeeze(): `axis` must be an int or a tuple of ints, not {other}")),
+    };
+    if count > *ndim as usize {
+        return Err(format!("np.squeeze(): {count} axes given for a {ndim}-dimensional array"));
+    }
+    let axes_t = if axes.is_int_like() { I64 } else { Type::Tuple(vec![I64; count]) };
+    // Leaving out length-1 axes keeps a C (or F) array contiguous.
+    let out = Type::Array { dtype: dtype.clone(), ndim: ndim - count as u8, layout: *layout, readonly: *readonly };
+    Ok((vec![array.clone(), axes_t], out))
 }

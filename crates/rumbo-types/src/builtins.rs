@@ -328,6 +328,13 @@ pub(crate) fn type_builtin_call(name: &str, args: &[Type], kwargs: &[(String, Ty
                 t => Err(format!("len() of {t} is not supported")),
             }
         }
+        // `tuple(t)` of a tuple is the tuple itself; `tuple()` the empty one.
+        "tuple" => match args {
+            [] => Ok(target(name, vec![], Type::Tuple(vec![]))),
+            [t @ Type::Tuple(_)] => Ok(target(name, args.to_vec(), t.clone())),
+            [t] => Err(format!("tuple() of {t} is not supported in compiled code (only of a tuple)")),
+            _ => Err(format!("tuple() takes at most 1 argument ({} given)", args.len())),
+        },
         // `prange` is `range` to typing; rumbo-passes makes its loops parallel regions.
         "range" | "prange" => {
             arity(name, args, 1, 3)?;

@@ -467,6 +467,9 @@ impl<'a> Inferer<'a> {
         }
         match &data.term {
             Terminator::Return(v) => {
+                if report && self.ty(*v).is_some_and(|t| matches!(t, Type::Ellipsis)) {
+                    return Err(Diagnostic::unsupported(data.term_span, "`...` can only be used in an array index in compiled code"));
+                }
                 if let Some(t) = self.ty(*v).cloned() {
                     let new = match &self.ret {
                         None => Some(t.clone()),
@@ -596,10 +599,10 @@ impl<'a> Inferer<'a> {
     fn type_inst(&mut self, v: Value, inst: &Inst) -> Result<Option<Type>, Diagnostic> {
         let t = |s: &Self, x: &Value| s.ty(*x).cloned().expect("operand typed");
         Ok(Some(match inst {
+            // `...` has meaning only inside an array index.
+            Inst::Const(Constant::Ellipsis) => Type::Ellipsis,
             Inst::Const(c) => {
-                let g = const_of(c).ok_or_else(|| {
-                    Diagnostic::unsupported(self.func.value(v).span, "`...` is not supported in compiled code")
-                })?;
+                let g = const_of(c).expect("constant other than `...`");
                 let ty = g.type_of().ok_or_else(|| {
                     self.err(v, "integer literal too large for 64 bits")
                         .with_hint("rumbo integers are at most 64 bits wide, as in Numba")
@@ -618,11 +621,16 @@ impl<'a> Inferer<'a> {
                         GlobalValue::Unsupported(w) => w.clone(),
                         _ => "a value".into(),
                     };
+                    let hint = if matches!(name.as_str(), "enumerate" | "zip") {
+                        "enumerate() and zip() are supported as the iterable of a `for` loop: `for i, (x, y) in enumerate(zip(a, b)):`"
+                    } else {
+                        "compiled code can call other @njit functions, math and builtins, and read numbers and tuples"
+                    };
                     return Err(Diagnostic::typing(
                         self.func.value(v).span,
                         format!("cannot use `{name}` ({what}) in compiled code"),
                     )
-                    .with_hint("compiled code can call other @njit functions, math and builtins, and read numbers and tuples"));
+                    .with_hint(hint));
                 };
                 self.consts.insert(v, g.clone());
                 ty
@@ -681,6 +689,10 @@ impl<'a> Inferer<'a> {
                         self.consts.insert(v, GlobalValue::Bool(!b));
                     }
                 }
+                // `-1` is a constant too (tuple indices and slice bounds).
+                if let (rumbo_syntax::UnaryOp::Neg, Some(GlobalValue::Int(i)), true) = (op, self.consts.get(operand), o.is_int()) {
+                    self.consts.insert(v, GlobalValue::Int(-i));
+                }
                 if let Some(r) = crate::ufuncs::array_unary(*op, &o) {
                     return Ok(Some(r.map_err(|m| self.err(v, m))?.1));
                 }
@@ -701,6 +713,9 @@ impl<'a> Inferer<'a> {
                     let equal = a == b;
                     self.consts.insert(v, GlobalValue::Bool(if matches!(op, Eq | Is) { equal } else { !equal }));
                     return Ok(Some(Type::Bool));
+                }
+                if let Some(t) = self.tuple_compare(v, *op, (*lhs, &l), (*rhs, &r))? {
+                    return Ok(Some(t));
                 }
                 if let Some(res) = crate::ufuncs::array_compare(*op, &l, &r) {
                     return Ok(Some(res.map_err(|m| self.err(v, m).with_note(format!("left is {l}, right is {r}")))?.1));
@@ -760,6 +775,12 @@ impl<'a> Inferer<'a> {
                     return Ok(Some(ret));
                 }
                 let target = self.type_call(v, &ft, &ats, &kts)?;
+                // The length of a tuple is part of its type (so `if len(t) == 2:` prunes).
+                if let (Type::Function(name), [Type::Tuple(items)]) = (&ft, ats.as_slice()) {
+                    if name == "len" {
+                        self.consts.insert(v, GlobalValue::Int(items.len() as i128));
+                    }
+                }
                 match target {
                     Some(target) => {
                         let ret = target.ret.clone();
@@ -781,6 +802,11 @@ impl<'a> Inferer<'a> {
                     })?.0));
                 }
                 match (&c, self.consts.get(index)) {
+                    (Type::Tuple(items), _) if i == Type::Slice => {
+                        let bounds = crate::tuples::const_slice_bounds(self.func, &self.consts, *index).map_err(|m| self.err(v, m))?;
+                        let picked = crate::tuples::slice_positions(items.len(), bounds).map_err(|m| self.err(v, m))?;
+                        Type::Tuple(picked.into_iter().map(|k| items[k].clone()).collect())
+                    }
                     (Type::Tuple(items), Some(GlobalValue::Int(k))) => {
                         let n = items.len() as i128;
                         let k = if *k < 0 { k + n } else { *k };
@@ -883,6 +909,33 @@ impl<'a> Inferer<'a> {
                 Type::Tuple(outs)
             }
         }))
+    }
+
+    /// Comparisons with a tuple on the right of `in`, or tuples on both sides:
+    /// `None` when this is not such a comparison.
+    fn tuple_compare(&mut self, v: Value, op: rumbo_syntax::CmpOp, (lv, l): (Value, &Type), (rv, r): (Value, &Type)) -> Result<Option<Type>, Diagnostic> {
+        use rumbo_syntax::CmpOp::{Eq, In, NotEq, NotIn};
+        // List literals are typed as tuples, but a list never equals a tuple.
+        let is_list = |x: Value| matches!(self.func.inst(x), Some(Inst::Obj(ObjInst::List(_))));
+        let list_with_tuple = !matches!(op, In | NotIn) && matches!((l, r), (Type::Tuple(_), Type::Tuple(_))) && is_list(lv) != is_list(rv);
+        let decided = match (op, l, r) {
+            _ if list_with_tuple && matches!(op, Eq | NotEq) => Some(op == NotEq),
+            _ if list_with_tuple => {
+                return Err(self.err(v, format!("`{}` is not supported between a list and a tuple", op.symbol())));
+            }
+            (In | NotIn, _, Type::Tuple(items)) => {
+                let how = crate::tuples::tuple_contains(l, items).map_err(|m| self.err(v, m))?;
+                let never = how.iter().all(|h| *h == crate::tuples::Membership::Never);
+                never.then_some(op == NotIn)
+            }
+            (_, Type::Tuple(a), Type::Tuple(b)) => crate::tuples::tuple_compare(op, a, b)
+                .map_err(|m| self.err(v, format!("{m}: {l} {} {r}", op.symbol())).with_note(format!("left is {l}, right is {r}")))?,
+            _ => return Ok(None),
+        };
+        if let Some(answer) = decided {
+            self.consts.insert(v, GlobalValue::Bool(answer));
+        }
+        Ok(Some(Type::Bool))
     }
 
     /// `np.sum(expr)` of an array expression (operators/ufuncs on arrays): a
@@ -1010,6 +1063,15 @@ impl<'a> Inferer<'a> {
             Type::Function(name) if name.starts_with("rumbo.random_") => {
                 let (arg_types, ret) = crate::builtins::type_random(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "rumbo.drop_axes" => {
+                let (arg_types, ret) = crate::arrays::type_drop_axes(args).map_err(|m| wrap(self, m))?;
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "rumbo.promote_numbers" => {
+                let [t] = args else { return Err(wrap(self, "promote_numbers() takes one value".into())) };
+                let ret = crate::tuples::promote_numbers(t);
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: vec![ret.clone()], ret, binding: None }
             }
             Type::Function(name) if name.starts_with("rumbo.") => {
                 let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;

@@ -32,6 +32,8 @@ pub enum Type {
     FlatIter(Box<Type>),
     /// A `start:stop:step` slice of int64 bounds (missing parts allowed).
     Slice,
+    /// `...` (only meaningful inside an array index).
+    Ellipsis,
     /// A string constant (only usable as an exception message or compile-time value).
     StrLiteral(String),
     /// A module object frozen as a global (`math`, `numpy`).
@@ -138,6 +140,7 @@ impl fmt::Display for Type {
             Type::TupleIter(t) => write!(f, "iter({t})"),
             Type::FlatIter(a) => write!(f, "flatiter({a})"),
             Type::Slice => write!(f, "slice<a:b:c>"),
+            Type::Ellipsis => write!(f, "ellipsis"),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s:?})"),
             Type::Module(m) => write!(f, "Module({m})"),
             Type::Function(name) => write!(f, "Function({name})"),

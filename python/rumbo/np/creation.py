@@ -13,14 +13,15 @@ branches on it are pruned at compile time.
 
 np.array and np.asarray tell arrays from tuples with `isinstance`, which
 typing folds; sequences are tuples (or list literals) of scalars of one type,
-or tuples of such tuples (2-D). Not supported yet: tuples of mixed scalar
-types (`(1, 2.5)`)."""
+or tuples of such tuples (2-D). Numbers of mixed types (`(1, 2.5)`) are
+first converted to their common type, as NumPy's array creation promotes
+them (the primitive `rumbo.promote_numbers`)."""
 
 import math
 
 import numpy as np
 
-from ..extending import array_method, implements, register_jitable
+from ..extending import array_method, implements, primitive, register_jitable
 
 
 @register_jitable
@@ -32,6 +33,13 @@ def _dtype_of(x):
     # their exact type (array operators treat scalars as weak and would turn
     # float32 into float64); the zero-size condition makes the array free.
     return np.where(np.empty(0, np.bool_), x, x).dtype
+
+
+@primitive("rumbo.promote_numbers")
+def _promote_numbers(seq):
+    """A tuple of numbers (or of tuples of them) with every number converted
+    to their common type; anything else as it is."""
+    return seq
 
 
 @register_jitable
@@ -219,15 +227,16 @@ def array(obj, dtype=None):
         if dtype is None:
             return obj.copy()
         return obj.astype(dtype)
-    n = len(obj)
-    if isinstance(obj[0], tuple):
-        return _array_2d(obj, dtype)
+    seq = _promote_numbers(obj)
+    n = len(seq)
+    if isinstance(seq[0], tuple):
+        return _array_2d(seq, dtype)
     if dtype is None:
-        out = np.empty(n, _dtype_of(obj[0]))
+        out = np.empty(n, _dtype_of(seq[0]))
     else:
         out = np.empty(n, dtype)
     for i in range(n):
-        out[i] = obj[i]
+        out[i] = seq[i]
     return out
 
 

@@ -21,15 +21,15 @@ dimension are read whole (no `axis=`, as in Numba). What follows NumPy:
   min..max) or an increasing array of edges; counts are int64, the edges
   float64 (float32 for float32 data; an array of edges is returned as given);
   values outside the range are left out, the last bin includes its right edge.
-- searchsorted and digitize order NaN last, as NumPy's sort.
+- searchsorted and digitize order NaN last, as NumPy's sort; searchsorted's
+  `side` is a string constant ('left' or 'right'), decided at compile time.
 
 - partition/argpartition return the sorted array / the stable argsort (one
   of the arrangements NumPy allows; NumPy's own differs).
 - cov/corrcoef of a 2-D input with one variable give a (1, 1) array where
   NumPy squeezes to 0-d (a 1-D input gives NumPy's 0-d array / float).
 
-Not supported: `side=` of searchsorted (a string: rumbo cannot compare string
-literals in compiled code yet), method=/weights= of quantiles, density= and
+Not supported: method=/weights= of quantiles, density= and
 weights= of histogram, `axis=` everywhere."""
 
 import numpy as np
@@ -430,11 +430,14 @@ def _search_all(a, v, right):
 
 
 @implements(np.searchsorted)
-def searchsorted(a, v):
-    """side='left' (see the module docstring for side=)."""
+def searchsorted(a, v, side="left"):
     if a.ndim != 1:
         raise ValueError("object too deep for desired array")
-    return _search_all(a, v, False)
+    if side == "left":
+        return _search_all(a, v, False)
+    if side == "right":
+        return _search_all(a, v, True)
+    raise ValueError("search side must be 'left' or 'right'")
 
 
 @register_jitable

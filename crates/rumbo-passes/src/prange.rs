@@ -17,7 +17,7 @@
 //! inside their outer region, as in Numba.
 
 use rumbo_ir::{rewrite_inst, rewrite_term, Block, BlockCall, BlockData, Function, Inst, Terminator, Value, ValueData, ValueKind};
-use rumbo_syntax::{BinOp, CmpOp, Constant, Span};
+use rumbo_syntax::{BinOp, Constant, Span};
 use rumbo_types::{GlobalValue, ParallelRegion, Type, TypedFunction};
 use std::collections::{HashMap, HashSet};
 
@@ -423,16 +423,26 @@ fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type
     arg_types.extend(reds.iter().map(|r| r.ty.clone()));
     let starts: Vec<Value> = reds.iter().zip(&inits).map(|(r, &i)| identity(&mut bb, entry, r, i)).collect();
 
-    // head(k, reductions...): k < hi ? body : done
+    // `for k in range(lo, hi)` (unit steps: `for i in range(start + lo, start + hi)`), the
+    // shape the codegen's loop analyses know: float errors deferred, bounds checks hoisted.
+    let unit_step = typed.calls.get(&lp.range).is_some_and(|c| c.arg_types.len() <= 2);
+    let (first, last) = match unit_step {
+        true => (
+            bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: start, rhs: lo }, span, None),
+            bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: start, rhs: hi }, span, None),
+        ),
+        false => (lo, hi),
+    };
+    let range_fn = bb.global(entry, "$range");
+    let range = bb.inst(entry, Inst::Call { func: range_fn, args: vec![first, last], kwargs: vec![] }, span, None);
+    let iter = bb.inst(entry, Inst::GetIter(range), span, None);
+    // head(reductions...): next(iter) ? body : done
     let head = bb.block();
-    let k = bb.param(head, Some("$k".into()));
     for r in &reds {
         let p = bb.param(head, func.value(r.param).var.clone());
         map.insert(r.param, p);
     }
-    let mut head_args = vec![lo];
-    head_args.extend(&starts);
-    bb.term(entry, Terminator::Jump(BlockCall { block: head, args: head_args }));
+    bb.term(entry, Terminator::Jump(BlockCall { block: head, args: starts.clone() }));
     let done = bb.block();
     let done_params: Vec<Value> = reds.iter().map(|r| bb.param(done, func.value(r.param).var.clone())).collect();
     let latch = bb.block();
@@ -448,7 +458,9 @@ fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type
             map.insert(p, np);
         }
     }
-    let cond = bb.inst(head, Inst::Compare { op: CmpOp::Lt, lhs: k, rhs: hi }, span, None);
+    let next = bb.inst(head, Inst::IterNext(iter), span, None);
+    let more = bb.inst(head, Inst::TupleGet { value: next, index: 1 }, span, None);
+    let cond = bb.inst(head, Inst::Truth(more), span, None);
     let head_params: Vec<Value> = reds.iter().map(|r| map[&r.param]).collect();
     bb.term(head, Terminator::Branch {
         cond,
@@ -456,8 +468,15 @@ fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type
         else_to: BlockCall { block: done, args: head_params },
     });
     let body_span = func.value(item.unwrap_or(lp.next)).span;
-    let scaled = bb.inst(blocks[&lp.body], Inst::Binary { op: BinOp::Mult, lhs: k, rhs: step }, body_span, None);
-    let index = bb.inst(blocks[&lp.body], Inst::Binary { op: BinOp::Add, lhs: start, rhs: scaled }, body_span, item.and_then(|i| func.value(i).var.clone()));
+    let item_var = item.and_then(|i| func.value(i).var.clone());
+    let k = bb.inst(blocks[&lp.body], Inst::TupleGet { value: next, index: 0 }, body_span, if unit_step { item_var.clone() } else { None });
+    let index = match unit_step {
+        true => k,
+        false => {
+            let scaled = bb.inst(blocks[&lp.body], Inst::Binary { op: BinOp::Mult, lhs: k, rhs: step }, body_span, None);
+            bb.inst(blocks[&lp.body], Inst::Binary { op: BinOp::Add, lhs: start, rhs: scaled }, body_span, item_var)
+        }
+    };
     if let Some(item) = item {
         map.insert(item, index);
     }
@@ -497,11 +516,7 @@ fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type
         bb.f.blocks[nb.index()].term_span = func.block(b).term_span;
         bb.term(nb, term);
     }
-    let one = bb.inst(latch, Inst::Const(Constant::Int(1)), span, None);
-    let k1 = bb.inst(latch, Inst::Binary { op: BinOp::Add, lhs: k, rhs: one }, span, None);
-    let mut back = vec![k1];
-    back.extend(&latch_params);
-    bb.term(latch, Terminator::Jump(BlockCall { block: head, args: back }));
+    bb.term(latch, Terminator::Jump(BlockCall { block: head, args: latch_params.clone() }));
     let result = if reds.is_empty() {
         bb.inst(done, Inst::Const(Constant::None), span, None)
     } else {

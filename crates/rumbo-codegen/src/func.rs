@@ -455,11 +455,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Marks a condition as unlikely (`llvm.expect`), keeping error paths cold.
     fn expect_false(&self, c: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        self.expect(c, false)
+    }
+
+    /// `c`, marked as usually `likely` (`llvm.expect`).
+    pub(crate) fn expect(&self, c: IntValue<'ctx>, likely: bool) -> R<IntValue<'ctx>> {
         let i1 = self.ctx.bool_type();
         let f = inkwell::intrinsics::Intrinsic::find("llvm.expect")
             .and_then(|i| i.get_declaration(self.module, &[i1.into()]))
             .ok_or("llvm.expect missing")?;
-        let r = self.b.build_call(f, &[c.into(), i1.const_zero().into()], "expect").map_err(e)?;
+        let r = self.b.build_call(f, &[c.into(), i1.const_int(likely as u64, false).into()], "expect").map_err(e)?;
         Ok(r.try_as_basic_value().basic().unwrap().into_int_value())
     }
 

@@ -93,7 +93,42 @@ pub(crate) fn emit_native<'ctx>(
     };
     em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
     em.emit_body()?;
+    drop_unused_exc_in_self_calls(llfn);
     Ok(llfn)
+}
+
+/// A function whose exception pointer only goes on to its own recursive calls never
+/// stores an exception (no raise of its own, no other callee can): those calls then
+/// pass poison, so the pointer is dead and recursion (fib) keeps it in no register.
+fn drop_unused_exc_in_self_calls(llfn: FunctionValue<'_>) {
+    use inkwell::values::{AnyValueEnum, AsValueRef, InstructionOpcode};
+    let exc = llfn.get_nth_param(1).unwrap();
+    let mut calls = vec![];
+    let mut next = exc.get_first_use();
+    while let Some(u) = next {
+        next = u.get_next_use();
+        // Calls of native entries return i32, so their user shows as an int value.
+        let inst = match u.get_user() {
+            AnyValueEnum::IntValue(v) => v.as_instruction(),
+            AnyValueEnum::InstructionValue(i) => Some(i),
+            _ => None,
+        };
+        let Some(inst) = inst else { return };
+        let n = inst.get_num_operands();
+        // A call's last operand is its callee; exc may appear only as the call's second argument.
+        let self_call = inst.get_opcode() == InstructionOpcode::Call
+            && n >= 3
+            && inst.get_operand(n - 1).and_then(|o| o.value()).map(|c| c.as_value_ref()) == Some(llfn.as_global_value().as_pointer_value().as_value_ref())
+            && (0..n - 1).all(|k| (k == 1) == (inst.get_operand(k).and_then(|o| o.value()) == Some(exc)));
+        if !self_call {
+            return;
+        }
+        calls.push(inst);
+    }
+    let poison = exc.into_pointer_value().get_type().get_poison();
+    for call in calls {
+        call.set_operand(1, poison);
+    }
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {

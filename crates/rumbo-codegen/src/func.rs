@@ -43,6 +43,11 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) summed_by_producer: HashMap<Value, Value>,
     /// Those sums once their producer ran: where the total is.
     pub(crate) produced_sums: HashMap<Value, PointerValue<'ctx>>,
+    /// The IR block being emitted.
+    cur_block: Block,
+    /// Unit-step range advances (where `cur` is, and its value) that the loop header's
+    /// branch stores on its way into the body, by their `IterNext`.
+    range_steps: HashMap<Value, (PointerValue<'ctx>, IntValue<'ctx>)>,
 }
 
 /// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
@@ -90,6 +95,8 @@ pub(crate) fn emit_native<'ctx>(
         fused: crate::arrayexpr::fused_values(func, typed),
         summed_by_producer: HashMap::new(),
         produced_sums: HashMap::new(),
+        cur_block: Function::ENTRY,
+        range_steps: HashMap::new(),
     };
     em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
     em.emit_body()?;
@@ -200,6 +207,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.release(self.rc.at_start.get(&blk))?;
             // A fused value is evaluated inside its consumer: what dies at the
             // fused value dies after the consumer instead.
+            self.cur_block = blk;
             let consumer_of = crate::arrayexpr::fused_consumers(self.func, &self.fused, &self.func.block(blk).insts);
             let mut deferred: HashMap<Value, Vec<Value>> = HashMap::new();
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
@@ -302,7 +310,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let t = (**t).clone();
                     self.tuple_next(*it, &t)
                 }
-                _ => self.range_next(*it),
+                _ => self.range_next(v, *it),
             },
             Inst::Obj(rumbo_ir::ObjInst::List(items)) => {
                 let vals: Vec<BasicValueEnum> = items.iter().map(|i| self.val(*i)).collect();
@@ -371,7 +379,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.pass_args(else_to, Some((c, false)))?;
                 self.release(self.rc.before_term.get(&blk))?;
                 let c = self.val(*cond).into_int_value();
-                if then_to.block == else_to.block {
+                let step = self.iter_next_tested_by(*cond).and_then(|n| self.range_steps.remove(&n));
+                if let Some((cur_p, cur)) = step {
+                    let step_bb = self.ctx.append_basic_block(self.llfn, "range.step");
+                    self.b.build_conditional_branch(c, step_bb, self.blocks[&else_to.block]).map_err(e)?;
+                    self.b.position_at_end(step_bb);
+                    // nsw: cur < stop here, so cur + 1 <= stop.
+                    let next = self.b.build_int_nsw_add(cur, cur.get_type().const_int(1, false), "next").map_err(e)?;
+                    self.b.build_store(cur_p, next).map_err(e)?;
+                    self.b.build_unconditional_branch(self.blocks[&then_to.block]).map_err(e)?;
+                } else if then_to.block == else_to.block {
                     self.b.build_unconditional_branch(self.blocks[&then_to.block]).map_err(e)?;
                 } else {
                     self.b.build_conditional_branch(c, self.blocks[&then_to.block], self.blocks[&else_to.block]).map_err(e)?;
@@ -667,7 +684,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(slot.into())
     }
 
-    fn range_next(&mut self, it: Value) -> R<BasicValueEnum<'ctx>> {
+    fn range_next(&mut self, v: Value, it: Value) -> R<BasicValueEnum<'ctx>> {
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.val(it).into_pointer_value();
@@ -678,8 +695,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
                 let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
                 let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
-                let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
-                self.b.build_store(cur_p, next).map_err(e)?;
+                if self.step_on_entry(v) {
+                    self.range_steps.insert(v, (cur_p, cur));
+                } else {
+                    let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                    self.b.build_store(cur_p, next).map_err(e)?;
+                }
                 let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
                 return self.build_struct(&t, &[cur.into(), valid.into()]);
             }
@@ -697,6 +718,34 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.b.build_store(left_p, left1).map_err(e)?;
         let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
         self.build_struct(&t, &[cur.into(), valid.into()])
+    }
+
+    /// Whether the block of `next` (a loop header) ends branching on its valid bit into a
+    /// body without parameters: then the advance is stored on that edge, as Numba does, so
+    /// that after rotation the loop has one induction variable (not `cur` and `cur + 1`).
+    fn step_on_entry(&self, next: Value) -> bool {
+        match &self.func.block(self.cur_block).term {
+            Terminator::Branch { cond, then_to, else_to } => {
+                then_to.args.is_empty()
+                    && then_to.block != else_to.block
+                    && self.blocks.contains_key(&then_to.block)
+                    && self.blocks.contains_key(&else_to.block)
+                    && self.iter_next_tested_by(*cond) == Some(next)
+            }
+            _ => false,
+        }
+    }
+
+    /// The `IterNext` whose valid bit `cond` is (`truth` of it, as lowering emits).
+    fn iter_next_tested_by(&self, cond: Value) -> Option<Value> {
+        let bit = match self.func.inst(cond) {
+            Some(Inst::Truth(x)) => *x,
+            _ => cond,
+        };
+        match self.func.inst(bit) {
+            Some(Inst::TupleGet { value, index: 1 }) if matches!(self.func.inst(*value), Some(Inst::IterNext(_))) => Some(*value),
+            _ => None,
+        }
     }
 
     pub(crate) fn const_int_of(&self, v: Value) -> Option<i128> {

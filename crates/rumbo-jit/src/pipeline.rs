@@ -29,9 +29,6 @@ pub(crate) fn host_target_machine(
 
 /// The pass pipeline run at `opt_level` (0..=3).
 fn pipeline_text(opt_level: u8) -> String {
-    if let Ok(p) = std::env::var("RUMBO_EXPERIMENT_PIPELINE") {
-        return p.replace("OPT", &opt_level.to_string());
-    }
     format!("default<O{opt_level}>")
 }
 

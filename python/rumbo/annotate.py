@@ -260,7 +260,7 @@ def specialization_info(dispatcher, spec):
     rep = _core.render_report(spec["symbol"])
     llvm_lines, _ = llvm_by_line(rep["optimized"])
     asm_lines = asm_by_line(rep["assembly"])
-    wanted = {spec["symbol"], spec["symbol"] + "$wrap"}
+    wanted = {spec["symbol"], spec["symbol"] + "$defer", spec["symbol"] + "$wrap"}
     types, costs, remarks = {}, {}, {}
     for line, var, ty in spec["annotations"]:
         if (var, ty) not in types.setdefault(line, []):

@@ -159,12 +159,12 @@ class Dispatcher(_core.Dispatcher):
         """The control-flow graph, per signature (or of one signature): an object with
         `.dot` (Graphviz source), `.text`, and `.display()` / `_repr_svg_()` when Graphviz is
         installed. `level="ir"` is rumbo's typed IR; `level="llvm"` the optimized LLVM
-        function (`show_wrapper="python"`: its uniform-ABI wrapper)."""
+        function (its code: the `$defer` body; `show_wrapper="python"`: its uniform-ABI wrapper)."""
         from ._introspect import CFG
 
         def cfg(s):
             if level == "llvm":
-                fn = s["symbol"] + ("$wrap" if show_wrapper == "python" else "")
+                fn = s["symbol"] + ("$wrap" if show_wrapper == "python" else "$defer")
                 return CFG.from_llvm(s["llvm"], fn)
             return CFG.from_ir(s["ir"], f"{self.__name__}({', '.join(s['args'])})")
 

@@ -115,8 +115,17 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let ret = &target.ret;
         match &target.kind {
             CallKind::Dispatcher { symbol } => {
-                let callee = self.declare(symbol, native_fn_type(self.ctx, &target.arg_types));
-                self.call_native(callee, ret, &vals)
+                let native = native_fn_type(self.ctx, &target.arg_types);
+                match self.defer {
+                    // Its body, with this function's float-error flags (see deferred.rs).
+                    Some(flags) if self.calls_deferring => {
+                        let callee = self.declare_defer(symbol, native);
+                        let mut args = vec![flags.own.into()];
+                        args.extend(vals.iter().copied());
+                        self.call_native(callee, ret, &args)
+                    }
+                    _ => self.call_native(self.declare(symbol, native), ret, &vals),
+                }
             }
             CallKind::Cast => self.cast(vals[0], &target.arg_types[0], ret),
             CallKind::Builtin(name) if name.starts_with("numpy.") && rumbo_types::ufunc_kind(&name[6..]).is_some() => {
@@ -572,7 +581,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         if name == "sqrt" {
             // The whole domain rule of sqrt in one compare (NaN and -0.0 pass).
             let neg = self.b.build_float_compare(FloatPredicate::OLT, ins[0], ins[0].get_type().const_zero(), "neg").map_err(e)?;
-            self.raise_if(neg, BuiltinExc::ValueError, "math domain error")?;
+            self.raise_if_float(neg, BuiltinExc::ValueError, "math domain error")?;
             return Ok(r);
         }
         let b = &self.b;
@@ -605,15 +614,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let p = self.b.build_and(pole, at_pole, "p").map_err(e)?;
                     domain = self.b.build_or(domain, p, "domain").map_err(e)?;
                     let ovf = self.b.build_and(pole, self.b.build_not(at_pole, "n").map_err(e)?, "ovf").map_err(e)?;
-                    self.raise_if(domain, BuiltinExc::ValueError, "math domain error")?;
-                    self.raise_if(ovf, BuiltinExc::OverflowError, "math range error")?;
+                    self.raise_if_float(domain, BuiltinExc::ValueError, "math domain error")?;
+                    self.raise_if_float(ovf, BuiltinExc::OverflowError, "math range error")?;
                     return Ok(r);
                 }
                 domain = self.b.build_or(domain, pole, "domain").map_err(e)?;
             }
             _ => {}
         }
-        self.raise_if(domain, BuiltinExc::ValueError, "math domain error")?;
+        self.raise_if_float(domain, BuiltinExc::ValueError, "math domain error")?;
         if matches!(name, "exp" | "exp2" | "expm1" | "cosh" | "sinh" | "pow") {
             self.check_range(rf, ins[0])?;
         }
@@ -631,7 +640,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let r_inf = self.b.build_float_compare(FloatPredicate::OEQ, ar, inf, "rinf").map_err(e)?;
         let x_fin = self.b.build_float_compare(FloatPredicate::OLT, ax, x.get_type().const_float(f64::INFINITY), "xfin").map_err(e)?;
         let bad = self.b.build_and(r_inf, x_fin, "range").map_err(e)?;
-        self.raise_if(bad, BuiltinExc::OverflowError, "math range error")
+        self.raise_if_float(bad, BuiltinExc::OverflowError, "math range error")
     }
 
     fn check_zero_log_base(&mut self, log_base: FloatValue<'ctx>) -> R<()> {
@@ -639,7 +648,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             return Ok(());
         }
         let z = self.b.build_float_compare(FloatPredicate::OEQ, log_base, log_base.get_type().const_zero(), "z").map_err(e)?;
-        self.raise_if(z, BuiltinExc::ZeroDivisionError, "float division by zero")
+        self.raise_if_float(z, BuiltinExc::ZeroDivisionError, "float division by zero")
     }
 }
 

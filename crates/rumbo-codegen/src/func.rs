@@ -43,6 +43,13 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) summed_by_producer: HashMap<Value, Value>,
     /// Those sums once their producer ran: where the total is.
     pub(crate) produced_sums: HashMap<Value, PointerValue<'ctx>>,
+    /// Where float errors are recorded, in a function that defers them (see `deferred.rs`).
+    pub(crate) defer: Option<crate::deferred::DeferFlags<'ctx>>,
+    /// This function's `$defer` body takes its caller's flags: it calls other
+    /// specializations' bodies with its own (else their native entries).
+    pub(crate) calls_deferring: bool,
+    /// The caller's flags (third parameter of a `$defer` body).
+    pub(crate) incoming_flags: Option<PointerValue<'ctx>>,
     /// The IR block being emitted.
     cur_block: Block,
     /// Unit-step range advances (where `cur` is, and its value) that the loop header's
@@ -56,6 +63,9 @@ pub(crate) struct SavedFunction<'ctx> {
     alloca_block: BasicBlock<'ctx>,
     exc_ptr: PointerValue<'ctx>,
     at: Option<BasicBlock<'ctx>>,
+    defer: Option<crate::deferred::DeferFlags<'ctx>>,
+    calls_deferring: bool,
+    incoming_flags: Option<PointerValue<'ctx>>,
 }
 
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
@@ -74,7 +84,14 @@ pub(crate) fn emit_native<'ctx>(
     symbol: &str,
     opts: CodegenOptions,
 ) -> R<FunctionValue<'ctx>> {
-    let llfn = module.add_function(symbol, native_fn_type(ctx, &typed.arg_types), Some(Linkage::External));
+    // The code is the `$defer` body (its caller's float-error flags as third parameter);
+    // the native entry runs it with fresh flags (see `deferred.rs`).
+    let native_t = native_fn_type(ctx, &typed.arg_types);
+    let entry = module.add_function(symbol, native_t, Some(Linkage::External));
+    let llfn = module.add_function(&crate::deferred::defer_symbol(symbol), crate::deferred::defer_fn_type(ctx, native_t), Some(Linkage::External));
+    // Python calls and non-deferring callers come through the entry: one body, not two copies.
+    let noinline = inkwell::attributes::Attribute::get_named_enum_kind_id("noinline");
+    llfn.add_attribute(inkwell::attributes::AttributeLoc::Function, ctx.create_enum_attribute(noinline, 0));
     let alloca_block = ctx.append_basic_block(llfn, "entry");
     let mut em = Emitter {
         ctx,
@@ -87,6 +104,9 @@ pub(crate) fn emit_native<'ctx>(
         ret_ptr: llfn.get_nth_param(0).unwrap().into_pointer_value(),
         exc_ptr: llfn.get_nth_param(1).unwrap().into_pointer_value(),
         alloca_block,
+        defer: None,
+        calls_deferring: false,
+        incoming_flags: None,
         blocks: HashMap::new(),
         values: HashMap::new(),
         phis: HashMap::new(),
@@ -99,9 +119,13 @@ pub(crate) fn emit_native<'ctx>(
         range_steps: HashMap::new(),
     };
     em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
+    em.start_flags(crate::deferred::defers_float_errors(func, typed))?;
     em.emit_body()?;
     drop_unused_exc_in_self_calls(llfn);
-    Ok(llfn)
+    em.defer = None;
+    em.incoming_flags = None;
+    em.emit_deferring_entry(entry, llfn, &typed.ret)?;
+    Ok(entry)
 }
 
 /// A function whose exception pointer only goes on to its own recursive calls never
@@ -164,6 +188,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.values.remove(&v);
     }
 
+    pub(crate) fn alloca_block(&self) -> BasicBlock<'ctx> {
+        self.alloca_block
+    }
+
     /// A stack slot in the entry block (so that mem2reg promotes it).
     pub(crate) fn alloca(&self, t: inkwell::types::BasicTypeEnum<'ctx>, name: &str) -> R<PointerValue<'ctx>> {
         let tmp = self.ctx.create_builder();
@@ -182,7 +210,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         }
         // Entry parameters are the function's arguments.
         for (i, p) in self.func.block(Function::ENTRY).params.iter().enumerate() {
-            self.values.insert(*p, self.llfn.get_nth_param(i as u32 + 2).unwrap());
+            self.values.insert(*p, self.llfn.get_nth_param(i as u32 + 3).unwrap());
         }
         self.b.position_at_end(self.alloca_block);
         self.b.build_unconditional_branch(self.blocks[&Function::ENTRY]).map_err(e)?;
@@ -199,6 +227,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         for &blk in &rpo {
             self.b.position_at_end(self.blocks[&blk]);
             if blk == Function::ENTRY {
+                self.refuse_pending_flags()?;
                 // Arguments are borrowed from the caller: take our own references.
                 for &p in &self.func.block(blk).params {
                     self.incref(self.val(p), self.ty(p))?;
@@ -403,6 +432,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     self.b.build_store(self.ret_ptr, out).map_err(e)?;
                 }
                 self.release(self.rc.before_term.get(&blk))?;
+                self.hand_flags_back()?;
                 self.b.build_return(Some(&self.ctx.i32_type().const_zero())).map_err(e)?;
             }
             Terminator::Raise { .. } => {
@@ -450,7 +480,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     // ---- exceptions --------------------------------------------------------
 
-    fn exc_record(&mut self, class_id: u32, msg: Option<&str>) -> PointerValue<'ctx> {
+    pub(crate) fn exc_record(&mut self, class_id: u32, msg: Option<&str>) -> PointerValue<'ctx> {
         let key = (class_id, msg.map(str::to_string));
         if let Some(p) = self.exc_records.get(&key) {
             return *p;
@@ -488,6 +518,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// Ends the current block by raising: store the record, return 1.
     pub(crate) fn raise(&mut self, class_id: u32, msg: Option<&str>) -> R<()> {
         let rec = self.exc_record(class_id, msg);
+        let rec = self.first_error(rec)?;
         self.b.build_store(self.exc_ptr, rec).map_err(e)?;
         self.b.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(e)?;
         Ok(())
@@ -550,6 +581,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let expect = self.expect_false(failed)?;
         self.b.build_conditional_branch(expect, fail_bb, ok_bb).map_err(e)?;
         self.b.position_at_end(fail_bb);
+        if self.defer.is_some() {
+            // The callee's record is replaced by an earlier float error (if any).
+            let ptr = self.ctx.ptr_type(AddressSpace::default());
+            let theirs = self.b.build_load(ptr, self.exc_ptr, "exc").map_err(e)?.into_pointer_value();
+            let rec = self.first_error(theirs)?;
+            self.b.build_store(self.exc_ptr, rec).map_err(e)?;
+        }
         self.b.build_return(Some(&status)).map_err(e)?;
         self.b.position_at_end(ok_bb);
         Ok(())
@@ -559,7 +597,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// emitted, with `entry` as its stack-slot block; returns what
     /// [`Self::leave_function`] needs to switch back.
     pub(crate) fn enter_function(&mut self, f: FunctionValue<'ctx>, entry: BasicBlock<'ctx>, exc: PointerValue<'ctx>) -> SavedFunction<'ctx> {
-        let saved = SavedFunction { llfn: self.llfn, alloca_block: self.alloca_block, exc_ptr: self.exc_ptr, at: self.b.get_insert_block() };
+        let saved = SavedFunction {
+            llfn: self.llfn,
+            alloca_block: self.alloca_block,
+            exc_ptr: self.exc_ptr,
+            at: self.b.get_insert_block(),
+            defer: self.defer.take(),
+            calls_deferring: std::mem::take(&mut self.calls_deferring),
+            incoming_flags: self.incoming_flags.take(),
+        };
         self.llfn = f;
         self.alloca_block = entry;
         self.exc_ptr = exc;
@@ -571,6 +617,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.llfn = s.llfn;
         self.alloca_block = s.alloca_block;
         self.exc_ptr = s.exc_ptr;
+        self.defer = s.defer;
+        self.calls_deferring = s.calls_deferring;
+        self.incoming_flags = s.incoming_flags;
         if let Some(bb) = s.at {
             self.b.position_at_end(bb);
         }

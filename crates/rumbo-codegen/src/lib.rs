@@ -14,6 +14,7 @@
 mod arrayexpr;
 mod arrays;
 mod builtins;
+mod deferred;
 mod func;
 mod objblock;
 mod objmode;
@@ -61,6 +62,12 @@ pub use objmode::{emit_objmode_module, ObjConst, ObjOptions, FIXED_CONSTS};
 /// (for RUMBO_DEBUG_ARRAY_OPT_STATS and the annotation report).
 pub fn fusion_report(func: &Function, typed: &TypedFunction) -> Vec<String> {
     arrayexpr::fusion_report(func, typed)
+}
+
+/// Name of the function with the code of the native entry `symbol` (what debug lines and
+/// remarks are about): `<symbol>$defer`, which takes its caller's float-error flags.
+pub fn body_name(symbol: &str) -> String {
+    deferred::defer_symbol(symbol)
 }
 
 /// Name of the uniform-ABI wrapper of the native entry `symbol`.

@@ -40,7 +40,7 @@ impl<'ctx> Emitter<'_, 'ctx> {
         }
         let ret_t = self.ty(v).clone();
         let outs = self.slot_buffer(abi_slot_count(&ret_t), "objmode.out")?;
-        let name = objmode_block_symbol(self.llfn.get_name().to_str().map_err(e)?, v);
+        let name = objmode_block_symbol(&self.symbol()?, v);
         let entry = match self.module.get_global(&name) {
             Some(g) => g,
             None => {

@@ -213,7 +213,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     fn check_zero_float(&mut self, y: FloatValue<'ctx>, msg: &str) -> R<()> {
         if !self.opts.numpy_errors {
             let z = self.b.build_float_compare(FloatPredicate::OEQ, y, y.get_type().const_zero(), "is0").map_err(e)?;
-            self.raise_if(z, BuiltinExc::ZeroDivisionError, msg)?;
+            self.raise_if_float(z, BuiltinExc::ZeroDivisionError, msg)?;
         }
         Ok(())
     }
@@ -359,7 +359,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let x0 = self.b.build_float_compare(FloatPredicate::OEQ, x, zero, "x0").map_err(e)?;
                     let yneg = self.b.build_float_compare(FloatPredicate::OLT, y, zero, "yneg").map_err(e)?;
                     let bad = self.b.build_and(x0, yneg, "bad").map_err(e)?;
-                    self.raise_if(bad, BuiltinExc::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
+                    self.raise_if_float(bad, BuiltinExc::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
                 }
                 let r = self.call_intrinsic("llvm.pow", &[x.into(), y.into()])?;
                 if !self.opts.numpy_errors {
@@ -375,7 +375,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let x_nz = b.build_float_compare(FloatPredicate::ONE, x, x.get_type().const_zero(), "xnz").map_err(e)?;
                     let fin = b.build_and(x_fin, y_fin, "fin").map_err(e)?;
                     let bad = b.build_and(b.build_and(r_inf, fin, "bad").map_err(e)?, x_nz, "bad").map_err(e)?;
-                    self.raise_if(bad, BuiltinExc::OverflowError, "(34, 'Numerical result out of range')")?;
+                    self.raise_if_float(bad, BuiltinExc::OverflowError, "(34, 'Numerical result out of range')")?;
                 }
                 r
             }
@@ -400,7 +400,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             BinOp::Div | BinOp::Pow => {
                 if op == BinOp::Div && !self.opts.numpy_errors {
                     let z = t_zero(self, cr, ci)?;
-                    self.raise_if(z, BuiltinExc::ZeroDivisionError, "complex division by zero")?;
+                    self.raise_if_float(z, BuiltinExc::ZeroDivisionError, "complex division by zero")?;
                 }
                 let name = if op == BinOp::Div { "rumbo_complex_div" } else { "rumbo_complex_pow" };
                 return self.complex_runtime(name, t, &[ar, ai, cr, ci]);

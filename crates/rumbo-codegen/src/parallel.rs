@@ -60,7 +60,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let region = &self.typed.regions[k];
         let lay = Layout::of(self.ctx, region);
         let i64t = self.ctx.i64_type();
-        let parent = self.llfn.get_name().to_str().map_err(e)?.to_string();
+        let parent = self.symbol()?;
         let chunk_fn = self.chunk_trampoline(&parent, k, &lay)?;
         let fold_fn = match &region.combine {
             Some((_, ct)) => Some(self.fold_trampoline(&parent, k, &lay, &ct.ret)?),
@@ -227,11 +227,14 @@ pub(crate) fn emit_regions<'ctx>(
     opts: crate::CodegenOptions,
 ) -> R<()> {
     for (k, region) in typed.regions.iter().enumerate() {
-        let body = crate::func::emit_native(ctx, module, &region.body.0, &region.body.1, &body_symbol(parent, k), opts)?;
-        body.set_linkage(Linkage::Internal);
+        let mut internal = vec![body_symbol(parent, k)];
+        crate::func::emit_native(ctx, module, &region.body.0, &region.body.1, &internal[0], opts)?;
         if let Some((cf, ct)) = &region.combine {
-            let c = crate::func::emit_native(ctx, module, cf, ct, &combine_symbol(parent, k), opts)?;
-            c.set_linkage(Linkage::Internal);
+            internal.push(combine_symbol(parent, k));
+            crate::func::emit_native(ctx, module, cf, ct, &internal[1], opts)?;
+        }
+        for name in internal.iter().flat_map(|n| [n.clone(), crate::deferred::defer_symbol(n)]) {
+            module.get_function(&name).expect("emitted above").set_linkage(Linkage::Internal);
         }
     }
     Ok(())
@@ -270,7 +273,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let acc_t = fold.map(|(t, _)| llvm_type(self.ctx, t));
 
         // The chunk function: `i32 (ptr ctx, i64 lo, i64 hi, i64 c, ptr exc)`.
-        let parent = self.llfn.get_name().to_str().map_err(e)?.to_string();
+        let parent = self.symbol()?;
         let name = (0..).map(|k| format!("{parent}$loop{k}")).find(|n| self.module.get_function(n).is_none()).unwrap();
         let fn_t = self.ctx.i32_type().fn_type(&[ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into()], false);
         let chunk = self.module.add_function(&name, fn_t, Some(Linkage::Internal));

@@ -63,6 +63,18 @@ pub struct ModuleDumps {
     pub assembly: Option<String>,
 }
 
+/// What [`JitSession::compile_object`] returns.
+#[derive(Default, Clone, Debug)]
+pub struct CompiledObject {
+    /// The dumps asked for.
+    pub dumps: ModuleDumps,
+    /// The relocatable object file the JIT was given.
+    pub object: Vec<u8>,
+    /// The optimized module as LLVM bitcode: what a later module passes in `inline` so the
+    /// optimizer can inline this module's functions into its own.
+    pub bitcode: Vec<u8>,
+}
+
 /// What [`JitSession::render`] returns: the dumps asked for and the optimization remarks.
 #[derive(Default, Clone, Debug)]
 pub struct Rendered {
@@ -263,19 +275,26 @@ impl JitSession {
     where
         F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
     {
-        self.compile_object(opt_level, dumps, build).map(|(dumps, _)| dumps)
+        self.compile_object(opt_level, dumps, &[], build).map(|c| c.dumps)
     }
 
     /// [`compile`](JitSession::compile), also returning the relocatable object file the JIT
     /// was given: machine code for the host that references other functions (runtime helpers,
     /// other compiled functions) by name only, so it can be saved and handed to
-    /// [`add_object`](JitSession::add_object) in another process on the same CPU.
+    /// [`add_object`](JitSession::add_object) in another process on the same CPU, and the
+    /// optimized bitcode.
+    ///
+    /// `inline` holds bitcode of earlier modules (their [`CompiledObject::bitcode`]) whose
+    /// functions this one calls: their definitions are linked in as `available_externally`,
+    /// so the optimizer may inline them, and are dropped before code generation (calls that
+    /// stay go to the earlier module's code, by name).
     pub fn compile_object<F>(
         &self,
         opt_level: u8,
         dumps: DumpRequest,
+        inline: &[&[u8]],
         build: F,
-    ) -> Result<(ModuleDumps, Vec<u8>), JitError>
+    ) -> Result<CompiledObject, JitError>
     where
         F: for<'ctx> FnOnce(&'ctx Context) -> Result<Module<'ctx>, String>,
     {
@@ -305,7 +324,9 @@ impl JitSession {
             )));
         }
         let mut engine = self.engine()?;
-        let dumps = pipeline::prepare(&module, &engine.tm, opt_level, dumps)?;
+        let dumps = pipeline::prepare(&module, &engine.tm, opt_level, dumps, inline)?;
+        // Taken before machine code generation, which rewrites the IR (CodeGenPrepare).
+        let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
         // Machine code from our own host TargetMachine (not the JIT's compile layer), so the
         // bytes the JIT links are the bytes a cache can keep.
         let object = engine
@@ -320,7 +341,7 @@ impl JitSession {
             .jit
             .add_object(&object)
             .map_err(JitError::AddModule)?;
-        Ok((dumps, object))
+        Ok(CompiledObject { dumps, object, bitcode })
     }
 
     /// Hands an object file made by [`compile_object`](JitSession::compile_object) (in this
@@ -394,7 +415,7 @@ impl JitSession {
                 }
             }
             let engine = self.engine()?;
-            pipeline::prepare(&module, &engine.tm, opt_level, dumps)?
+            pipeline::prepare(&module, &engine.tm, opt_level, dumps, &[])?
         };
         Ok(Rendered {
             dumps: out,

@@ -1,6 +1,7 @@
 //! Host target machine, the optimization pipeline and text dumps.
 
-use inkwell::module::Module;
+use inkwell::memory_buffer::MemoryBuffer;
+use inkwell::module::{Linkage, Module};
 use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{CodeModel, FileType, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
@@ -52,9 +53,11 @@ pub(crate) fn prepare(
     tm: &TargetMachine,
     opt_level: u8,
     dumps: DumpRequest,
+    inline: &[&[u8]],
 ) -> Result<ModuleDumps, JitError> {
     module.set_triple(&tm.get_triple());
     module.set_data_layout(&tm.get_target_data().get_data_layout());
+    link_for_inlining(module, inline).map_err(JitError::Build)?;
     let mut out = ModuleDumps::default();
     if dumps.llvm {
         out.llvm = Some(module.print_to_string().to_string());
@@ -80,4 +83,46 @@ pub(crate) fn prepare(
         out.assembly = Some(String::from_utf8_lossy(buffer.as_slice()).into_owned());
     }
     Ok(out)
+}
+
+/// Links the modules in `bitcodes` into `module` with every definition they export made
+/// `available_externally`: bodies the inliner may copy, never emitted (each module's own object
+/// defines them). Their entry wrappers are dropped first: nothing calls them from compiled code.
+fn link_for_inlining(module: &Module<'_>, bitcodes: &[&[u8]]) -> Result<(), String> {
+    let ctx = module.get_context();
+    for (i, bitcode) in bitcodes.iter().enumerate() {
+        let buffer = MemoryBuffer::create_from_memory_range_copy(bitcode, &format!("callee{i}"));
+        let callee = Module::parse_bitcode_from_buffer(&buffer, ctx)
+            .map_err(|e| format!("reading a callee's bitcode: {e}"))?;
+        let mut next = callee.get_first_function();
+        while let Some(f) = next {
+            next = f.get_next_function();
+            let name = f.get_name().to_string_lossy().into_owned();
+            let defined = f.count_basic_blocks() > 0;
+            let exported = !matches!(f.get_linkage(), Linkage::Internal | Linkage::Private);
+            if !defined || !exported {
+                continue;
+            }
+            if name.ends_with("$wrap") {
+                // SAFETY: compiled code never calls a wrapper; this module is ours alone.
+                unsafe { f.delete() };
+                continue;
+            }
+            // A definition the module has already (an earlier callee's) wins when linking.
+            // Bodies are `noinline` in their own module only (one copy behind the entry).
+            let noinline = inkwell::attributes::Attribute::get_named_enum_kind_id("noinline");
+            f.remove_enum_attribute(inkwell::attributes::AttributeLoc::Function, noinline);
+            f.set_linkage(Linkage::AvailableExternally);
+        }
+        let mut next = callee.get_first_global();
+        while let Some(g) = next {
+            next = g.get_next_global();
+            let exported = !matches!(g.get_linkage(), Linkage::Internal | Linkage::Private | Linkage::Appending);
+            if exported && g.get_initializer().is_some() {
+                g.set_linkage(Linkage::AvailableExternally);
+            }
+        }
+        module.link_in_module(callee).map_err(|e| format!("linking a callee for inlining: {e}"))?;
+    }
+    Ok(())
 }

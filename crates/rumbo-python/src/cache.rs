@@ -36,6 +36,8 @@ pub(crate) struct CacheInfo {
     pub(crate) key: Option<u128>,
     /// The object file the JIT linked.
     pub(crate) object: Option<Arc<Vec<u8>>>,
+    /// Its optimized module as bitcode, for callers to inline from (not saved in entries).
+    pub(crate) bitcode: Option<Arc<Vec<u8>>>,
     /// The specializations its code calls.
     pub(crate) deps: Vec<Arc<Specialization>>,
     /// Loaded from an entry: no IR or LLVM text to show.
@@ -273,6 +275,7 @@ pub(crate) fn load(py: Python<'_>, dir: &Path, key: u128, symbol: &str) -> Optio
         let info = CacheInfo {
             key: Some(e.key),
             object: Some(Arc::new(e.object)),
+            bitcode: None,
             deps,
             loaded: true,
             qualname: e.qualname,

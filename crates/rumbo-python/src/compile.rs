@@ -303,6 +303,10 @@ fn region_global(py: Python<'_>, name: &str) -> PyResult<GlobalValue> {
     Ok(GlobalValue::Function(name.trim_start_matches('$').to_string()))
 }
 
+/// Callees with more optimized bitcode than this are not offered to their callers' inliner:
+/// re-optimizing a large body in every caller costs compile time for no likely inlining.
+const INLINE_BITCODE_LIMIT: usize = 48 * 1024;
+
 static NEXT_SYMBOL: AtomicU64 = AtomicU64::new(0);
 static RUNTIME_SYMBOLS: Once = Once::new();
 
@@ -487,9 +491,11 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
     // 4. LLVM, optimized and compiled by the JIT
     let opts = CodegenOptions { fastmath: d.options.fastmath, numpy_errors: d.options.numpy_errors, boundscheck: d.options.boundscheck, parallel: d.options.parallel };
     let dumps: DumpRequest = dump_flags.request();
-    let (out, object) = session
-        .compile_object(d.options.opt_level, dumps, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
+    let inline: Vec<&[u8]> = resolver.deps.iter().filter_map(|s| s.cache.bitcode.as_deref()).map(|b| b.as_slice()).collect();
+    let compiled = session
+        .compile_object(d.options.opt_level, dumps, &inline, |ctx| emit_module(ctx, &src.ir, &typed, &symbol, opts))
         .map_err(|e| internal_error(py, "code generation failed", e.to_string()))?;
+    let (out, object) = (compiled.dumps, compiled.object);
     let blocks = crate::objblock::register_blocks(py, d.py_func.bind(py), &src.file, &src.ir, &typed, &symbol)?;
     if !blocks.is_empty() {
         let mut symbols: Vec<(&str, usize)> = blocks.iter().map(|(n, a)| (n.as_str(), *a)).collect();
@@ -532,6 +538,8 @@ fn compile(slf: &Bound<'_, Dispatcher>, args: Vec<Type>, declared_ret: Option<Ty
     .with_cache(CacheInfo {
         key: canonical.is_some().then_some(key).flatten(),
         object: Some(Arc::new(object)),
+        // Callers inline from it; code with objmode blocks refers to this process's block entries.
+        bitcode: (blocks.is_empty() && compiled.bitcode.len() <= INLINE_BITCODE_LIMIT).then(|| Arc::new(compiled.bitcode)),
         deps: std::mem::take(&mut resolver.deps),
         loaded: false,
         qualname: qualname_of(d.py_func.bind(py)),

@@ -313,7 +313,7 @@ fn render_report<'py>(py: Python<'py>, symbol: &str) -> PyResult<Bound<'py, PyDi
     let lines = SourceLines {
         file: r.src.file.filename.clone(),
         first_line: func.span.line.max(1),
-        function: symbol.to_string(),
+        function: rumbo_codegen::body_name(symbol),
         blocks: blocks.clone(),
         loops: loops.clone(),
     };

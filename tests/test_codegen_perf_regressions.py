@@ -193,10 +193,9 @@ def fact_checked(n):
 
 
 def test_recursion_exception_pointer():
+    # (The IR shape, `ptr poison` at the self-calls, is not asserted: since deferred
+    # float errors, the `$defer` body's error exit uses the pointer until optimized.)
     assert fib(20) == 6765
-    ir = fib.inspect_llvm()
-    ir = next(iter(ir.values())) if isinstance(ir, dict) else ir
-    assert re.search(r"call i32 @rumbo\.fib\.\w+\(ptr nonnull %\w+, ptr poison", ir)
     # A function that raises keeps passing its exception pointer.
     assert fact_checked(10) == 3628800
     with pytest.raises(ValueError, match="negative"):

@@ -60,18 +60,42 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// `proven`: the enclosing loop's stop keeps it within `-len..len` (only the wrap is left).
     fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool, proven: bool) -> R<IntValue<'ctx>> {
         let zero = self.ctx.i64_type().const_zero();
-        let i = if never_negative {
-            i
-        } else {
-            let neg = self.b.build_int_compare(IntPredicate::SLT, i, zero, "neg").map_err(e)?;
-            let wrapped = self.b.build_int_add(i, len, "wrapped").map_err(e)?;
-            self.b.build_select(neg, wrapped, i, "idx").map_err(e)?.into_int_value()
-        };
-        if self.opts.boundscheck && !proven {
-            let oob = self.b.build_int_compare(IntPredicate::UGE, i, len, "oob").map_err(e)?;
-            self.raise_if(oob, BuiltinExc::IndexError, "index out of bounds")?;
+        if !self.opts.boundscheck || never_negative || proven {
+            let i = if never_negative {
+                i
+            } else {
+                let neg = self.b.build_int_compare(IntPredicate::SLT, i, zero, "neg").map_err(e)?;
+                let wrapped = self.b.build_int_add(i, len, "wrapped").map_err(e)?;
+                self.b.build_select(neg, wrapped, i, "idx").map_err(e)?.into_int_value()
+            };
+            if self.opts.boundscheck && !proven {
+                let oob = self.b.build_int_compare(IntPredicate::UGE, i, len, "oob").map_err(e)?;
+                self.raise_if(oob, BuiltinExc::IndexError, "index out of bounds")?;
+            }
+            return Ok(i);
         }
-        Ok(i)
+        // Checked: one unsigned compare accepts every index in [0, len) (the usual case);
+        // negative indices are wrapped and checked again off the hot path.
+        let inside = self.b.build_int_compare(IntPredicate::ULT, i, len, "inside").map_err(e)?;
+        let from = self.b.get_insert_block().unwrap();
+        let wrap_bb = self.ctx.append_basic_block(self.llfn, "index.wrap");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "index.ok");
+        let likely = self.expect(inside, true)?;
+        self.b.build_conditional_branch(likely, done_bb, wrap_bb).map_err(e)?;
+        self.b.position_at_end(wrap_bb);
+        let wrapped = self.b.build_int_add(i, len, "wrapped").map_err(e)?;
+        // i < 0 and i + len >= 0, i.e. i + len in [0, len) for a negative i.
+        let neg = self.b.build_int_compare(IntPredicate::SLT, i, zero, "neg").map_err(e)?;
+        let back = self.b.build_int_compare(IntPredicate::ULT, wrapped, len, "back").map_err(e)?;
+        let ok = self.b.build_and(neg, back, "wrap.ok").map_err(e)?;
+        let oob = self.b.build_not(ok, "oob").map_err(e)?;
+        self.raise_if(oob, BuiltinExc::IndexError, "index out of bounds")?;
+        let wrap_end = self.b.get_insert_block().unwrap();
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        let phi = self.b.build_phi(i.get_type(), "idx").map_err(e)?;
+        phi.add_incoming(&[(&i, from), (&wrapped, wrap_end)]);
+        Ok(phi.as_basic_value().into_int_value())
     }
 
     /// Python's slice.indices(len): (start, count, step) of a slice on an axis.

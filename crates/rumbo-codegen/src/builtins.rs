@@ -379,29 +379,54 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         if self.opts.numpy_errors {
             return self.cast(x.into(), t, &I64);
         }
-        // One well-predicted test on the hot path: |x| < 2**63 (false for NaN
-        // and infinities) truncates directly; the rest raises or saturates.
-        let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
-        let small = self.b.build_float_compare(FloatPredicate::OLT, ax, x.get_type().const_float(9.223372036854775808e18), "small").map_err(e)?;
-        let fast_bb = self.ctx.append_basic_block(self.llfn, "toint.fast");
+        // One well-predicted test on the hot path; the rest raises or saturates.
+        let i64t = self.ctx.i64_type();
+        let (fast, fast_ok) = match self.x86_truncate(x)? {
+            // x86's truncation answers i64::MIN for NaN, infinities and |x| >= 2**63, so
+            // the test comes after it (one compare) instead of before (mask and compare).
+            Some(r) => (r, self.b.build_int_compare(IntPredicate::NE, r, i64t.const_int(1 << 63, false), "small").map_err(e)?),
+            None => {
+                let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
+                let lim = x.get_type().const_float(9.223372036854775808e18);
+                let small = self.b.build_float_compare(FloatPredicate::OLT, ax, lim, "small").map_err(e)?;
+                // Speculating the truncation is safe: fptosi of an out-of-range value is poison, not UB,
+                // and the poison is only selected away from.
+                let r = self.b.build_float_to_signed_int(x, i64t, "trunc").map_err(e)?;
+                (r, small)
+            }
+        };
+        let fast_bb = self.b.get_insert_block().unwrap();
         let slow_bb = self.ctx.append_basic_block(self.llfn, "toint.slow");
         let done_bb = self.ctx.append_basic_block(self.llfn, "toint.done");
-        self.b.build_conditional_branch(small, fast_bb, slow_bb).map_err(e)?;
-        self.b.position_at_end(fast_bb);
-        let fast = self.b.build_float_to_signed_int(x, self.ctx.i64_type(), "trunc").map_err(e)?;
-        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        let likely = self.expect(fast_ok, true)?;
+        self.b.build_conditional_branch(likely, done_bb, slow_bb).map_err(e)?;
         self.b.position_at_end(slow_bb);
         let nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "nan").map_err(e)?;
         self.raise_if(nan, BuiltinExc::ValueError, "cannot convert float NaN to integer")?;
+        let ax = self.call_intrinsic("llvm.fabs", &[x.into()])?.into_float_value();
         let inf = self.b.build_float_compare(FloatPredicate::OEQ, ax, x.get_type().const_float(f64::INFINITY), "inf").map_err(e)?;
         self.raise_if(inf, BuiltinExc::OverflowError, "cannot convert float infinity to integer")?;
         let slow = self.cast(x.into(), t, &I64)?.into_int_value();
         let slow_end = self.b.get_insert_block().unwrap();
         self.b.build_unconditional_branch(done_bb).map_err(e)?;
         self.b.position_at_end(done_bb);
-        let phi = self.b.build_phi(self.ctx.i64_type(), "toint").map_err(e)?;
+        let phi = self.b.build_phi(i64t, "toint").map_err(e)?;
         phi.add_incoming(&[(&fast, fast_bb), (&slow, slow_end)]);
         Ok(phi.as_basic_value())
+    }
+
+    /// x86's own float-to-int64 truncation (`cvttsd2si`/`cvttss2si`), defined for every input;
+    /// None on other hosts (the JIT compiles for the host only).
+    fn x86_truncate(&self, x: FloatValue<'ctx>) -> R<Option<inkwell::values::IntValue<'ctx>>> {
+        if !cfg!(target_arch = "x86_64") {
+            return Ok(None);
+        }
+        let (name, lanes) = if x.get_type() == self.ctx.f32_type() { ("llvm.x86.sse.cvttss2si64", 4) } else { ("llvm.x86.sse2.cvttsd2si64", 2) };
+        let vt = x.get_type().vec_type(lanes);
+        let f = self.intrinsic(name, &[])?;
+        let v = self.b.build_insert_element(vt.get_poison(), x, self.ctx.i64_type().const_zero(), "v").map_err(e)?;
+        let r = self.b.build_call(f, &[v.into()], "trunc").map_err(e)?;
+        Ok(Some(r.try_as_basic_value().basic().unwrap().into_int_value()))
     }
 
     fn round(&mut self, vals: &[BasicValueEnum<'ctx>], ats: &[Type], ret: &Type) -> R<BasicValueEnum<'ctx>> {

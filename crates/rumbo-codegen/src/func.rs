@@ -54,6 +54,11 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
     /// The real stop of those loops' iterators, by `getiter` value.
     pub(crate) range_stops: HashMap<Value, IntValue<'ctx>>,
+    /// The IR block being emitted.
+    cur_block: Block,
+    /// Unit-step range advances (where `cur` is, and its value) that the loop header's
+    /// branch stores on its way into the body, by their `IterNext`.
+    range_steps: HashMap<Value, (PointerValue<'ctx>, IntValue<'ctx>)>,
 }
 
 /// The function an [`Emitter`] was emitting before [`Emitter::enter_function`].
@@ -116,14 +121,51 @@ pub(crate) fn emit_native<'ctx>(
         fused: crate::arrayexpr::fused_values(func, typed),
         summed_by_producer: HashMap::new(),
         produced_sums: HashMap::new(),
+        cur_block: Function::ENTRY,
+        range_steps: HashMap::new(),
     };
     em.summed_by_producer = crate::arrayexpr::sums_in_producer(func, typed, &em.fused);
     em.start_flags(crate::deferred::defers_float_errors(func, typed))?;
     em.emit_body()?;
+    drop_unused_exc_in_self_calls(llfn);
     em.defer = None;
     em.incoming_flags = None;
     em.emit_deferring_entry(entry, llfn, &typed.ret)?;
     Ok(entry)
+}
+
+/// A function whose exception pointer only goes on to its own recursive calls never
+/// stores an exception (no raise of its own, no other callee can): those calls then
+/// pass poison, so the pointer is dead and recursion (fib) keeps it in no register.
+fn drop_unused_exc_in_self_calls(llfn: FunctionValue<'_>) {
+    use inkwell::values::{AnyValueEnum, AsValueRef, InstructionOpcode};
+    let exc = llfn.get_nth_param(1).unwrap();
+    let mut calls = vec![];
+    let mut next = exc.get_first_use();
+    while let Some(u) = next {
+        next = u.get_next_use();
+        // Calls of native entries return i32, so their user shows as an int value.
+        let inst = match u.get_user() {
+            AnyValueEnum::IntValue(v) => v.as_instruction(),
+            AnyValueEnum::InstructionValue(i) => Some(i),
+            _ => None,
+        };
+        let Some(inst) = inst else { return };
+        let n = inst.get_num_operands();
+        // A call's last operand is its callee; exc may appear only as the call's second argument.
+        let self_call = inst.get_opcode() == InstructionOpcode::Call
+            && n >= 3
+            && inst.get_operand(n - 1).and_then(|o| o.value()).map(|c| c.as_value_ref()) == Some(llfn.as_global_value().as_pointer_value().as_value_ref())
+            && (0..n - 1).all(|k| (k == 1) == (inst.get_operand(k).and_then(|o| o.value()) == Some(exc)));
+        if !self_call {
+            return;
+        }
+        calls.push(inst);
+    }
+    let poison = exc.into_pointer_value().get_type().get_poison();
+    for call in calls {
+        call.set_operand(1, poison);
+    }
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
@@ -200,6 +242,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.release(self.rc.at_start.get(&blk))?;
             // A fused value is evaluated inside its consumer: what dies at the
             // fused value dies after the consumer instead.
+            self.cur_block = blk;
             let consumer_of = crate::arrayexpr::fused_consumers(self.func, &self.fused, &self.func.block(blk).insts);
             let mut deferred: HashMap<Value, Vec<Value>> = HashMap::new();
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
@@ -306,7 +349,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let t = (**t).clone();
                     self.tuple_next(*it, &t)
                 }
-                _ => self.range_next(*it),
+                _ => self.range_next(v, *it),
             },
             Inst::Obj(rumbo_ir::ObjInst::List(items)) => {
                 let vals: Vec<BasicValueEnum> = items.iter().map(|i| self.val(*i)).collect();
@@ -376,9 +419,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.pass_args(then_to, Some((c, true)))?;
                 self.pass_args_from(else_to, Some((c, false)), done_bb)?;
                 self.release(self.rc.before_term.get(&blk))?;
-                self.b.build_conditional_branch(c, self.blocks[&then_to.block], exit_bb).map_err(e)?;
+                let next = self.iter_next_tested_by(*cond).ok_or("internal: a bounded loop's header tests no iterator")?;
+                let into_body = self.step_into_body(next, self.blocks[&then_to.block])?;
+                self.b.build_conditional_branch(c, into_body, exit_bb).map_err(e)?;
                 self.b.position_at_end(exit_bb);
-                self.check_range_exit(blk, done_bb)?;
+                let tested = self.b.build_extract_value(self.val(next).into_struct_value(), 0, "notrun").map_err(e)?.into_int_value();
+                self.check_range_exit(blk, tested, done_bb)?;
                 self.b.position_at_end(done_bb);
                 self.b.build_unconditional_branch(self.blocks[&else_to.block]).map_err(e)?;
             }
@@ -388,7 +434,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.pass_args(else_to, Some((c, false)))?;
                 self.release(self.rc.before_term.get(&blk))?;
                 let c = self.val(*cond).into_int_value();
-                if then_to.block == else_to.block {
+                let stepped = self.iter_next_tested_by(*cond).filter(|n| self.range_steps.contains_key(n));
+                if let Some(n) = stepped {
+                    let into_body = self.step_into_body(n, self.blocks[&then_to.block])?;
+                    self.b.build_conditional_branch(c, into_body, self.blocks[&else_to.block]).map_err(e)?;
+                } else if then_to.block == else_to.block {
                     self.b.build_unconditional_branch(self.blocks[&then_to.block]).map_err(e)?;
                 } else {
                     self.b.build_conditional_branch(c, self.blocks[&then_to.block], self.blocks[&else_to.block]).map_err(e)?;
@@ -515,11 +565,16 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Marks a condition as unlikely (`llvm.expect`), keeping error paths cold.
     fn expect_false(&self, c: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        self.expect(c, false)
+    }
+
+    /// `c`, marked as usually `likely` (`llvm.expect`).
+    pub(crate) fn expect(&self, c: IntValue<'ctx>, likely: bool) -> R<IntValue<'ctx>> {
         let i1 = self.ctx.bool_type();
         let f = inkwell::intrinsics::Intrinsic::find("llvm.expect")
             .and_then(|i| i.get_declaration(self.module, &[i1.into()]))
             .ok_or("llvm.expect missing")?;
-        let r = self.b.build_call(f, &[c.into(), i1.const_zero().into()], "expect").map_err(e)?;
+        let r = self.b.build_call(f, &[c.into(), i1.const_int(likely as u64, false).into()], "expect").map_err(e)?;
         Ok(r.try_as_basic_value().basic().unwrap().into_int_value())
     }
 
@@ -705,7 +760,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         Ok(slot.into())
     }
 
-    fn range_next(&mut self, it: Value) -> R<BasicValueEnum<'ctx>> {
+    fn range_next(&mut self, v: Value, it: Value) -> R<BasicValueEnum<'ctx>> {
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let slot = self.val(it).into_pointer_value();
@@ -716,8 +771,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
                 let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
                 let valid = self.b.build_int_compare(IntPredicate::SLT, cur, stop, "valid").map_err(e)?;
-                let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
-                self.b.build_store(cur_p, next).map_err(e)?;
+                if self.step_on_entry(v) {
+                    self.range_steps.insert(v, (cur_p, cur));
+                } else {
+                    let next = self.b.build_int_nsw_add(cur, i64t.const_int(1, false), "next").map_err(e)?;
+                    self.b.build_store(cur_p, next).map_err(e)?;
+                }
                 let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
                 return self.build_struct(&t, &[cur.into(), valid.into()]);
             }
@@ -735,6 +794,50 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.b.build_store(left_p, left1).map_err(e)?;
         let t = Type::Tuple(vec![rumbo_types::I64, Type::Bool]);
         self.build_struct(&t, &[cur.into(), valid.into()])
+    }
+
+    /// Where the header of the loop whose `IterNext` is `next` jumps to enter `body`: a block
+    /// storing the range's advance first, when [`Self::step_on_entry`] left it for that edge.
+    /// The builder stays where it was.
+    fn step_into_body(&mut self, next: Value, body: BasicBlock<'ctx>) -> R<BasicBlock<'ctx>> {
+        let Some((cur_p, cur)) = self.range_steps.remove(&next) else { return Ok(body) };
+        let here = self.b.get_insert_block().unwrap();
+        let step_bb = self.ctx.append_basic_block(self.llfn, "range.step");
+        self.b.position_at_end(step_bb);
+        // nsw: cur < stop here, so cur + 1 <= stop.
+        let advanced = self.b.build_int_nsw_add(cur, cur.get_type().const_int(1, false), "next").map_err(e)?;
+        self.b.build_store(cur_p, advanced).map_err(e)?;
+        self.b.build_unconditional_branch(body).map_err(e)?;
+        self.b.position_at_end(here);
+        Ok(step_bb)
+    }
+
+    /// Whether the block of `next` (a loop header) ends branching on its valid bit into a
+    /// body without parameters: then the advance is stored on that edge, as Numba does, so
+    /// that after rotation the loop has one induction variable (not `cur` and `cur + 1`).
+    fn step_on_entry(&self, next: Value) -> bool {
+        match &self.func.block(self.cur_block).term {
+            Terminator::Branch { cond, then_to, else_to } => {
+                then_to.args.is_empty()
+                    && then_to.block != else_to.block
+                    && self.blocks.contains_key(&then_to.block)
+                    && self.blocks.contains_key(&else_to.block)
+                    && self.iter_next_tested_by(*cond) == Some(next)
+            }
+            _ => false,
+        }
+    }
+
+    /// The `IterNext` whose valid bit `cond` is (`truth` of it, as lowering emits).
+    fn iter_next_tested_by(&self, cond: Value) -> Option<Value> {
+        let bit = match self.func.inst(cond) {
+            Some(Inst::Truth(x)) => *x,
+            _ => cond,
+        };
+        match self.func.inst(bit) {
+            Some(Inst::TupleGet { value, index: 1 }) if matches!(self.func.inst(*value), Some(Inst::IterNext(_))) => Some(*value),
+            _ => None,
+        }
     }
 
     pub(crate) fn const_int_of(&self, v: Value) -> Option<i128> {

@@ -238,18 +238,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     }
 
     /// On the way out of a bounded loop (the header's exhausted edge), then on to `done`:
-    /// IndexError when iterations were left, i.e. the lowered stop came before the real one.
-    pub(crate) fn check_range_exit(&mut self, header: Block, done: BasicBlock<'ctx>) -> R<()> {
+    /// IndexError when iterations were left, i.e. `not_run` (the value the header found
+    /// past the lowered stop) is before the real stop.
+    pub(crate) fn check_range_exit(&mut self, header: Block, not_run: IntValue<'ctx>, done: BasicBlock<'ctx>) -> R<()> {
         let it = self.loop_bounds.headers[&header];
         let stop = self.range_stops[&it];
-        let i64t = self.ctx.i64_type();
-        let st = self.ctx.struct_type(&[i64t.into(); 3], false);
-        let slot = self.val(it).into_pointer_value();
-        let cur_p = self.b.build_struct_gep(st, slot, 0, "cur.p").map_err(e)?;
-        let cur = self.b.build_load(i64t, cur_p, "cur").map_err(e)?.into_int_value();
-        // The exhausted `iternext` moved `cur` one past the first iteration not run.
-        let first_not_run = self.b.build_int_sub(cur, i64t.const_int(1, false), "notrun").map_err(e)?;
-        let short = self.b.build_int_compare(IntPredicate::SLT, first_not_run, stop, "short").map_err(e)?;
+        let short = self.b.build_int_compare(IntPredicate::SLT, not_run, stop, "short").map_err(e)?;
         let raise_bb = self.ctx.append_basic_block(self.llfn, "raise");
         self.b.build_conditional_branch(short, raise_bb, done).map_err(e)?;
         self.b.position_at_end(raise_bb);

@@ -122,7 +122,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                         let callee = self.declare_defer(symbol, native);
                         let mut args = vec![flags.own.into()];
                         args.extend(vals.iter().copied());
-                        self.call_native(callee, ret, &args)
+                        self.call_native_checked(callee, ret, &args, true)
                     }
                     _ => self.call_native(self.declare(symbol, native), ret, &vals),
                 }

@@ -70,6 +70,18 @@ pub(crate) fn defers_float_errors(func: &Function, typed: &TypedFunction) -> boo
     true
 }
 
+/// Whether `func` has operations whose errors may be deferred (float division, `**`,
+/// builtin and math calls): it then keeps its own flags. A guess on the safe side: a check
+/// found anyway records into the caller's flags directly.
+fn has_float_checks(func: &Function, typed: &TypedFunction) -> bool {
+    use rumbo_syntax::BinOp;
+    func.block_ids().filter(|b| typed.reachable.contains(b)).flat_map(|b| func.block(b).insts.iter()).any(|&v| match func.inst(v) {
+        Some(Inst::Binary { op, .. } | Inst::Inplace { op, .. }) => matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow),
+        Some(Inst::Call { .. }) => !matches!(typed.calls.get(&v).map(|c| &c.kind), Some(rumbo_types::CallKind::Dispatcher { .. })),
+        _ => false,
+    })
+}
+
 /// The flag arrays of a function that defers: `own` collects its errors (a stack
 /// slot, so the optimizer keeps the flags in registers), `incoming` is its
 /// caller's, updated when the function returns.
@@ -140,13 +152,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// happened first, so its record is the one raised.
     pub(crate) fn first_error(&mut self, record: PointerValue<'ctx>) -> R<PointerValue<'ctx>> {
         let Some(flags) = self.defer else { return Ok(record) };
-        let set = self.pending(flags.own, Some(flags.incoming))?;
+        let set = self.pending(flags.own, Some(flags.incoming).filter(|i| *i != flags.own))?;
         self.pending_record(&set, record)
     }
 
     /// Before a normal return from a function that defers: its errors go to the caller's flags.
     pub(crate) fn hand_flags_back(&mut self) -> R<()> {
-        let Some(flags) = self.defer else { return Ok(()) };
+        let Some(flags) = self.defer.filter(|f| f.own != f.incoming) else { return Ok(()) };
         let i8t = self.ctx.i8_type();
         for k in 0..DEFERRABLE.len() {
             let own = self.b.build_load(i8t, self.flag_slot(flags.own, k)?, "flag").map_err(e)?.into_int_value();
@@ -163,7 +175,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     pub(crate) fn start_flags(&mut self, defers: bool) -> R<()> {
         let incoming = self.llfn.get_nth_param(2).unwrap().into_pointer_value();
         self.defer = match defers {
-            true => Some(DeferFlags { own: self.new_flags("defer.own")?, incoming }),
+            // Without float operations of its own the caller's flags serve (nothing to
+            // keep in registers), and recursion only hands them down.
+            true if has_float_checks(self.func, self.typed) => Some(DeferFlags { own: self.new_flags("defer.own")?, incoming }),
+            true => Some(DeferFlags { own: incoming, incoming }),
             false => None,
         };
         self.calls_deferring = defers;

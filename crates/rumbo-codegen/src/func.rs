@@ -134,12 +134,20 @@ pub(crate) fn emit_native<'ctx>(
     Ok(entry)
 }
 
-/// A function whose exception pointer only goes on to its own recursive calls never
-/// stores an exception (no raise of its own, no other callee can): those calls then
-/// pass poison, so the pointer is dead and recursion (fib) keeps it in no register.
+/// A function whose exception pointer (or flag array) only goes on to its own recursive
+/// calls never stores an exception (no raise of its own, no other callee can): those calls
+/// then pass poison, so the pointer is dead and recursion (fib) keeps it in no register.
 fn drop_unused_exc_in_self_calls(llfn: FunctionValue<'_>) {
+    // The exception slot, then the float-error flags (see deferred.rs): both are often
+    // only handed down the recursion.
+    for param in [1, 2] {
+        drop_param_only_passed_to_self(llfn, param);
+    }
+}
+
+fn drop_param_only_passed_to_self(llfn: FunctionValue<'_>, param: u32) {
     use inkwell::values::{AnyValueEnum, AsValueRef, InstructionOpcode};
-    let exc = llfn.get_nth_param(1).unwrap();
+    let exc = llfn.get_nth_param(param).unwrap();
     let mut calls = vec![];
     let mut next = exc.get_first_use();
     while let Some(u) = next {
@@ -152,11 +160,11 @@ fn drop_unused_exc_in_self_calls(llfn: FunctionValue<'_>) {
         };
         let Some(inst) = inst else { return };
         let n = inst.get_num_operands();
-        // A call's last operand is its callee; exc may appear only as the call's second argument.
+        // A call's last operand is its callee; the value may appear only as the same argument.
         let self_call = inst.get_opcode() == InstructionOpcode::Call
             && n >= 3
             && inst.get_operand(n - 1).and_then(|o| o.value()).map(|c| c.as_value_ref()) == Some(llfn.as_global_value().as_pointer_value().as_value_ref())
-            && (0..n - 1).all(|k| (k == 1) == (inst.get_operand(k).and_then(|o| o.value()) == Some(exc)));
+            && (0..n - 1).all(|k| (k == param) == (inst.get_operand(k).and_then(|o| o.value()) == Some(exc)));
         if !self_call {
             return;
         }
@@ -164,7 +172,7 @@ fn drop_unused_exc_in_self_calls(llfn: FunctionValue<'_>) {
     }
     let poison = exc.into_pointer_value().get_type().get_poison();
     for call in calls {
-        call.set_operand(1, poison);
+        call.set_operand(param, poison);
     }
 }
 
@@ -586,13 +594,25 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         ret_t: &Type,
         args: &[BasicValueEnum<'ctx>],
     ) -> R<BasicValueEnum<'ctx>> {
+        self.call_native_checked(callee, ret_t, args, false)
+    }
+
+    /// [`Self::call_native`]; `shares_flags`: the callee is a `$defer` body given this
+    /// function's flags, so an error it raises already accounts for pending ones.
+    pub(crate) fn call_native_checked(
+        &mut self,
+        callee: FunctionValue<'ctx>,
+        ret_t: &Type,
+        args: &[BasicValueEnum<'ctx>],
+        shares_flags: bool,
+    ) -> R<BasicValueEnum<'ctx>> {
         let lt = llvm_type(self.ctx, ret_t);
         let slot = self.alloca(lt, "ret")?;
         let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![slot.into(), self.exc_ptr.into()];
         call_args.extend(args.iter().map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)));
         let status = self.b.build_call(callee, &call_args, "status").map_err(e)?;
         let status = status.try_as_basic_value().basic().unwrap().into_int_value();
-        self.propagate(status)?;
+        self.propagate_checked(status, shares_flags)?;
         if matches!(ret_t, Type::NoneType | Type::Void) {
             return Ok(lt.const_zero());
         }
@@ -602,13 +622,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// Returns `status` from this function when it is not 0 (an exception is
     /// pending); code continues on the success path.
     pub(crate) fn propagate(&mut self, status: IntValue<'ctx>) -> R<()> {
+        self.propagate_checked(status, false)
+    }
+
+    /// [`Self::propagate`]; `shares_flags` as in [`Self::call_native_checked`].
+    fn propagate_checked(&mut self, status: IntValue<'ctx>, shares_flags: bool) -> R<()> {
         let failed = self.b.build_int_compare(IntPredicate::NE, status, self.ctx.i32_type().const_zero(), "failed").map_err(e)?;
         let fail_bb = self.ctx.append_basic_block(self.llfn, "propagate");
         let ok_bb = self.ctx.append_basic_block(self.llfn, "ok");
         let expect = self.expect_false(failed)?;
         self.b.build_conditional_branch(expect, fail_bb, ok_bb).map_err(e)?;
         self.b.position_at_end(fail_bb);
-        if self.defer.is_some() {
+        if self.defer.is_some() && !shares_flags {
             // The callee's record is replaced by an earlier float error (if any).
             let ptr = self.ctx.ptr_type(AddressSpace::default());
             let theirs = self.b.build_load(ptr, self.exc_ptr, "exc").map_err(e)?.into_pointer_value();

@@ -36,8 +36,9 @@ def get_thread_id():
 
 def threading_layer():
     """The threading layer parallel regions run on (Numba's `threading_layer()`):
-    rumbo has one, a rayon work-stealing pool."""
-    return "rayon"
+    rumbo has one, its own worker team (the caller takes part; workers spin, then park),
+    which is Numba's `workqueue` in kind."""
+    return "workqueue"
 
 
 def _max_threads():

@@ -19,7 +19,7 @@ DISABLE_JIT = _flag("DISABLE_JIT")
 OPT = int(_env("OPT", "3"))
 
 # -- Threads: the pool's size is fixed at the first parallel region (runtime reads the
-# same variables). rumbo has one threading layer (a rayon pool); THREADING_LAYER is
+# same variables). rumbo has one threading layer (its worker team); THREADING_LAYER is
 # accepted for Numba compatibility ('default', 'safe', 'forksafe', 'threadsafe',
 # 'omp', 'tbb', 'workqueue' all mean it).
 NUMBA_NUM_THREADS = int(_env("NUM_THREADS", "0") or 0) or (os.cpu_count() or 1)

@@ -426,12 +426,32 @@ fn outline(func: &mut Function, typed: &mut TypedFunction, lp: &PrangeLoop, type
     // `for k in range(lo, hi)` (unit steps: `for i in range(start + lo, start + hi)`), the
     // shape the codegen's loop analyses know: float errors deferred, bounds checks hoisted.
     let unit_step = typed.calls.get(&lp.range).is_some_and(|c| c.arg_types.len() <= 2);
-    let (first, last) = match unit_step {
-        true => (
+    // A start known now (`prange(n)`: 0) is a constant of the body, and `lo` (never negative:
+    // the runtime cuts 0..trips) is said to be so: indices then provably never wrap.
+    let known_start = match func.inst(lp.range) {
+        Some(Inst::Call { args, .. }) if args.len() == 1 => Some(0),
+        Some(Inst::Call { args, .. }) if args.len() == 2 => match func.inst(args[0]) {
+            Some(Inst::Const(Constant::Int(s))) => Some(*s),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (first, last) = match (unit_step, known_start) {
+        (true, Some(s)) => {
+            let s = bb.inst(entry, Inst::Const(Constant::Int(s)), span, None);
+            let zero = bb.inst(entry, Inst::Const(Constant::Int(0)), span, None);
+            let max = bb.global(entry, "$max");
+            let lo0 = bb.inst(entry, Inst::Call { func: max, args: vec![lo, zero], kwargs: vec![] }, span, None);
+            (
+                bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: s, rhs: lo0 }, span, None),
+                bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: s, rhs: hi }, span, None),
+            )
+        }
+        (true, None) => (
             bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: start, rhs: lo }, span, None),
             bb.inst(entry, Inst::Binary { op: BinOp::Add, lhs: start, rhs: hi }, span, None),
         ),
-        false => (lo, hi),
+        (false, _) => (lo, hi),
     };
     let range_fn = bb.global(entry, "$range");
     let range = bb.inst(entry, Inst::Call { func: range_fn, args: vec![first, last], kwargs: vec![] }, span, None);

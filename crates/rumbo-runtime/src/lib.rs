@@ -11,6 +11,7 @@ mod nrt;
 mod numbers;
 mod parallel;
 mod random;
+mod team;
 mod vecmath;
 
 pub use blas::{blas_status, set_blas};

@@ -1,18 +1,18 @@
-//! The thread pool for parallel regions (`prange` loops, parallel array
-//! expressions): compiled code splits an iteration space into chunks and
-//! hands a chunk function to [`rumbo_parallel_for`], which runs the chunks on
-//! a rayon pool and then, on the calling thread and in chunk order, the
-//! combine function that folds each chunk's partial reductions in.
+//! Parallel regions (`prange` loops, parallel array expressions): compiled code
+//! splits an iteration space into chunks and hands a chunk function to
+//! [`rumbo_parallel_for`], which runs the chunks on the calling thread and the
+//! worker team (`team.rs`) and then, on the calling thread and in chunk order,
+//! the combine function that folds each chunk's partial reductions in.
 //!
-//! Thread counts follow Numba: the pool has `NUMBA_NUM_THREADS` (or
-//! `RUMBO_NUM_THREADS`, default: the CPU count) workers; `set_num_threads`
-//! lowers how many a region uses, per calling thread, and the setting travels
-//! into the region's workers. After `fork()` the child's first region builds a
-//! new pool (the parent's worker threads do not exist there).
+//! Thread counts follow Numba: a region uses up to `NUMBA_NUM_THREADS` (or
+//! `RUMBO_NUM_THREADS`, default: the CPU count) threads, the caller and that many
+//! workers less one; `set_num_threads` lowers how many a region uses, per calling
+//! thread, and the setting travels into the region's workers. After `fork()` the
+//! child's first region builds a new team (the parent's workers do not exist there).
 
 use crate::exc::ExcRecord;
-use std::cell::Cell;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::cell::{Cell, UnsafeCell};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::OnceLock;
 
 /// `i32 chunk(ptr ctx, i64 lo, i64 hi, i64 chunk_index, ptr exc)`: runs
@@ -70,41 +70,6 @@ pub fn thread_id() -> i64 {
     THREAD_ID.with(|t| t.get())
 }
 
-struct Pool {
-    pid: u32,
-    pool: rayon::ThreadPool,
-}
-
-static POOL: AtomicPtr<Pool> = AtomicPtr::new(std::ptr::null_mut());
-
-/// This process's pool, built on first use (and again in a forked child).
-/// Lock-free, so a lock held by another thread at `fork()` cannot deadlock the child.
-fn pool() -> Option<&'static rayon::ThreadPool> {
-    let pid = std::process::id();
-    loop {
-        let cur = POOL.load(Ordering::Acquire);
-        // SAFETY: entries are leaked, never freed, so a loaded pointer stays valid.
-        if let Some(p) = unsafe { cur.as_ref() } {
-            if p.pid == pid {
-                return Some(&p.pool);
-            }
-        }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(max_threads())
-            .thread_name(|i| format!("rumbo-worker-{i}"))
-            .build()
-            .ok()?;
-        let fresh = Box::into_raw(Box::new(Pool { pid, pool }));
-        if POOL.compare_exchange(cur, fresh, Ordering::AcqRel, Ordering::Acquire).is_err() {
-            // Another thread installed one first; ours was never shared.
-            // SAFETY: `fresh` came from Box::into_raw above and was not published.
-            drop(unsafe { Box::from_raw(fresh) });
-        }
-        // The replaced entry of a parent process is leaked on purpose: its
-        // threads do not exist here, so dropping it could wait forever.
-    }
-}
-
 /// How many chunks a region of `n` iterations is split into (0 when empty),
 /// each of at least `grain` iterations.
 extern "C" fn rumbo_parallel_chunks(n: i64, grain: i64) -> i64 {
@@ -120,16 +85,69 @@ extern "C" fn rumbo_parallel_chunks(n: i64, grain: i64) -> i64 {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Shared(*mut u8);
-// SAFETY: the context is built by compiled code for this region, which
-// writes each chunk's partial results to a slot of its own.
-unsafe impl Send for Shared {}
-unsafe impl Sync for Shared {}
+/// One region in flight. Its chunks are dealt out in contiguous shares, one per
+/// participant (so a loop run again and again keeps each thread on the same rows and
+/// their cache); a participant done with its share takes chunks left in the others'.
+struct Region {
+    chunk: ChunkFn,
+    ctx: *mut u8,
+    n: i64,
+    nchunks: i64,
+    threads: usize,
+    /// Per participant: the next chunk of its share, and where the share ends.
+    cursors: Box<[(AtomicI64, i64)]>,
+    outcomes: Box<[UnsafeCell<(i32, *const ExcRecord)>]>,
+}
 
-/// Runs `chunk` over `nchunks` equal pieces of `0..n` on the pool, then
-/// `combine` (if not null) for each chunk in order on this thread. Returns 1
-/// with the lowest failing chunk's exception when any chunk raised.
+// SAFETY: `ctx` belongs to compiled code that writes each chunk's results to a slot of
+// its own; each outcome slot is written by the one participant that took its chunk and
+// read after all have left (`team::run` returns only then).
+unsafe impl Send for Region {}
+unsafe impl Sync for Region {}
+
+impl Region {
+    fn bounds(&self, c: i64) -> (i64, i64) {
+        let at = |k: i64| ((self.n as i128 * k as i128) / self.nchunks as i128) as i64;
+        (at(c), at(c + 1))
+    }
+
+    /// Takes and runs chunks from `share` until it is empty. Every chunk runs, also after
+    /// one raised, so the exception reported (the lowest chunk's) does not depend on timing.
+    fn drain(&self, share: usize) {
+        let (next, end) = &self.cursors[share];
+        loop {
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            if c >= *end {
+                break;
+            }
+            let (lo, hi) = self.bounds(c);
+            // SAFETY: chunk `c` was taken by this participant alone.
+            let out = unsafe { &mut *self.outcomes[c as usize].get() };
+            out.0 = unsafe { (self.chunk)(self.ctx, lo, hi, c, &mut out.1) };
+        }
+    }
+}
+
+impl crate::team::Work for Region {
+    fn participants(&self) -> usize {
+        self.cursors.len()
+    }
+
+    fn run(&self, id: usize) {
+        let before = NUM_THREADS.with(|t| t.replace(self.threads));
+        let outer_id = THREAD_ID.with(|t| t.replace(id as i64));
+        let shares = self.cursors.len();
+        for k in 0..shares {
+            self.drain((id + k) % shares);
+        }
+        THREAD_ID.with(|t| t.set(outer_id));
+        NUM_THREADS.with(|t| t.set(before));
+    }
+}
+
+/// Runs `chunk` over `nchunks` equal pieces of `0..n` on this thread and the worker team,
+/// then `combine` (if not null) for each chunk in order on this thread. Returns 1 with the
+/// lowest failing chunk's exception when any chunk raised.
 ///
 /// # Safety
 /// `chunk`/`combine` must be compiled region functions for `ctx`, and `exc`
@@ -145,45 +163,22 @@ unsafe extern "C" fn rumbo_parallel_for(
     if nchunks <= 0 {
         return 0;
     }
-    let bounds = |c: i64| -> (i64, i64) {
-        let at = |k: i64| ((n as i128 * k as i128) / nchunks as i128) as i64;
-        (at(c), at(c + 1))
+    let threads = num_threads();
+    let shares = threads.min(nchunks as usize).max(1) as i64;
+    let share_start = |p: i64| p * nchunks / shares;
+    let region = Region {
+        chunk,
+        ctx,
+        n,
+        nchunks,
+        threads,
+        cursors: (0..shares).map(|p| (AtomicI64::new(share_start(p)), share_start(p + 1))).collect(),
+        outcomes: (0..nchunks).map(|_| UnsafeCell::new((0, std::ptr::null()))).collect(),
     };
-    let mut outcomes: Vec<(i32, *const ExcRecord)> = vec![(0, std::ptr::null()); nchunks as usize];
-    let pool = if nchunks > 1 { pool() } else { None };
-    match pool {
-        None => {
-            for c in 0..nchunks {
-                let (lo, hi) = bounds(c);
-                let out = &mut outcomes[c as usize];
-                out.0 = chunk(ctx, lo, hi, c, &mut out.1);
-                if out.0 != 0 {
-                    break;
-                }
-            }
-        }
-        Some(pool) => {
-            let shared = Shared(ctx);
-            let threads = num_threads();
-            let slots = Shared(outcomes.as_mut_ptr() as *mut u8);
-            pool.scope(|s| {
-                for c in 0..nchunks {
-                    s.spawn(move |_| {
-                        let (lo, hi) = bounds(c);
-                        let (ctx, slots) = (shared, slots);
-                        let before = NUM_THREADS.with(|t| t.replace(threads));
-                        let id = THREAD_ID.with(|t| t.replace(rayon::current_thread_index().unwrap_or(0) as i64));
-                        // SAFETY: each spawned task writes only its own slot `c`.
-                        let out = unsafe { &mut *(slots.0 as *mut (i32, *const ExcRecord)).add(c as usize) };
-                        out.0 = unsafe { chunk(ctx.0, lo, hi, c, &mut out.1) };
-                        THREAD_ID.with(|t| t.set(id));
-                        NUM_THREADS.with(|t| t.set(before));
-                    });
-                }
-            });
-        }
-    }
-    if let Some(&(status, rec)) = outcomes.iter().find(|o| o.0 != 0) {
+    crate::team::run(&region, max_threads());
+    // Every participant has left: the slots are only read from here on.
+    let failure = region.outcomes.iter().map(|o| *o.get()).find(|o| o.0 != 0);
+    if let Some((status, rec)) = failure {
         *exc = rec;
         return status;
     }
@@ -229,7 +224,6 @@ pub(crate) fn symbols() -> Vec<(&'static str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicI64;
 
     unsafe extern "C" fn add_range(ctx: *mut u8, lo: i64, hi: i64, c: i64, _exc: *mut *const ExcRecord) -> i32 {
         let sums = ctx as *const AtomicI64;

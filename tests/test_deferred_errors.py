@@ -162,3 +162,56 @@ def numpy_model(a):
 def test_numpy_error_model_still_has_no_errors():
     r = numpy_model(np.array([1.0, -1.0, 0.0]))
     assert r[0] == 0.0 and np.isnan(r[1]) and r[2] == -np.inf
+
+
+# math.sqrt of a value that is never below zero (sums of squares, abs, exp) has no
+# domain check (signs.rs); anything else keeps it.
+@rumbo.njit
+def norms(X):
+    out = np.empty(X.shape[0])
+    for i in range(X.shape[0]):
+        s = 0.0
+        for k in range(X.shape[1]):
+            t = X[i, k]
+            s += t * t
+        out[i] = math.sqrt(s) + math.sqrt(abs(X[i, 0]) + math.exp(X[i, 0]))
+    return out
+
+
+@rumbo.njit
+def sqrt_of_shifted_sum(X, shift):
+    s = shift
+    for k in range(X.size):
+        t = X[k]
+        s += t * t
+    return math.sqrt(s)
+
+
+@rumbo.njit
+def sqrt_of_product_sum(X):
+    s = 1.0
+    for k in range(X.size):
+        s *= X[k]
+        s += 0.5
+    return math.sqrt(s)
+
+
+def test_sqrt_of_squares_has_no_check():
+    X = np.array([[3.0, 4.0], [-1.0, np.nan], [-0.0, -0.0]])
+    np.testing.assert_allclose(norms(X), [norms.py_func(X)[0], np.nan, 1.0], rtol=1e-15)
+    ir = norms.inspect_llvm(norms.signatures[0])
+    assert "fcmp olt" not in ir, "sums of squares are never negative: no sqrt domain check"
+
+
+@pytest.mark.parametrize("shift", [0.0, 2.0, -1.0, -100.0, -0.0, math.nan])
+def test_sqrt_keeps_the_check_when_a_term_may_be_negative(shift):
+    X = np.array([1.0, -2.0, 3.0])
+    same_error(sqrt_of_shifted_sum, X, shift)
+    if shift >= 0:
+        assert sqrt_of_shifted_sum(X, shift) == sqrt_of_shifted_sum.py_func(X, shift)
+
+
+@pytest.mark.parametrize("values", [[2.0, 3.0], [-2.0, 1.0], [-4.0, -3.0], [0.25, -9.0]])
+def test_sqrt_of_loop_carried_product(values):
+    X = np.array(values)
+    same_error(sqrt_of_product_sum, X)

@@ -133,6 +133,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let operand = target.arg_types.last().cloned().unwrap_or(ret.clone());
                 self.ufunc_scalar(&name[6..], &vals, &operand, ret)
             }
+            CallKind::Builtin(name) if name == "math.sqrt" && self.unchecked_sqrts.contains(&v) && target.arg_types[0] == *ret => self.call_intrinsic("llvm.sqrt", &vals[..1]),
             CallKind::Builtin(name) => match name.strip_prefix("math.") {
                 Some(m) => self.math_call(m, &vals, &target.arg_types, ret),
                 None => self.builtin_call(name, &vals, &target.arg_types, ret),

@@ -54,6 +54,8 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
     /// The real stop of those loops' iterators, by `getiter` value.
     pub(crate) range_stops: HashMap<Value, IntValue<'ctx>>,
+    /// `math.sqrt` calls whose argument is never below zero (see `signs.rs`).
+    pub(crate) unchecked_sqrts: std::collections::HashSet<Value>,
     /// The IR block being emitted.
     cur_block: Block,
     /// Unit-step range advances (where `cur` is, and its value) that the loop header's
@@ -113,6 +115,7 @@ pub(crate) fn emit_native<'ctx>(
         incoming_flags: None,
         loop_bounds: crate::rangecheck::plan(func, typed, opts.boundscheck),
         range_stops: HashMap::new(),
+        unchecked_sqrts: if opts.numpy_errors { Default::default() } else { crate::signs::unchecked_sqrts(func, typed) },
         blocks: HashMap::new(),
         values: HashMap::new(),
         phis: HashMap::new(),

@@ -21,6 +21,7 @@ mod objmode;
 mod ops;
 mod parallel;
 mod rangecheck;
+mod signs;
 mod refcount;
 mod squeeze;
 mod tuples;

@@ -131,3 +131,145 @@ def unchecked(a, n):
 
 def test_boundscheck_off_is_untouched():
     assert unchecked(np.arange(5.0), 5) == 10.0
+
+
+# Accesses that do not run every iteration (after a `continue`, under an `if`, in an inner
+# loop that may not run) are checked once per loop by a flag: unchecked when every index the
+# loop could make is in bounds, checked as before otherwise (rangecheck.rs).
+@rumbo.njit
+def window_sum(a, b, r):
+    n, m = a.shape
+    out = np.zeros((n, m))
+    for i in range(n):
+        for j in range(m):
+            s = 0.0
+            for jj in range(max(j - r, 0), min(j + r + 1, m)):
+                for ii in range(max(i - r, 0), min(i + r + 1, n)):
+                    if ii == i and jj == j:
+                        continue
+                    s += a[ii, jj] * b[ii, jj, 1]
+                    if a[ii, jj] > 0.5:
+                        s -= b[ii, jj, 0]
+            out[i, j] = s
+    return out
+
+
+@pytest.mark.parametrize("b_shape", [(5, 6, 2), (4, 6, 2), (5, 5, 2), (5, 6, 1), (9, 9, 3)])
+@pytest.mark.parametrize("r", [0, 1, 2])
+def test_window_with_continue(b_shape, r):
+    a = np.linspace(0.0, 1.0, 30).reshape(5, 6)
+    b = np.arange(float(np.prod(b_shape))).reshape(b_shape)
+    check(window_sum, a, b, r)
+
+
+@rumbo.njit
+def skip_then_offset(a, n, c, skip):
+    s = 0.0
+    for i in range(n):
+        if i == skip:
+            continue
+        s += a[i + c]
+    return s
+
+
+@pytest.mark.parametrize("n, c, skip", [(5, 0, 2), (5, 1, 4), (5, 1, 3), (5, -5, 0), (5, -6, 0), (5, -6, 1), (6, -1, 0), (0, 9, 0), (-3, 9, 0), (3, 2, 2)])
+def test_skipped_iteration_decides(n, c, skip):
+    check(skip_then_offset, np.arange(5.0), n, c, skip)
+
+
+@rumbo.njit
+def outer_index_in_inner_loop(a, out, k):
+    for i in range(a.shape[0] + 1):
+        for j in range(k):
+            out[i] += a[i, j]
+    return out
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 4])
+def test_outer_index_in_a_loop_that_may_not_run(k):
+    check(outer_index_in_inner_loop, np.ones((3, 3)), np.zeros(5), k)
+
+
+@rumbo.njit
+def conditional_rows(m, lo, hi, thresh):
+    s = 0.0
+    for i in range(lo, hi):
+        for j in range(m.shape[1]):
+            if m[0, j] > thresh:
+                s += m[i, j] + m[i - 1, j]
+    return s
+
+
+@pytest.mark.parametrize("lo, hi, thresh", [(1, 4, 0.5), (0, 4, 0.5), (1, 5, 0.5), (1, 5, 100.0), (-3, 2, 0.5), (-4, 2, 0.5), (-5, 1, 100.0)])
+def test_conditional_two_dimensional(lo, hi, thresh):
+    check(conditional_rows, np.arange(16.0).reshape(4, 4), lo, hi, thresh)
+
+
+
+# `a[c - i]`: the index falls as the loop goes on, so the first iteration bounds it from
+# above and the stop from below (and wraps once below zero, as CPython).
+@rumbo.njit
+def reversed_taps(x, w, lo, hi, c):
+    s = 0.0
+    for j in range(lo, hi):
+        s += x[j] * w[c - 1 - j]
+    return s
+
+
+@pytest.mark.parametrize("lo, hi, c", [(0, 4, 4), (0, 4, 5), (1, 4, 4), (0, 4, 8), (0, 4, 9), (0, 3, 8), (-2, 2, 2), (0, 4, 0), (0, 4, -3), (3, 1, 100)])
+def test_negative_stride_index(lo, hi, c):
+    check(reversed_taps, np.arange(4.0), np.arange(1.0, 5.0), lo, hi, c)
+
+
+@rumbo.njit
+def reversed_when(x, w, c, every):
+    s = 0.0
+    for j in range(x.size):
+        if j % every == 0:
+            s += x[j] * w[c - j]
+    return s
+
+
+@pytest.mark.parametrize("c, every", [(3, 1), (3, 2), (4, 2), (4, 1), (5, 2), (-2, 1), (7, 3), (8, 3)])
+def test_conditional_negative_stride(c, every):
+    check(reversed_when, np.arange(4.0), np.arange(1.0, 5.0), c, every)
+
+
+@rumbo.njit
+def convolve_valid(x, w):
+    n = x.shape[0]
+    m = w.shape[0]
+    out = np.empty(n - m + 1)
+    for i in range(n - m + 1):
+        s = 0.0
+        for j in range(m):
+            s += x[i + j] * w[m - 1 - j]
+        out[i] = s
+    return out
+
+
+def test_convolution_loop_needs_no_check():
+    x, w = np.arange(50.0), np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(convolve_valid(x, w), np.convolve(x, w, mode="valid"))
+    ir = convolve_valid.inspect_llvm(convolve_valid.signatures[0])
+    assert "index.wrap" not in ir and "inside" not in ir, "every index is covered by a lowered stop"
+
+
+# `x % a.shape[k]` on axis k of `a` is always in [0, len): no check, no wrap-around.
+@rumbo.njit
+def periodic_neighbours(a, i, j):
+    n, m = a.shape
+    return a[(i + 1) % n, j] + a[(i - 1) % n, j] + a[i, (j + 1) % m] + a[i, (j - 1) % a.shape[1]]
+
+
+@pytest.mark.parametrize("i, j", [(0, 0), (2, 3), (3, 4), (-1, -1), (-4, -5), (4, 0), (0, 5), (10, 10), (-5, 0)])
+def test_periodic_index(i, j):
+    check(periodic_neighbours, np.arange(20.0).reshape(4, 5), i, j)
+
+
+def test_periodic_index_by_zero_length_raises_as_cpython():
+    a = np.zeros((0, 3))
+    with pytest.raises(ZeroDivisionError):
+        periodic_neighbours.py_func(a, 0, 0)
+    with pytest.raises(ZeroDivisionError):
+        periodic_neighbours(a, 0, 0)

@@ -58,7 +58,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// Wraps a negative index and checks it against the extent (IndexError).
     /// `never_negative`: a non-negative constant or an unsigned index.
     /// `proven`: the enclosing loop's stop keeps it within `-len..len` (only the wrap is left).
-    fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool, proven: bool) -> R<IntValue<'ctx>> {
+    pub(crate) fn normalize_index(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, never_negative: bool, proven: bool) -> R<IntValue<'ctx>> {
         let zero = self.ctx.i64_type().const_zero();
         if !self.opts.boundscheck || never_negative || proven {
             let i = if never_negative {
@@ -161,11 +161,17 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let const_index = self.const_int_of(index_v).filter(|c| *c >= 0).is_some();
         let unsigned = |t: &Type| matches!(t, Type::Int { signed: false, .. });
         let i64t = self.ctx.i64_type();
-        let mut offset = i64t.const_zero();
+        let flagged = self.flagged_offset(arr_v, index_v, arr, &at, &kinds, &parts, const_index)?;
+        let mut offset = flagged.unwrap_or(i64t.const_zero());
         let mut dims = vec![];
         // Index parts consume array axes in order, except new axes (`None`).
         let mut k = 0u32;
         for (part, kind) in kinds.iter().enumerate() {
+            if flagged.is_some() {
+                dims.push(Dim::Fixed);
+                k += 1;
+                continue;
+            }
             if *kind == IndexKind::NewAxis {
                 dims.push(Dim::Kept { len: i64t.const_int(1, false), stride: i64t.const_zero() });
                 continue;
@@ -189,7 +195,12 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                         _ => index_v,
                     };
                     let proven = self.index_proven(arr_v, part_v, k);
-                    let i = self.normalize_index(i, len, const_index || unsigned(t), proven)?;
+                    let never_negative = const_index || unsigned(t) || self.index_exact(arr_v, part_v, k);
+                    let flag = if proven || !self.opts.boundscheck { None } else { self.index_flag(arr_v, part_v, k, i, len)? };
+                    let i = match flag {
+                        Some(flag) => self.index_under_flag(i, len, flag, never_negative)?,
+                        None => self.normalize_index(i, len, never_negative, proven)?,
+                    };
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
                     dims.push(Dim::Fixed);

@@ -54,10 +54,12 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
     /// The real stop of those loops' iterators, by `getiter` value.
     pub(crate) range_stops: HashMap<Value, IntValue<'ctx>>,
+    /// Flags of the bounds in `loop_bounds.conditional`, by (`getiter`, position).
+    pub(crate) bound_flags: HashMap<(Value, usize), IntValue<'ctx>>,
     /// `math.sqrt` calls whose argument is never below zero (see `signs.rs`).
     pub(crate) unchecked_sqrts: std::collections::HashSet<Value>,
     /// The IR block being emitted.
-    cur_block: Block,
+    pub(crate) cur_block: Block,
     /// Unit-step range advances (where `cur` is, and its value) that the loop header's
     /// branch stores on its way into the body, by their `IterNext`.
     range_steps: HashMap<Value, (PointerValue<'ctx>, IntValue<'ctx>)>,
@@ -115,6 +117,7 @@ pub(crate) fn emit_native<'ctx>(
         incoming_flags: None,
         loop_bounds: crate::rangecheck::plan(func, typed, opts.boundscheck),
         range_stops: HashMap::new(),
+        bound_flags: HashMap::new(),
         unchecked_sqrts: if opts.numpy_errors { Default::default() } else { crate::signs::unchecked_sqrts(func, typed) },
         blocks: HashMap::new(),
         values: HashMap::new(),

@@ -11,24 +11,35 @@
 //! raised there — at the start of the iteration that would have failed, so
 //! that iteration's statements before the access do not run (the one
 //! difference from checking at the access).
+//!
+//! Accesses that do not run in every iteration (behind an `if`, a `continue`, or
+//! in an inner loop that may run zero times) cannot stop the loop early: CPython
+//! might never make them. For each of those the loop computes, before it
+//! starts, a flag saying that the index stays inside `[0, len)` in all its
+//! iterations; the access is unchecked when the flag holds and checked as usual
+//! otherwise. Often the flag is known at compile time — `for ii in range(max(i
+//! - r, 0), min(i + r + 1, a.shape[0]))` indexing `a[ii]` — and the check is gone;
+//! otherwise it is one branch on a loop-invariant value instead of a compare.
 
 use std::collections::{HashMap, HashSet};
 
 use inkwell::basic_block::BasicBlock;
-use inkwell::values::{IntValue, PointerValue};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::IntPredicate;
 use rumbo_ir::{Block, Function, Inst, Terminator, Value, ValueKind};
 use rumbo_syntax::BinOp;
-use rumbo_types::{BuiltinExc, CallKind, Type, TypedFunction};
+use rumbo_types::{BuiltinExc, CallKind, IndexKind, Type, TypedFunction};
 
 use crate::func::{e, Emitter, R};
 
-/// One access that bounds a loop: `array` indexed on `axis` by the loop
-/// variable plus the sum of `offset` (values defined before the loop, with signs).
+/// One access that bounds a loop: `array` indexed on `axis` by `step` times the
+/// loop variable (1, -1, or 0: an index that does not change in the loop) plus the
+/// sum of `offset` (values defined before the loop, with signs).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Bound {
     pub(crate) array: Value,
     pub(crate) axis: u32,
+    pub(crate) step: i8,
     pub(crate) offset: Vec<(Value, bool)>,
 }
 
@@ -40,7 +51,18 @@ pub(crate) struct LoopBounds {
     pub(crate) bounds: HashMap<Value, Vec<Bound>>,
     pub(crate) headers: HashMap<Block, Value>,
     pub(crate) proven: HashSet<(Value, Value, u32)>,
+    /// (array, index, axis) always inside `[0, len)`: `x % a.shape[k]` on axis k of `a`.
+    pub(crate) exact: HashSet<(Value, Value, u32)>,
+    /// Per planned loop (by `getiter`): the accesses that may not run every iteration.
+    pub(crate) conditional: HashMap<Value, Vec<Bound>>,
+    /// (array, index, axis, block of the access) → the loop and position in its
+    /// `conditional` list of the bound whose flag keeps it in `[0, len)`.
+    /// With `true`: the access runs in every iteration of an inner loop, where its index
+    /// does not change; it is then unchecked when the flag holds or the index is in
+    /// `[0, len)` (a condition LLVM moves out of that loop).
+    pub(crate) flagged: HashMap<(Value, Value, u32, Block), (Value, usize, bool)>,
 }
+
 
 fn is_unit_range(typed: &TypedFunction, range: Value) -> bool {
     matches!(typed.calls.get(&range), Some(c) if c.kind == CallKind::Builtin("range".into()) && c.arg_types.len() <= 2)
@@ -49,6 +71,7 @@ fn is_unit_range(typed: &TypedFunction, range: Value) -> bool {
 /// Finds the loops whose checks can move, and the accesses they cover.
 pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> LoopBounds {
     let mut out = LoopBounds::default();
+    let mut loops: Vec<(Value, HashSet<Block>, HashSet<Block>)> = vec![];
     if !enabled {
         return out;
     }
@@ -76,6 +99,23 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
         let insts = func.block(b).insts.iter().filter_map(|&v| func.inst(v)).flat_map(|i| i.operands());
         for o in insts.chain(func.block(b).term.operands()) {
             *uses.entry(o).or_default() += 1;
+        }
+    }
+    for &b in &rpo {
+        for &v in &func.block(b).insts {
+            let (Some(Inst::GetItem { value, index }) | Some(Inst::SetItem { value, index, .. })) = func.inst(v) else { continue };
+            if typed.calls.contains_key(&v) || !matches!(typed.types[value.index()], Some(Type::Array { .. })) {
+                continue;
+            }
+            let parts: Vec<Value> = match (func.inst(*index), &typed.types[index.index()]) {
+                (Some(Inst::Tuple(items)), Some(Type::Tuple(_))) => items.clone(),
+                _ => vec![*index],
+            };
+            for (axis, &x) in parts.iter().enumerate() {
+                if mod_of_shape(func, typed, x, *value, axis as u32) {
+                    out.exact.insert((*value, x, axis as u32));
+                }
+            }
         }
     }
     for &h in &rpo {
@@ -127,9 +167,16 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
             },
         };
         let mut found = vec![];
+        let mut conditional = vec![];
+        let mut every: HashSet<Block> = HashSet::new();
         for &b in &body {
-            if b == h || !enders.iter().all(|&x| dominates(b, x)) {
+            // The header also runs for the test that ends the loop: no index there counts.
+            if b == h {
                 continue;
+            }
+            let every_iteration = enders.iter().all(|&x| dominates(b, x));
+            if every_iteration {
+                every.insert(b);
             }
             for &v in &func.block(b).insts {
                 let (array, index) = match func.inst(v) {
@@ -147,12 +194,24 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
                     _ => continue,
                 };
                 for (axis, x) in parts {
-                    if let Some(offset) = affine(func, typed, x, iv, &before_loop) {
+                    let Some((step, offset)) = affine(func, typed, x, iv, &before_loop) else { continue };
+                    // An index that does not change in this loop is left to its own check, which
+                    // LLVM hoists (lowering the stop for it costs a test at every loop entry).
+                    if step == 0 {
+                        continue;
+                    }
+                    let bound = Bound { array, axis, step, offset };
+                    if every_iteration {
                         out.proven.insert((array, x, axis));
-                        let bound = Bound { array, axis, offset };
                         if !found.contains(&bound) {
                             found.push(bound);
                         }
+                    } else {
+                        let k = conditional.iter().position(|c| *c == bound).unwrap_or_else(|| {
+                            conditional.push(bound);
+                            conditional.len() - 1
+                        });
+                        out.flagged.insert((array, x, axis, b), (it, k, false));
                     }
                 }
             }
@@ -161,44 +220,80 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
             out.bounds.insert(it, found);
             out.headers.insert(h, it);
         }
+        out.conditional.insert(it, conditional);
+        loops.push((it, body, every));
+    }
+    // An access that runs in every iteration of an inner loop also passes when its index
+    // is in bounds: LLVM then moves the whole condition out of that loop (a runtime
+    // flag alone, with its two paths, would keep the inner loop from vectorizing).
+    for (&(_, _, _, b), (it, _, or_inside)) in out.flagged.iter_mut() {
+        let inner = loops.iter().filter(|l| l.1.contains(&b)).min_by_key(|l| l.1.len());
+        *or_inside = matches!(inner, Some(l) if l.0 != *it && l.2.contains(&b));
     }
     out
 }
 
-/// `x` as `iv + terms` (terms defined before the loop), when it is that: the loop
-/// variable itself, or sums and differences of it with such values, all int64.
-fn affine(func: &Function, typed: &TypedFunction, x: Value, iv: Value, before_loop: &dyn Fn(Value) -> bool) -> Option<Vec<(Value, bool)>> {
+/// `x` as `step * iv + terms` (terms: values defined before the loop and integer
+/// constants, with signs; step 1, -1 or 0), when it is that: sums and differences
+/// of the loop variable and such terms, all int64.
+fn affine(func: &Function, typed: &TypedFunction, x: Value, iv: Value, before_loop: &dyn Fn(Value) -> bool) -> Option<(i8, Vec<(Value, bool)>)> {
     if x == iv {
-        return Some(vec![]);
+        return Some((1, vec![]));
     }
     if typed.types[x.index()] != Some(rumbo_types::I64) {
         return None;
     }
-    let invariant = |v: Value| typed.types[v.index()] == Some(rumbo_types::I64) && before_loop(v);
-    match func.inst(x) {
-        Some(Inst::Binary { op: BinOp::Add, lhs, rhs }) => {
-            if let Some(mut t) = affine(func, typed, *lhs, iv, before_loop).filter(|_| invariant(*rhs)) {
-                t.push((*rhs, true));
-                return Some(t);
-            }
-            let mut t = affine(func, typed, *rhs, iv, before_loop).filter(|_| invariant(*lhs))?;
-            t.push((*lhs, true));
-            Some(t)
-        }
-        Some(Inst::Binary { op: BinOp::Sub, lhs, rhs }) if invariant(*rhs) => {
-            let mut t = affine(func, typed, *lhs, iv, before_loop)?;
-            t.push((*rhs, false));
-            Some(t)
-        }
-        _ => None,
+    if before_loop(x) || matches!(func.inst(x), Some(Inst::Const(rumbo_syntax::Constant::Int(_)))) {
+        return Some((0, vec![(x, true)]));
     }
+    let (op, lhs, rhs) = match func.inst(x) {
+        Some(Inst::Binary { op: op @ (BinOp::Add | BinOp::Sub), lhs, rhs }) => (*op, *lhs, *rhs),
+        _ => return None,
+    };
+    let (sa, mut ta) = affine(func, typed, lhs, iv, before_loop)?;
+    let (sb, tb) = affine(func, typed, rhs, iv, before_loop)?;
+    let plus = op == BinOp::Add;
+    let step = if plus { sa + sb } else { sa - sb };
+    if step.abs() > 1 {
+        return None;
+    }
+    ta.extend(tb.into_iter().map(|(v, p)| (v, p == plus)));
+    Some((step, ta))
+}
+
+/// Whether `x` is `_ % n` where `n` is `array.shape[axis]`: Python's `%` by a
+/// non-negative divisor is in `[0, n)` (and raised already when `n` is 0).
+fn mod_of_shape(func: &Function, typed: &TypedFunction, x: Value, array: Value, axis: u32) -> bool {
+    let Some(Inst::Binary { op: BinOp::Mod, rhs, .. }) = func.inst(x) else { return false };
+    if typed.types[x.index()] != Some(rumbo_types::I64) || typed.types[rhs.index()] != Some(rumbo_types::I64) || typed.calls.contains_key(&x) {
+        return false;
+    }
+    let shape_of = |t: Value| match func.inst(t) {
+        Some(Inst::GetAttr { value, attr }) if attr == "shape" => Some(*value),
+        Some(Inst::Unpack { value, .. }) => match func.inst(*value) {
+            Some(Inst::GetAttr { value, attr }) if attr == "shape" => Some(*value),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (tuple, k) = match func.inst(*rhs) {
+        Some(Inst::TupleGet { value, index }) => (*value, *index as i128),
+        Some(Inst::GetItem { value, index }) => match func.inst(*index) {
+            Some(Inst::Const(rumbo_syntax::Constant::Int(k))) => (*value, *k),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    k == axis as i128 && shape_of(tuple) == Some(array)
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
-    /// At the `getiter` of a bounded loop: lowers the iterator's stop so that every
-    /// covered index stays in bounds, and remembers the real one.
+    /// At the `getiter` of a planned loop: lowers the iterator's stop so that every
+    /// index that runs in each iteration stays in bounds (remembering the real
+    /// stop), then computes the loop's flag for the others.
     pub(crate) fn bound_range(&mut self, it: Value, slot: PointerValue<'ctx>) -> R<()> {
-        let Some(bounds) = self.loop_bounds.bounds.get(&it).cloned() else { return Ok(()) };
+        let Some(conditional) = self.loop_bounds.conditional.get(&it).cloned() else { return Ok(()) };
+        let bounds = self.loop_bounds.bounds.get(&it).cloned().unwrap_or_default();
         let i64t = self.ctx.i64_type();
         let st = self.ctx.struct_type(&[i64t.into(); 3], false);
         let start_p = self.b.build_struct_gep(st, slot, 0, "start.p").map_err(e)?;
@@ -207,24 +302,158 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         let stop = self.b.build_load(i64t, stop_p, "stop").map_err(e)?.into_int_value();
         let mut bounded = stop;
         for bd in &bounds {
-            let arr = self.val(bd.array).into_struct_value();
-            let len = self.shape_at(arr, bd.axis)?;
-            let mut c = i64t.const_zero();
-            for &(v, plus) in &bd.offset {
-                let x = self.val(v).into_int_value();
-                c = if plus { self.b.build_int_add(c, x, "c") } else { self.b.build_int_sub(c, x, "c") }.map_err(e)?;
-            }
-            // i + c < len for i < len - c; i + c >= -len for every i >= start when start + c >= -len.
-            let limit = self.b.build_int_sub(len, c, "limit").map_err(e)?;
-            let first = self.b.build_int_add(start, c, "first").map_err(e)?;
-            let neg_len = self.b.build_int_neg(len, "neglen").map_err(e)?;
-            let low_ok = self.b.build_int_compare(IntPredicate::SGE, first, neg_len, "lowok").map_err(e)?;
-            let limit = self.b.build_select(low_ok, limit, start, "limit").map_err(e)?.into_int_value();
+            let (len, c) = self.bound_terms(bd)?;
+            let limit = if bd.step < 0 {
+                // c - i >= -len for i < c + len + 1; c - i < len for every i >= start when c - start < len.
+                let one = i64t.const_int(1, false);
+                let limit = self.b.build_int_add(self.b.build_int_add(c, len, "limit").map_err(e)?, one, "limit").map_err(e)?;
+                let first = self.b.build_int_sub(c, start, "first").map_err(e)?;
+                let high_ok = self.b.build_int_compare(IntPredicate::SLT, first, len, "highok").map_err(e)?;
+                self.b.build_select(high_ok, limit, start, "limit").map_err(e)?.into_int_value()
+            } else {
+                // i + c < len for i < len - c; i + c >= -len for every i >= start when start + c >= -len.
+                let limit = self.b.build_int_sub(len, c, "limit").map_err(e)?;
+                let first = self.b.build_int_add(start, c, "first").map_err(e)?;
+                let neg_len = self.b.build_int_neg(len, "neglen").map_err(e)?;
+                let low_ok = self.b.build_int_compare(IntPredicate::SGE, first, neg_len, "lowok").map_err(e)?;
+                self.b.build_select(low_ok, limit, start, "limit").map_err(e)?.into_int_value()
+            };
             bounded = self.smin(bounded, limit)?;
         }
-        self.b.build_store(stop_p, bounded).map_err(e)?;
-        self.range_stops.insert(it, stop);
+        if !bounds.is_empty() {
+            self.b.build_store(stop_p, bounded).map_err(e)?;
+            self.range_stops.insert(it, stop);
+        }
+        // Each flag: no iteration to run, or the index in [0, len) from the first to the last.
+        if !conditional.is_empty() {
+            let empty = self.b.build_int_compare(IntPredicate::SLE, bounded, start, "empty").map_err(e)?;
+            for (k, bd) in conditional.iter().enumerate() {
+                let (len, c) = self.bound_terms(bd)?;
+                // The smallest index and one past the largest, exactly (in 128 bits, so that
+                // nothing wraps and LLVM folds what it knows): [lo, hi) within [0, len).
+                let wide = self.ctx.i128_type();
+                let w = |em: &Self, v: IntValue<'ctx>| em.b.build_int_s_extend(v, wide, "w").map_err(e);
+                let (c, start_w, bounded_w, len) = (w(self, c)?, w(self, start)?, w(self, bounded)?, w(self, len)?);
+                let one = wide.const_int(1, false);
+                let (lo, hi) = if bd.step < 0 {
+                    let lo = self.b.build_int_add(self.b.build_int_sub(c, bounded_w, "lo").map_err(e)?, one, "lo").map_err(e)?;
+                    (lo, self.b.build_int_add(self.b.build_int_sub(c, start_w, "hi").map_err(e)?, one, "hi").map_err(e)?)
+                } else {
+                    (self.b.build_int_add(start_w, c, "lo").map_err(e)?, self.b.build_int_add(bounded_w, c, "hi").map_err(e)?)
+                };
+                let low = self.b.build_int_compare(IntPredicate::SGE, lo, wide.const_zero(), "low").map_err(e)?;
+                let high = self.b.build_int_compare(IntPredicate::SLE, hi, len, "high").map_err(e)?;
+                let ok = self.b.build_and(low, high, "ok").map_err(e)?;
+                let flag = self.b.build_or(empty, ok, "inbounds").map_err(e)?;
+                self.bound_flags.insert((it, k), flag);
+            }
+        }
         Ok(())
+    }
+
+    /// An access's axis length and the sum of its offsets.
+    fn bound_terms(&mut self, bd: &Bound) -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let i64t = self.ctx.i64_type();
+        let arr = self.val(bd.array).into_struct_value();
+        let len = self.shape_at(arr, bd.axis)?;
+        let mut c = i64t.const_zero();
+        for &(v, plus) in &bd.offset {
+            // Constants may sit inside the loop, not yet emitted here.
+            let x = match self.const_int_of(v) {
+                Some(k) => i64t.const_int(k as i64 as u64, true),
+                None => self.val(v).into_int_value(),
+            };
+            c = if plus { self.b.build_int_add(c, x, "c") } else { self.b.build_int_sub(c, x, "c") }.map_err(e)?;
+        }
+        Ok((len, c))
+    }
+
+    /// An index that is in `[0, len)` when `flag` holds (its loop checked them all
+    /// before starting); checked as usual otherwise.
+    pub(crate) fn index_under_flag(&mut self, i: IntValue<'ctx>, len: IntValue<'ctx>, flag: IntValue<'ctx>, never_negative: bool) -> R<IntValue<'ctx>> {
+        let from = self.b.get_insert_block().unwrap();
+        let check_bb = self.ctx.append_basic_block(self.llfn, "index.check");
+        let done_bb = self.ctx.append_basic_block(self.llfn, "index.in");
+        let likely = self.expect(flag, true)?;
+        self.b.build_conditional_branch(likely, done_bb, check_bb).map_err(e)?;
+        self.b.position_at_end(check_bb);
+        let checked = self.normalize_index(i, len, never_negative, false)?;
+        let check_end = self.b.get_insert_block().unwrap();
+        self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        self.b.position_at_end(done_bb);
+        let phi = self.b.build_phi(i.get_type(), "idx").map_err(e)?;
+        phi.add_incoming(&[(&i, from), (&checked, check_end)]);
+        Ok(phi.as_basic_value().into_int_value())
+    }
+
+    /// The offset of `arr[i, j, ...]` (plain indices only) when some of its indices are
+    /// covered by loop flags: one branch on their conjunction between the offset without
+    /// their checks and the fully checked one. None when no index has a flag.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn flagged_offset(
+        &mut self,
+        arr_v: Value,
+        index_v: Value,
+        arr: StructValue<'ctx>,
+        at: &Type,
+        kinds: &[IndexKind],
+        parts: &[(BasicValueEnum<'ctx>, Type)],
+        const_index: bool,
+    ) -> R<Option<IntValue<'ctx>>> {
+        if !self.opts.boundscheck || kinds.iter().any(|k| *k != IndexKind::Int) {
+            return Ok(None);
+        }
+        let part_values: Vec<Value> = match self.func.inst(index_v) {
+            Some(Inst::Tuple(items)) if matches!(self.ty(index_v), Type::Tuple(_)) => items.clone(),
+            _ => vec![index_v],
+        };
+        let mut flags: Vec<Option<IntValue<'ctx>>> = vec![];
+        for (k, &x) in part_values.iter().enumerate() {
+            let axis = k as u32;
+            if self.index_proven(arr_v, x, axis) {
+                flags.push(None);
+                continue;
+            }
+            let (v, t) = &parts[k];
+            let i = self.cast(*v, t, &rumbo_types::I64)?.into_int_value();
+            let len = self.shape_at(arr, axis)?;
+            flags.push(self.index_flag(arr_v, x, axis, i, len)?);
+        }
+        let Some(mut all) = flags.iter().flatten().copied().next() else { return Ok(None) };
+        for f in flags.iter().flatten() {
+            all = self.b.build_and(all, *f, "flags").map_err(e)?;
+        }
+        let (fast_bb, slow_bb, done_bb) =
+            (self.ctx.append_basic_block(self.llfn, "index.flagged"), self.ctx.append_basic_block(self.llfn, "index.checked"), self.ctx.append_basic_block(self.llfn, "index.done"));
+        let likely = self.expect(all, true)?;
+        self.b.build_conditional_branch(likely, fast_bb, slow_bb).map_err(e)?;
+        let mut incoming = vec![];
+        for (bb, fast) in [(fast_bb, true), (slow_bb, false)] {
+            self.b.position_at_end(bb);
+            let mut offset = self.ctx.i64_type().const_zero();
+            for (k, (v, t)) in parts.iter().enumerate() {
+                let axis = k as u32;
+                let len = self.shape_at(arr, axis)?;
+                let stride = self.stride_at(arr, at, axis)?;
+                let i = self.cast(*v, t, &rumbo_types::I64)?.into_int_value();
+                let i = if fast && flags[k].is_some() {
+                    i
+                } else {
+                    let never_negative = const_index || matches!(t, Type::Int { signed: false, .. }) || self.index_exact(arr_v, part_values[k], axis);
+                    self.normalize_index(i, len, never_negative, self.index_proven(arr_v, part_values[k], axis))?
+                };
+                let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
+                offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;
+            }
+            incoming.push((offset, self.b.get_insert_block().unwrap()));
+            self.b.build_unconditional_branch(done_bb).map_err(e)?;
+        }
+        self.b.position_at_end(done_bb);
+        let phi = self.b.build_phi(self.ctx.i64_type(), "offset").map_err(e)?;
+        for (o, bb) in &incoming {
+            phi.add_incoming(&[(o, *bb)]);
+        }
+        Ok(Some(phi.as_basic_value().into_int_value()))
     }
 
     fn smin(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> R<IntValue<'ctx>> {
@@ -250,8 +479,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.raise(BuiltinExc::IndexError.id(), Some("index out of bounds"))
     }
 
-    /// Whether `index` on `axis` of `array` is kept in bounds by its loop's stop.
+    /// The flag under which `index` on `axis` of `array`, accessed in the block being
+    /// emitted, is inside `[0, len)` (see the module comment).
+    pub(crate) fn index_flag(&self, array: Value, index: Value, axis: u32, i: IntValue<'ctx>, len: IntValue<'ctx>) -> R<Option<IntValue<'ctx>>> {
+        let Some(&(it, k, or_inside)) = self.loop_bounds.flagged.get(&(array, index, axis, self.cur_block)) else { return Ok(None) };
+        let Some(&flag) = self.bound_flags.get(&(it, k)) else { return Ok(None) };
+        if !or_inside {
+            return Ok(Some(flag));
+        }
+        let inside = self.b.build_int_compare(IntPredicate::ULT, i, len, "inside").map_err(e)?;
+        Ok(Some(self.b.build_or(flag, inside, "passes").map_err(e)?))
+    }
+
+    /// Whether `index` on `axis` of `array` is kept in bounds by its loop's stop (or always is).
     pub(crate) fn index_proven(&self, array: Value, index: Value, axis: u32) -> bool {
         self.loop_bounds.proven.contains(&(array, index, axis))
+            || self.index_exact(array, index, axis)
+    }
+
+    /// Whether `index` on `axis` of `array` is always inside `[0, len)` (no wrap-around either).
+    pub(crate) fn index_exact(&self, array: Value, index: Value, axis: u32) -> bool {
+        self.loop_bounds.exact.contains(&(array, index, axis))
     }
 }

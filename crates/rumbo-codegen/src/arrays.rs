@@ -196,10 +196,18 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     };
                     let proven = self.index_proven(arr_v, part_v, k);
                     let never_negative = const_index || unsigned(t) || self.index_exact(arr_v, part_v, k);
-                    let flag = if proven || !self.opts.boundscheck { None } else { self.index_flag(arr_v, part_v, k, i, len)? };
-                    let i = match flag {
-                        Some(flag) => self.index_under_flag(i, len, flag, never_negative)?,
-                        None => self.normalize_index(i, len, never_negative, proven)?,
+                    let flag = if proven || !self.opts.boundscheck { None } else { self.index_flag(arr_v, part_v, k) };
+                    let key = (arr_v, part_v, k);
+                    let i = match (flag, self.index_cache.get(&key).filter(|_| self.index_cache_on)) {
+                        (Some(flag), _) => self.index_under_flag(i, len, flag, never_negative)?,
+                        (None, Some(&done)) => done,
+                        (None, None) => {
+                            let i = self.normalize_index(i, len, never_negative, proven)?;
+                            if self.index_cache_on {
+                                self.index_cache.insert(key, i);
+                            }
+                            i
+                        }
                     };
                     let off = self.b.build_int_mul(i, stride, "off").map_err(e)?;
                     offset = self.b.build_int_add(offset, off, "offset").map_err(e)?;

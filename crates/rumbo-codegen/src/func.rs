@@ -54,6 +54,12 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
     /// The real stop of those loops' iterators, by `getiter` value.
     pub(crate) range_stops: HashMap<Value, IntValue<'ctx>>,
+    /// Indices checked so far in the IR block being emitted, by (array, index, axis): a
+    /// second access with the same index on the same axis needs no second check.
+    pub(crate) index_cache: HashMap<(Value, Value, u32), IntValue<'ctx>>,
+    /// Whether the access being emitted may use and fill `index_cache` (only accesses
+    /// emitted straight into the block: their checks dominate what follows).
+    pub(crate) index_cache_on: bool,
     /// Flags of the bounds in `loop_bounds.conditional`, by (`getiter`, position).
     pub(crate) bound_flags: HashMap<(Value, usize), IntValue<'ctx>>,
     /// `math.sqrt` calls whose argument is never below zero (see `signs.rs`).
@@ -118,6 +124,8 @@ pub(crate) fn emit_native<'ctx>(
         loop_bounds: crate::rangecheck::plan(func, typed, opts.boundscheck),
         range_stops: HashMap::new(),
         bound_flags: HashMap::new(),
+        index_cache: HashMap::new(),
+        index_cache_on: false,
         unchecked_sqrts: if opts.numpy_errors { Default::default() } else { crate::signs::unchecked_sqrts(func, typed) },
         blocks: HashMap::new(),
         values: HashMap::new(),
@@ -257,6 +265,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             // A fused value is evaluated inside its consumer: what dies at the
             // fused value dies after the consumer instead.
             self.cur_block = blk;
+            self.index_cache.clear();
             let consumer_of = crate::arrayexpr::fused_consumers(self.func, &self.fused, &self.func.block(blk).insts);
             let mut deferred: HashMap<Value, Vec<Value>> = HashMap::new();
             for (i, &v) in self.func.block(blk).insts.iter().enumerate() {
@@ -276,7 +285,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                     let arg = crate::arrayexpr::reduction_operand(self.func, v).ok_or("internal: fused reduction")?;
                     self.emit_fused_reduce(v, arg, fold)?
                 } else {
-                    self.emit_inst(v, inst)?
+                    // Indices checked by a top-level access stay valid for the rest of the block.
+                    self.index_cache_on = matches!(inst, Inst::GetItem { .. } | Inst::SetItem { .. });
+                    let out = self.emit_inst(v, inst);
+                    self.index_cache_on = false;
+                    out?
                 };
                 if let Some(from) = self.typed.def_casts.get(&v) {
                     out = self.cast(out, from, self.ty(v))?;

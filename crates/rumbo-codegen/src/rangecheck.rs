@@ -53,14 +53,14 @@ pub(crate) struct LoopBounds {
     pub(crate) proven: HashSet<(Value, Value, u32)>,
     /// (array, index, axis) always inside `[0, len)`: `x % a.shape[k]` on axis k of `a`.
     pub(crate) exact: HashSet<(Value, Value, u32)>,
+    /// (array, loop variable, axis, block in its loop) inside `[0, len)` by the range
+    /// itself: `range(a.shape[k])`, `range(max(x, 0), min(y, a.shape[k]))`.
+    pub(crate) static_at: HashSet<(Value, Value, u32, Block)>,
     /// Per planned loop (by `getiter`): the accesses that may not run every iteration.
     pub(crate) conditional: HashMap<Value, Vec<Bound>>,
     /// (array, index, axis, block of the access) → the loop and position in its
     /// `conditional` list of the bound whose flag keeps it in `[0, len)`.
-    /// With `true`: the access runs in every iteration of an inner loop, where its index
-    /// does not change; it is then unchecked when the flag holds or the index is in
-    /// `[0, len)` (a condition LLVM moves out of that loop).
-    pub(crate) flagged: HashMap<(Value, Value, u32, Block), (Value, usize, bool)>,
+    pub(crate) flagged: HashMap<(Value, Value, u32, Block), (Value, usize)>,
 }
 
 
@@ -200,6 +200,10 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
                     if step == 0 {
                         continue;
                     }
+                    if step == 1 && offset.is_empty() && range_within(func, typed, *range, array, axis) {
+                        out.static_at.insert((array, x, axis, b));
+                        continue;
+                    }
                     let bound = Bound { array, axis, step, offset };
                     if every_iteration {
                         out.proven.insert((array, x, axis));
@@ -211,7 +215,7 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
                             conditional.push(bound);
                             conditional.len() - 1
                         });
-                        out.flagged.insert((array, x, axis, b), (it, k, false));
+                        out.flagged.insert((array, x, axis, b), (it, k));
                     }
                 }
             }
@@ -223,13 +227,13 @@ pub(crate) fn plan(func: &Function, typed: &TypedFunction, enabled: bool) -> Loo
         out.conditional.insert(it, conditional);
         loops.push((it, body, every));
     }
-    // An access that runs in every iteration of an inner loop also passes when its index
-    // is in bounds: LLVM then moves the whole condition out of that loop (a runtime
-    // flag alone, with its two paths, would keep the inner loop from vectorizing).
-    for (&(_, _, _, b), (it, _, or_inside)) in out.flagged.iter_mut() {
+    // An access that runs in every iteration of an inner loop keeps its own check
+    // there: the index does not change in that loop and LLVM moves the check out of
+    // it, while a flag's two paths get the inner loop versioned over and over.
+    out.flagged.retain(|&(_, _, _, b), (it, _)| {
         let inner = loops.iter().filter(|l| l.1.contains(&b)).min_by_key(|l| l.1.len());
-        *or_inside = matches!(inner, Some(l) if l.0 != *it && l.2.contains(&b));
-    }
+        !matches!(inner, Some(l) if l.0 != *it && l.2.contains(&b))
+    });
     out
 }
 
@@ -261,14 +265,27 @@ fn affine(func: &Function, typed: &TypedFunction, x: Value, iv: Value, before_lo
     Some((step, ta))
 }
 
-/// Whether `x` is `_ % n` where `n` is `array.shape[axis]`: Python's `%` by a
-/// non-negative divisor is in `[0, n)` (and raised already when `n` is 0).
-fn mod_of_shape(func: &Function, typed: &TypedFunction, x: Value, array: Value, axis: u32) -> bool {
-    let Some(Inst::Binary { op: BinOp::Mod, rhs, .. }) = func.inst(x) else { return false };
-    if typed.types[x.index()] != Some(rumbo_types::I64) || typed.types[rhs.index()] != Some(rumbo_types::I64) || typed.calls.contains_key(&x) {
+/// Whether `range(...)` (a unit-step range call) stays within `[0, array.shape[axis])`:
+/// its start is a non-negative constant or a `max` with one, its stop is that shape
+/// or a `min` with it.
+fn range_within(func: &Function, typed: &TypedFunction, range: Value, array: Value, axis: u32) -> bool {
+    let Some(Inst::Call { args, kwargs, .. }) = func.inst(range) else { return false };
+    if !kwargs.is_empty() || args.is_empty() || args.len() > 2 {
         return false;
     }
-    let shape_of = |t: Value| match func.inst(t) {
+    let builtin = |v: Value, name: &str| matches!(typed.calls.get(&v), Some(c) if c.kind == CallKind::Builtin(name.into()));
+    fn either(func: &Function, v: Value, pick: &dyn Fn(Value) -> bool, test: &dyn Fn(Value) -> bool) -> bool {
+        test(v) || (pick(v) && matches!(func.inst(v), Some(Inst::Call { args, kwargs, .. }) if kwargs.is_empty() && args.iter().any(|&a| test(a))))
+    }
+    let nonneg_const = |v: Value| matches!(func.inst(v), Some(Inst::Const(rumbo_syntax::Constant::Int(k))) if *k >= 0);
+    let start_ok = args.len() == 1 || either(func, args[0], &|v| builtin(v, "max"), &nonneg_const);
+    let stop = *args.last().unwrap();
+    start_ok && either(func, stop, &|v| builtin(v, "min"), &|v| shape_of(func, v) == Some((array, axis)))
+}
+
+/// `(array, k)` when `v` is `array.shape[k]` (also through `n, m = array.shape`).
+fn shape_of(func: &Function, v: Value) -> Option<(Value, u32)> {
+    let shape = |t: Value| match func.inst(t) {
         Some(Inst::GetAttr { value, attr }) if attr == "shape" => Some(*value),
         Some(Inst::Unpack { value, .. }) => match func.inst(*value) {
             Some(Inst::GetAttr { value, attr }) if attr == "shape" => Some(*value),
@@ -276,15 +293,25 @@ fn mod_of_shape(func: &Function, typed: &TypedFunction, x: Value, array: Value, 
         },
         _ => None,
     };
-    let (tuple, k) = match func.inst(*rhs) {
+    let (tuple, k) = match func.inst(v) {
         Some(Inst::TupleGet { value, index }) => (*value, *index as i128),
         Some(Inst::GetItem { value, index }) => match func.inst(*index) {
             Some(Inst::Const(rumbo_syntax::Constant::Int(k))) => (*value, *k),
-            _ => return false,
+            _ => return None,
         },
-        _ => return false,
+        _ => return None,
     };
-    k == axis as i128 && shape_of(tuple) == Some(array)
+    Some((shape(tuple)?, u32::try_from(k).ok()?))
+}
+
+/// Whether `x` is `_ % n` where `n` is `array.shape[axis]`: Python's `%` by a
+/// non-negative divisor is in `[0, n)` (and raised already when `n` is 0).
+fn mod_of_shape(func: &Function, typed: &TypedFunction, x: Value, array: Value, axis: u32) -> bool {
+    let Some(Inst::Binary { op: BinOp::Mod, rhs, .. }) = func.inst(x) else { return false };
+    if typed.types[x.index()] != Some(rumbo_types::I64) || typed.types[rhs.index()] != Some(rumbo_types::I64) || typed.calls.contains_key(&x) {
+        return false;
+    }
+    shape_of(func, *rhs) == Some((array, axis))
 }
 
 impl<'a, 'ctx> Emitter<'a, 'ctx> {
@@ -414,10 +441,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 flags.push(None);
                 continue;
             }
-            let (v, t) = &parts[k];
-            let i = self.cast(*v, t, &rumbo_types::I64)?.into_int_value();
-            let len = self.shape_at(arr, axis)?;
-            flags.push(self.index_flag(arr_v, x, axis, i, len)?);
+            flags.push(self.index_flag(arr_v, x, axis));
         }
         let Some(mut all) = flags.iter().flatten().copied().next() else { return Ok(None) };
         for f in flags.iter().flatten() {
@@ -481,14 +505,9 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// The flag under which `index` on `axis` of `array`, accessed in the block being
     /// emitted, is inside `[0, len)` (see the module comment).
-    pub(crate) fn index_flag(&self, array: Value, index: Value, axis: u32, i: IntValue<'ctx>, len: IntValue<'ctx>) -> R<Option<IntValue<'ctx>>> {
-        let Some(&(it, k, or_inside)) = self.loop_bounds.flagged.get(&(array, index, axis, self.cur_block)) else { return Ok(None) };
-        let Some(&flag) = self.bound_flags.get(&(it, k)) else { return Ok(None) };
-        if !or_inside {
-            return Ok(Some(flag));
-        }
-        let inside = self.b.build_int_compare(IntPredicate::ULT, i, len, "inside").map_err(e)?;
-        Ok(Some(self.b.build_or(flag, inside, "passes").map_err(e)?))
+    pub(crate) fn index_flag(&self, array: Value, index: Value, axis: u32) -> Option<IntValue<'ctx>> {
+        let key = self.loop_bounds.flagged.get(&(array, index, axis, self.cur_block))?;
+        self.bound_flags.get(key).copied()
     }
 
     /// Whether `index` on `axis` of `array` is kept in bounds by its loop's stop (or always is).
@@ -499,6 +518,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
 
     /// Whether `index` on `axis` of `array` is always inside `[0, len)` (no wrap-around either).
     pub(crate) fn index_exact(&self, array: Value, index: Value, axis: u32) -> bool {
-        self.loop_bounds.exact.contains(&(array, index, axis))
+        self.loop_bounds.exact.contains(&(array, index, axis)) || self.loop_bounds.static_at.contains(&(array, index, axis, self.cur_block))
     }
 }

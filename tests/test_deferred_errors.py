@@ -162,3 +162,4 @@ def numpy_model(a):
 def test_numpy_error_model_still_has_no_errors():
     r = numpy_model(np.array([1.0, -1.0, 0.0]))
     assert r[0] == 0.0 and np.isnan(r[1]) and r[2] == -np.inf
+

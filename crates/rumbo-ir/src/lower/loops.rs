@@ -41,9 +41,26 @@ impl Lowerer {
         let land = source.iterators() > 1;
         let item = self.next_item(&source, else_b, land, iter.span, target.span, body_b)?;
         self.seal(else_b);
+        self.finish_loop(header, else_b, exit, span, |l| {
+            l.assign(target, item)?;
+            l.lower_body(body)
+        }, orelse)
+    }
+
+    /// The rest of a `while` or `for` loop once its header has branched: the body (`body`
+    /// lowers it from the current block) with `break`/`continue` targets, the jump back, then
+    /// the `else` clause and the exit.
+    pub(super) fn finish_loop(
+        &mut self,
+        header: Block,
+        else_b: Block,
+        exit: Block,
+        span: Span,
+        body: impl FnOnce(&mut Self) -> Result<(), Diagnostic>,
+        orelse: &[Stmt],
+    ) -> Result<(), Diagnostic> {
         self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
-        self.assign(target, item)?;
-        self.lower_body(body)?;
+        body(self)?;
         self.jump_from_current(header, span);
         self.loops.pop();
         self.seal(header);

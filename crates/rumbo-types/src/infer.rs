@@ -1053,6 +1053,20 @@ impl<'a> Inferer<'a> {
         let arg_list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
         let wrap = |s: &Self, m: String| s.err(v, m).with_note(format!("called with ({arg_list})"));
         let target = match ft {
+            // `min(a)`/`max(a)` of a 1-D array: Python's, from the library (not np.min's NaN rule).
+            Type::Function(name) if (name == "min" || name == "max") && args.len() == 1 && kwargs.is_empty() && matches!(&args[0], Type::Array { ndim: 1, .. }) => {
+                let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get(&format!("@array.__builtin_{name}__")).cloned() else {
+                    return Err(wrap(self, format!("{name}() of an array needs rumbo's NumPy library")));
+                };
+                return self.type_call(v, &Type::Dispatcher(id), args, kwargs);
+            }
+            // `np.where(cond)` is `np.nonzero(cond)`: the library's.
+            Type::Function(name) if name == "numpy.where" && args.len() == 1 && kwargs.is_empty() && args[0].is_array() => {
+                let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get("@array.nonzero").cloned() else {
+                    return Err(wrap(self, "np.where(cond) needs rumbo's NumPy library (nonzero)".into()));
+                };
+                return self.type_call(v, &Type::Dispatcher(id), args, kwargs);
+            }
             Type::Function(name) if name.starts_with("numpy.") && crate::ufuncs::ufunc_kind(&name[6..]).is_some() => {
                 if !kwargs.is_empty() {
                     return Err(wrap(self, format!("np.{}() keyword arguments (out=, where=) are not supported yet", &name[6..])));

@@ -14,3 +14,4 @@ from . import products  # noqa: F401,E402
 from . import random  # noqa: F401,E402
 from . import random_distributions  # noqa: F401,E402
 from . import dims  # noqa: F401,E402
+from . import iterables  # noqa: F401,E402

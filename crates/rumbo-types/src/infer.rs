@@ -796,6 +796,9 @@ impl<'a> Inferer<'a> {
                 if c.is_array() && i.is_array() {
                     return self.library_call(v, "__getitem_array__", &[c, i]);
                 }
+                if c.is_array() && matches!(&i, Type::Tuple(items) if items.iter().any(Type::is_array)) {
+                    return self.library_call(v, "__getitem_fancy__", &[c, i]);
+                }
                 if c.is_array() {
                     return Ok(Some(crate::arrays::array_getitem(&c, &i).map_err(|m| {
                         self.err(v, format!("{m}")).with_note(format!("indexing {c} with {i}"))

@@ -974,6 +974,11 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "rad2deg" => "degrees",
             other => other,
         };
+        if t.is_complex() && rumbo_types::complex_ufunc(name) {
+            let (re, im) = self.complex_parts(args[0])?;
+            let r = self.complex_runtime(&format!("rumbo_c{math_name}"), t, &[re, im])?;
+            return self.cast(r, t, ret);
+        }
         match name {
             "negative" => return self.unary_value(UnaryOp::Neg, args[0], t),
             "positive" => return Ok(args[0]),

@@ -6,6 +6,7 @@
 //! addresses from [`symbols`] to the JIT.
 
 mod blas;
+mod complexmath;
 mod exc;
 mod nrt;
 mod numbers;
@@ -27,5 +28,6 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     all.extend(parallel::symbols());
     all.extend(random::symbols());
     all.extend(vecmath::symbols());
+    all.extend(complexmath::symbols());
     all
 }

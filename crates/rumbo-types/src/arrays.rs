@@ -109,6 +109,13 @@ pub(crate) fn array_attr(array: &Type, attr: &str) -> Result<(Type, Option<Globa
         "itemsize" => (I64, Some(GlobalValue::Int(dtype_size(dtype) as i128))),
         "nbytes" => (I64, None),
         "flat" => (Type::Flat(Box::new(array.clone())), None),
+        // Views: of a complex array its real or imaginary parts (every other float); of a
+        // real array `real` is the array itself and `imag` read-only zeros (as NumPy).
+        "real" | "imag" => match &**dtype {
+            Type::Complex { bits } => (Type::Array { dtype: Box::new(Type::Float { bits: bits / 2 }), ndim: *ndim, layout: Layout::A, readonly: *readonly }, None),
+            _ if attr == "real" => (array.clone(), None),
+            _ => (Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: Layout::A, readonly: true }, None),
+        },
         "dtype" => (Type::NumberClass(dtype.clone()), Some(GlobalValue::NumberClass((**dtype).clone()))),
         "reshape" => (Type::Method { recv: Box::new(array.clone()), name: "reshape".into() }, None),
         "T" => {

@@ -40,7 +40,7 @@ pub fn ufunc_kind(name: &str) -> Option<(UfuncKind, usize)> {
         "floor_divide" => (Arith(BinOp::FloorDiv), 2),
         "remainder" | "mod" => (Arith(BinOp::Mod), 2),
         "power" => (Arith(BinOp::Pow), 2),
-        "negative" | "positive" | "absolute" | "abs" | "fabs" | "square" | "sign" => (Same, 1),
+        "negative" | "positive" | "absolute" | "abs" | "fabs" | "square" | "sign" | "conjugate" => (Same, 1),
         "maximum" | "minimum" | "fmax" | "fmin" => (Same, 2),
         "floor" | "ceil" | "trunc" | "rint" => (Rounding, 1),
         "isnan" | "isinf" | "isfinite" => (Predicate, 1),

@@ -15,3 +15,4 @@ from . import random  # noqa: F401,E402
 from . import random_distributions  # noqa: F401,E402
 from . import dims  # noqa: F401,E402
 from . import iterables  # noqa: F401,E402
+from . import cmath_functions  # noqa: F401,E402

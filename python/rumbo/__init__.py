@@ -21,8 +21,9 @@ from .types import (  # noqa: F401
 __version__ = "0.1.0"
 
 from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads, threading_layer
+from ._vectorize import vectorize
 
-__all__ = ["jit", "njit", "objmode", "prange", "types", "errors", "config", "typeof",
+__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "types", "errors", "config", "typeof",
            "get_num_threads", "set_num_threads", "get_thread_id", "threading_layer"]
 
 

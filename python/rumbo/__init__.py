@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads, threading_layer
 from ._vectorize import vectorize
+from ._guvectorize import guvectorize
 from .types import from_dtype  # noqa: E402
 
 
@@ -44,7 +45,7 @@ def jit_module(**options):
         if inspect.isfunction(value) and value.__module__ == name:
             module_globals[key] = jit(**options)(value)
 
-__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "literal_unroll", "jit_module", "from_dtype", "types", "errors", "config", "typeof",
+__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "guvectorize", "literal_unroll", "jit_module", "from_dtype", "types", "errors", "config", "typeof",
            "get_num_threads", "set_num_threads", "get_thread_id", "threading_layer"]
 
 

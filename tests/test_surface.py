@@ -48,3 +48,22 @@ def test_jit_module(tmp_path, monkeypatch):
         assert mod.cube(3) == 27
     finally:
         sys.modules.pop("jitted_mod", None)
+
+
+@rumbo.njit(parallel=True)
+def chunked_sum(a):
+    s = 0.0
+    for i in rumbo.prange(a.size):
+        s += a[i]
+    return s
+
+
+def test_parallel_chunksize():
+    assert rumbo.get_parallel_chunksize() == 0
+    a = np.arange(1000.0)
+    with rumbo.parallel_chunksize(7):
+        assert rumbo.get_parallel_chunksize() == 7
+        assert chunked_sum(a) == a.sum()
+    assert rumbo.get_parallel_chunksize() == 0
+    assert rumbo.set_parallel_chunksize(3) == 0
+    assert rumbo.set_parallel_chunksize(0) == 3

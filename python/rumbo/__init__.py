@@ -20,7 +20,10 @@ from .types import (  # noqa: F401
 
 __version__ = "0.1.0"
 
-from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads, threading_layer
+from ._parallel import (  # noqa: F401
+    get_num_threads, get_parallel_chunksize, get_thread_id, parallel_chunksize, prange, set_num_threads,
+    set_parallel_chunksize, threading_layer,
+)
 from ._vectorize import vectorize
 from ._guvectorize import guvectorize
 from .types import from_dtype  # noqa: E402

@@ -14,6 +14,7 @@
 mod arrayexpr;
 mod arrays;
 mod builtins;
+mod cfunc;
 mod deferred;
 mod func;
 mod objblock;
@@ -33,6 +34,7 @@ use inkwell::module::Module;
 use rumbo_ir::Function;
 use rumbo_types::TypedFunction;
 
+pub use cfunc::emit_cfunc_module;
 pub use vecmath::set_vector_math;
 
 /// Options from the decorator that change the generated code.

@@ -2,6 +2,7 @@
 //! PyO3: it reads CPython's `ast`, drives the pipeline, and dispatches calls.
 
 mod cache;
+mod cfunc;
 mod compile;
 mod dispatcher;
 mod dumps;
@@ -117,6 +118,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(thread_info, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(parallel_chunksize, m)?)?;
+    m.add_function(wrap_pyfunction!(cfunc::cfunc_address, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
     m.add_function(wrap_pyfunction!(cache::cache_entry_info, m)?)?;
     Ok(())

@@ -17,6 +17,7 @@ mod builtins;
 mod cfunc;
 mod deferred;
 mod func;
+mod ndindex;
 mod objblock;
 mod objmode;
 mod ops;

@@ -864,6 +864,7 @@ impl<'a> Inferer<'a> {
                     Type::ArrayIter(Box::new(a))
                 }
                 Type::Flat(a) => Type::FlatIter(a),
+                Type::NdIndex(n) => Type::NdIndexIter(n),
                 Type::Tuple(items) if uniform_item(&items).is_some() => {
                     let item = uniform_item(&items).unwrap();
                     Type::TupleIter(Box::new(Type::Tuple(vec![item; items.len()])))
@@ -878,6 +879,7 @@ impl<'a> Inferer<'a> {
             },
             Inst::IterNext(x) => match t(self, x) {
                 Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
+                Type::NdIndexIter(n) => Type::Tuple(vec![Type::Tuple(vec![I64; n as usize]), Type::Bool]),
                 Type::ArrayIter(a) => Type::Tuple(vec![crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?, Type::Bool]),
                 Type::TupleIter(t) => match *t {
                     Type::Tuple(items) => Type::Tuple(vec![items[0].clone(), Type::Bool]),
@@ -1093,6 +1095,17 @@ impl<'a> Inferer<'a> {
             Type::Function(name) if name.starts_with("rumbo.") => {
                 let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "numpy.ndindex" => {
+                // np.ndindex(shape) or np.ndindex(d0, d1, ...): integers, one per dimension.
+                let dims: Vec<Type> = match args {
+                    [Type::Tuple(items)] => items.clone(),
+                    _ => args.to_vec(),
+                };
+                if !kwargs.is_empty() || dims.iter().any(|d| !d.is_int_like()) || dims.len() > 32 {
+                    return Err(wrap(self, "np.ndindex takes a shape: a tuple of integers, or integers".into()));
+                }
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: args.to_vec(), ret: Type::NdIndex(dims.len() as u8), binding: None }
             }
             Type::Function(name) if name == "numpy.empty" => {
                 let (arg_types, ret) = crate::arrays::type_numpy_empty(args, kwargs).map_err(|m| wrap(self, m))?;

@@ -16,6 +16,7 @@ from . import random_distributions  # noqa: F401,E402
 from . import dims  # noqa: F401,E402
 from . import iterables  # noqa: F401,E402
 from . import cmath_functions  # noqa: F401,E402
+from . import linalg_factor  # noqa: F401,E402
 
 import rumbo as _rumbo  # noqa: E402
 

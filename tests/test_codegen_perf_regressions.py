@@ -200,3 +200,14 @@ def test_recursion_exception_pointer():
     assert fact_checked(10) == 3628800
     with pytest.raises(ValueError, match="negative"):
         fact_checked(-1)
+
+
+@rumbo.njit
+def float_vs_int_constants(x, i32):
+    return (x > 0, x <= -3, x == 9007199254740992, x < 9007199254740993, x != 2 ** 60 + 1, x >= i32)
+
+
+@pytest.mark.parametrize("x", [0.0, -0.0, 1.5, -3.0, float("nan"), float("inf"), 9007199254740992.0, 2.0 ** 60, -1e300])
+def test_float_compared_with_int_constants_is_exact(x):
+    i32 = np.int32(-3)
+    assert float_vs_int_constants(x, i32) == float_vs_int_constants.py_func(x, i32)

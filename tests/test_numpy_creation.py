@@ -868,3 +868,23 @@ def test_np_array_of_nested_sequences_and_arrays():
     assert np.array_equal(c, a) and c is not a and f.dtype == np.float32
     h = njit(_nested_tuple_dtype)()
     assert h.dtype == np.float64 and np.array_equal(h, [[1, 2, 3], [4, 5, 6]])
+
+
+@pytest.mark.parametrize("name", ["float32", "f8", "int32", "i2", "uint8", "bool", "complex64", "float", "int"])
+def test_dtype_given_as_a_string(name):
+    @njit
+    def make(n):
+        return np.zeros(n, dtype=name), np.ones((n, 2), name), np.arange(3.0).astype(name)
+
+    for got, want in zip(make(3), make.py_func(3)):
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype
+
+
+def test_unknown_dtype_string_is_a_typing_error():
+    @njit
+    def make(n):
+        return np.zeros(n, dtype="float128x")
+
+    with pytest.raises(errors.TypingError):
+        make(3)

@@ -20,9 +20,36 @@ from .types import (  # noqa: F401
 
 __version__ = "0.1.0"
 
-from ._parallel import get_num_threads, get_thread_id, prange, set_num_threads, threading_layer
+from ._parallel import (  # noqa: F401
+    get_num_threads, get_parallel_chunksize, get_thread_id, parallel_chunksize, prange, set_num_threads,
+    set_parallel_chunksize, threading_layer,
+)
+from ._vectorize import vectorize
+from ._guvectorize import guvectorize
+from ._cfunc import cfunc
+from .types import from_dtype  # noqa: E402
 
-__all__ = ["jit", "njit", "objmode", "prange", "types", "errors", "config", "typeof",
+
+def literal_unroll(container):
+    """Numba's marker for loops over heterogeneous tuples. rumbo iterates tuples whose
+    items share a type (arrays of any layout included) as they are; for them this is the
+    container itself, in Python and in compiled code."""
+    return container
+
+
+def jit_module(**options):
+    """Numba's `jit_module`: called at the end of a module, replaces every function the
+    module defines with `jit(**options)` of it."""
+    import inspect
+    import sys
+
+    module_globals = sys._getframe(1).f_globals
+    name = module_globals.get("__name__")
+    for key, value in list(module_globals.items()):
+        if inspect.isfunction(value) and value.__module__ == name:
+            module_globals[key] = jit(**options)(value)
+
+__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "guvectorize", "cfunc", "literal_unroll", "jit_module", "from_dtype", "types", "errors", "config", "typeof",
            "get_num_threads", "set_num_threads", "get_thread_id", "threading_layer"]
 
 

@@ -34,6 +34,36 @@ def get_thread_id():
     return _core.thread_info()[2]
 
 
+def set_parallel_chunksize(n):
+    """Iterations per chunk of the `prange` loops this thread starts (0: rumbo picks);
+    returns the previous value (Numba's `set_parallel_chunksize`)."""
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError("chunksize must be greater than or equal to zero")
+    return _core.parallel_chunksize(n)
+
+
+def get_parallel_chunksize():
+    """The chunk size set by `set_parallel_chunksize` (0: rumbo picks)."""
+    return _core.parallel_chunksize(None)
+
+
+class parallel_chunksize:
+    """`with parallel_chunksize(n):` sets the chunk size for the block, then restores it."""
+
+    def __init__(self, n):
+        self._n = n
+        self._old = 0
+
+    def __enter__(self):
+        self._old = set_parallel_chunksize(self._n)
+        return self
+
+    def __exit__(self, *exc):
+        set_parallel_chunksize(self._old)
+        return False
+
+
 def threading_layer():
     """The threading layer parallel regions run on (Numba's `threading_layer()`):
     rumbo has one, its own worker team (the caller takes part; workers spin, then park),

@@ -126,3 +126,10 @@ def register_jitable(func=None, **options):
     if func is None:
         return lambda f: njit(**options)(f)
     return njit(**options)(func)
+
+
+def is_jitted(function):
+    """Whether `function` is a rumbo dispatcher (made by `jit`/`njit`)."""
+    from .dispatcher import Dispatcher
+
+    return isinstance(function, Dispatcher)

@@ -974,9 +974,20 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             "rad2deg" => "degrees",
             other => other,
         };
+        if t.is_complex() && rumbo_types::complex_ufunc(name) {
+            let (re, im) = self.complex_parts(args[0])?;
+            let r = self.complex_runtime(&format!("rumbo_c{math_name}"), t, &[re, im])?;
+            return self.cast(r, t, ret);
+        }
         match name {
             "negative" => return self.unary_value(UnaryOp::Neg, args[0], t),
             "positive" => return Ok(args[0]),
+            "conjugate" if t.is_complex() => {
+                let (re, im) = self.complex_parts(args[0])?;
+                let neg = self.b.build_float_neg(im, "conj").map_err(e)?;
+                return self.make_complex(t, re, neg);
+            }
+            "conjugate" => return Ok(args[0]),
             "square" => return self.arith(BinOp::Mult, args[0], args[0], t),
             "absolute" | "abs" | "fabs" => {
                 if matches!(t, Type::Bool) {

@@ -498,8 +498,47 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 self.make_view(arr, t, data, &dims)
             }
             "flat" => Ok(arr.into()),
+            "real" if !dtype.is_complex() => Ok(arr.into()),
+            "real" | "imag" => {
+                let Type::Array { dtype: part, .. } = t else { return Err("internal: real/imag type".into()) };
+                let i64t = self.ctx.i64_type();
+                let mut dims = vec![];
+                for k in 0..*ndim as u32 {
+                    let stride = if dtype.is_complex() { self.stored_stride(arr, k)? } else { i64t.const_zero() };
+                    dims.push((self.shape_at(arr, k)?, stride));
+                }
+                let data = self.field(arr, F_DATA, "data")?.into_pointer_value();
+                let data = match (dtype.is_complex(), attr) {
+                    (true, "real") => data,
+                    (true, _) => {
+                        let half = i64t.const_int(dtype_size(part), false);
+                        // SAFETY (of the generated code): the imaginary part is inside each item.
+                        unsafe { self.b.build_in_bounds_gep(self.ctx.i8_type(), data, &[half], "imag") }.map_err(e)?
+                    }
+                    // A real array's `imag`: one zero item, every stride 0, read-only.
+                    _ => self.zero_item(),
+                };
+                let v = self.make_view(arr, t, data, &dims)?.into_struct_value();
+                let size = i64t.const_int(dtype_size(part), false);
+                Ok(self.b.build_insert_value(v, size, F_ITEMSIZE, "view").map_err(e)?.into_struct_value().into())
+            }
             _ => Ok(llvm_type(self.ctx, t).const_zero()),
         }
+    }
+
+    /// A constant zero item (16 zero bytes, enough for any dtype), for read-only views of zeros.
+    fn zero_item(&self) -> PointerValue<'ctx> {
+        let name = "rumbo.zero_item";
+        let g = self.module.get_global(name).unwrap_or_else(|| {
+            let t = self.ctx.i8_type().array_type(16);
+            let g = self.module.add_global(t, None, name);
+            g.set_initializer(&t.const_zero());
+            g.set_constant(true);
+            g.set_linkage(inkwell::module::Linkage::Private);
+            g.set_alignment(16);
+            g
+        });
+        g.as_pointer_value()
     }
 
     /// `a.flat` iteration: `{array, linear index}` on the stack.

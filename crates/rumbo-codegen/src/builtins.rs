@@ -259,6 +259,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             }
             "print" => self.print(vals, ats, ret),
             "numpy.empty" => self.numpy_empty(vals[0], &ats[0], ret),
+            "numpy.ndindex" => self.ndindex_shape(vals, ats, ret),
             "rumbo.gemm" | "rumbo.gemv" | "rumbo.dot" => self.blas_call(name, vals, ats, ret),
             n if n.starts_with("rumbo.random_") => self.random_call(n, vals, ret),
             // The argument arrives converted to the promoted type; the result owns a reference.

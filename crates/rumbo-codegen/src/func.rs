@@ -358,6 +358,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             Inst::GetIter(x) if self.ty(*x).is_array() => self.array_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Flat(_)) => self.flat_iter(*x),
             Inst::GetIter(x) if matches!(self.ty(*x), Type::Tuple(_)) => self.tuple_iter(*x),
+            Inst::GetIter(x) if matches!(self.ty(*x), Type::NdIndex(_)) => self.ndindex_iter(*x),
             Inst::GetIter(x) => {
                 let slot = self.range_iter(*x)?;
                 self.bound_range(v, slot.into_pointer_value())?;
@@ -375,6 +376,10 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 Type::TupleIter(t) => {
                     let t = (**t).clone();
                     self.tuple_next(*it, &t)
+                }
+                Type::NdIndexIter(n) => {
+                    let n = *n;
+                    self.ndindex_next(*it, n)
                 }
                 _ => self.range_next(v, *it),
             },

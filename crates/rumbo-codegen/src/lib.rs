@@ -14,8 +14,10 @@
 mod arrayexpr;
 mod arrays;
 mod builtins;
+mod cfunc;
 mod deferred;
 mod func;
+mod ndindex;
 mod objblock;
 mod objmode;
 mod ops;
@@ -34,6 +36,7 @@ use inkwell::module::Module;
 use rumbo_ir::Function;
 use rumbo_types::TypedFunction;
 
+pub use cfunc::emit_cfunc_module;
 pub use vecmath::set_vector_math;
 
 /// Options from the decorator that change the generated code.

@@ -495,6 +495,15 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         } else {
             (rv, rt, lv, lt)
         };
+        // An integer a double holds exactly (a constant up to 2**53, or any int of at most
+        // 32 bits) compares as a double: the same answer without the exact path's work.
+        let exact_constant = iv.into_int_value().get_sign_extended_constant().is_some_and(|c| c.unsigned_abs() <= 1 << 53)
+            && (matches!(it, Type::Int { signed: true, .. }) || iv.into_int_value().get_zero_extended_constant().is_some_and(|c| c <= 1 << 53));
+        if exact_constant || matches!(it, Type::Int { bits, .. } if bits <= 32) || it == Type::Bool {
+            let (i, f) = (self.cast(iv, &it, &rumbo_types::F64)?, self.cast(fv, &ft, &rumbo_types::F64)?);
+            let (a, c) = if int_left { (i, f) } else { (f, i) };
+            return self.compare_values(op, a, c, &rumbo_types::F64);
+        }
         let i = self.cast(iv, &it, &rumbo_types::I64)?.into_int_value();
         let signed = matches!(it, Type::Int { signed: true, .. });
         let f = self.cast(fv, &ft, &rumbo_types::F64)?.into_float_value();

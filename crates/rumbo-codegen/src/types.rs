@@ -18,7 +18,8 @@ pub(crate) fn llvm_type<'ctx>(ctx: &'ctx Context, t: &Type) -> BasicTypeEnum<'ct
             ctx.struct_type(&fields, false).into()
         }
         Type::Range => ctx.struct_type(&[ctx.i64_type().into(); 3], false).into(),
-        Type::RangeIter | Type::ArrayIter(_) | Type::FlatIter(_) | Type::TupleIter(_) => ctx.ptr_type(AddressSpace::default()).into(),
+        Type::RangeIter | Type::ArrayIter(_) | Type::FlatIter(_) | Type::TupleIter(_) | Type::NdIndexIter(_) => ctx.ptr_type(AddressSpace::default()).into(),
+        Type::NdIndex(n) => llvm_type(ctx, &Type::Tuple(vec![rumbo_types::I64; *n as usize])),
         Type::Flat(a) => llvm_type(ctx, a),
         Type::Array { ndim, .. } => array_struct(ctx, *ndim as u32).into(),
         Type::Slice => ctx.struct_type(&[ctx.i64_type().into(); 4], false).into(),

@@ -412,17 +412,8 @@ impl Lowerer {
                 self.branch(cond, body_b, else_b, test.span);
                 self.seal(body_b);
                 self.seal(else_b);
-                self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
                 self.current = Some(body_b);
-                self.lower_body(body)?;
-                self.jump_from_current(header, span);
-                self.loops.pop();
-                self.seal(header);
-                self.current = Some(else_b);
-                self.lower_body(orelse)?;
-                self.jump_from_current(exit, span);
-                self.seal(exit);
-                self.current = if self.preds[exit.index()].is_empty() { None } else { Some(exit) };
+                self.finish_loop(header, else_b, exit, span, |l| l.lower_body(body), orelse)?;
             }
             StmtKind::For { target, iter, body, orelse } => self.lower_for(target, iter, body, orelse, span)?,
             StmtKind::Break | StmtKind::Continue => {

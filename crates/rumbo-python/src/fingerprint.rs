@@ -144,8 +144,10 @@ impl<'py> Walk<'py> {
         h.str(&this.fixed_signatures().join(";"));
         let module: String = func.getattr("__module__").and_then(|m| m.extract()).unwrap_or_default();
         let qualname: String = func.getattr("__qualname__")?.extract()?;
-        if module.starts_with("rumbo.") {
-            // rumbo's own library: its files are in the environment stamp already.
+        let closure = func.getattr("__closure__").map(|c| !c.is_none()).unwrap_or(false);
+        if module.starts_with("rumbo.") && !closure {
+            // rumbo's own library: its files are in the environment stamp already (a closure's
+            // captured values are not: `vectorize`'s loops differ only in theirs).
             h.str(&module);
             h.str(&qualname);
             return Ok(Some(h.finish()));

@@ -9,7 +9,7 @@ use rumbo_types::GlobalValue;
 use std::collections::HashMap;
 
 /// NumPy functions compiled by codegen itself (the rest are library code in rumbo/np).
-const NUMPY_PRIMITIVES: &[&str] = &["empty", "where", "clip"];
+const NUMPY_PRIMITIVES: &[&str] = &["empty", "where", "clip", "ndindex"];
 
 const BUILTINS: &[&str] = &["print", "isinstance", "tuple", "abs", "min", "max", "pow", "round", "int", "float", "bool", "complex", "divmod", "len", "range"];
 

@@ -2,6 +2,7 @@
 //! PyO3: it reads CPython's `ast`, drives the pipeline, and dispatches calls.
 
 mod cache;
+mod cfunc;
 mod compile;
 mod dispatcher;
 mod dumps;
@@ -97,6 +98,15 @@ fn set_num_threads(n: usize) -> PyResult<()> {
     rumbo_runtime::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
 }
 
+/// Numba's `set_parallel_chunksize`/`get_parallel_chunksize` (this thread's regions).
+#[pyfunction]
+fn parallel_chunksize(n: Option<i64>) -> i64 {
+    match n {
+        Some(n) => rumbo_runtime::set_parallel_chunksize(n),
+        None => rumbo_runtime::parallel_chunksize(),
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::Dispatcher>()?;
@@ -107,6 +117,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_blas, m)?)?;
     m.add_function(wrap_pyfunction!(thread_info, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel_chunksize, m)?)?;
+    m.add_function(wrap_pyfunction!(cfunc::cfunc_address, m)?)?;
     m.add_class::<ndarray::NrtOwner>()?;
     m.add_function(wrap_pyfunction!(cache::cache_entry_info, m)?)?;
     Ok(())

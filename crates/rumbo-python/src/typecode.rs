@@ -35,6 +35,8 @@ fn put(t: &Type, out: &mut String) -> Option<()> {
         Type::Void => out.push('v'),
         Type::Range => out.push('r'),
         Type::RangeIter => out.push('R'),
+        Type::NdIndex(n) => out.push_str(&format!("D{n};")),
+        Type::NdIndexIter(n) => out.push_str(&format!("Q{n};")),
         Type::Slice => out.push('s'),
         Type::Ellipsis => out.push('e'),
         Type::Tuple(items) => {
@@ -138,6 +140,8 @@ fn get(r: &mut &[u8]) -> Option<Type> {
         b'v' => Type::Void,
         b'r' => Type::Range,
         b'R' => Type::RangeIter,
+        b'D' => Type::NdIndex(u8::try_from(number(r, b';')?).ok()?),
+        b'Q' => Type::NdIndexIter(u8::try_from(number(r, b';')?).ok()?),
         b's' => Type::Slice,
         b'e' => Type::Ellipsis,
         b'T' => {
@@ -193,6 +197,8 @@ mod tests {
             Type::Void,
             Type::Range,
             Type::RangeIter,
+            Type::NdIndex(3),
+            Type::NdIndexIter(2),
             Type::Slice,
             Type::Ellipsis,
             Type::Tuple(vec![]),

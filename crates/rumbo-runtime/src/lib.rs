@@ -6,6 +6,7 @@
 //! addresses from [`symbols`] to the JIT.
 
 mod blas;
+mod complexmath;
 mod exc;
 mod nrt;
 mod numbers;
@@ -17,7 +18,7 @@ mod vecmath;
 pub use blas::{blas_status, set_blas};
 pub use exc::ExcRecord;
 pub use nrt::{rumbo_nrt_allocate, rumbo_nrt_decref, stats as nrt_stats, MemInfo};
-pub use parallel::{max_threads, num_threads, set_num_threads, thread_id};
+pub use parallel::{max_threads, num_threads, parallel_chunksize, set_num_threads, set_parallel_chunksize, thread_id};
 
 /// Every runtime function compiled code may call, by symbol name.
 pub fn symbols() -> Vec<(&'static str, usize)> {
@@ -27,5 +28,6 @@ pub fn symbols() -> Vec<(&'static str, usize)> {
     all.extend(parallel::symbols());
     all.extend(random::symbols());
     all.extend(vecmath::symbols());
+    all.extend(complexmath::symbols());
     all
 }

@@ -44,6 +44,18 @@ thread_local! {
     static NUM_THREADS: Cell<usize> = const { Cell::new(0) };
     /// The worker index while this thread runs a chunk; 0 elsewhere.
     static THREAD_ID: Cell<i64> = const { Cell::new(0) };
+    /// `set_parallel_chunksize` of this thread: iterations per chunk, 0 for rumbo's choice.
+    static CHUNKSIZE: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Iterations per chunk of `prange` regions started from this thread (0: rumbo's choice).
+pub fn parallel_chunksize() -> i64 {
+    CHUNKSIZE.with(|c| c.get())
+}
+
+/// Sets this thread's chunk size (Numba's `set_parallel_chunksize`); returns the old one.
+pub fn set_parallel_chunksize(n: i64) -> i64 {
+    CHUNKSIZE.with(|c| c.replace(n.max(0)))
 }
 
 /// Threads a region started from this thread uses.
@@ -76,6 +88,11 @@ extern "C" fn rumbo_parallel_chunks(n: i64, grain: i64) -> i64 {
     let threads = num_threads() as i64;
     if n <= 0 {
         return 0;
+    }
+    let chunksize = parallel_chunksize();
+    if chunksize > 0 && threads > 1 {
+        // Chunks of the size asked for, as Numba's scheduler hands them out.
+        return (n - 1) / chunksize + 1;
     }
     let by_grain = (n - 1) / grain.max(1) + 1;
     if threads <= 1 {

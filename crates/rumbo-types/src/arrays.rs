@@ -109,6 +109,13 @@ pub(crate) fn array_attr(array: &Type, attr: &str) -> Result<(Type, Option<Globa
         "itemsize" => (I64, Some(GlobalValue::Int(dtype_size(dtype) as i128))),
         "nbytes" => (I64, None),
         "flat" => (Type::Flat(Box::new(array.clone())), None),
+        // Views: of a complex array its real or imaginary parts (every other float); of a
+        // real array `real` is the array itself and `imag` read-only zeros (as NumPy).
+        "real" | "imag" => match &**dtype {
+            Type::Complex { bits } => (Type::Array { dtype: Box::new(Type::Float { bits: bits / 2 }), ndim: *ndim, layout: Layout::A, readonly: *readonly }, None),
+            _ if attr == "real" => (array.clone(), None),
+            _ => (Type::Array { dtype: dtype.clone(), ndim: *ndim, layout: Layout::A, readonly: true }, None),
+        },
         "dtype" => (Type::NumberClass(dtype.clone()), Some(GlobalValue::NumberClass((**dtype).clone()))),
         "reshape" => (Type::Method { recv: Box::new(array.clone()), name: "reshape".into() }, None),
         "T" => {
@@ -151,8 +158,29 @@ fn dtype_arg(t: Option<&Type>) -> Result<Type, String> {
         Some(Type::Function(f)) if f == "int" => Ok(I64),
         Some(Type::Function(f)) if f == "bool" => Ok(Type::Bool),
         Some(Type::Function(f)) if f == "complex" => Ok(C128),
+        Some(Type::StrLiteral(name)) => dtype_named(name).ok_or_else(|| format!("data type {name:?} not understood")),
         Some(other) => Err(format!("dtype must be a NumPy scalar type such as np.float64, not {other}")),
     }
+}
+
+/// The dtype a string names, as `np.dtype(name)` reads it on 64-bit Linux.
+pub(crate) fn dtype_named(name: &str) -> Option<Type> {
+    Some(match name {
+        "float64" | "f8" | "float" | "d" | "double" => F64,
+        "float32" | "f4" | "f" | "single" => F32,
+        "int64" | "i8" | "int" | "l" | "long" | "intp" | "p" => I64,
+        "int32" | "i4" | "i" | "intc" => I32,
+        "int16" | "i2" | "h" | "short" => I16,
+        "int8" | "i1" | "b" | "byte" => I8,
+        "uint64" | "u8" | "L" | "ulong" | "uintp" | "P" => U64,
+        "uint32" | "u4" | "I" | "uintc" => U32,
+        "uint16" | "u2" | "H" | "ushort" => U16,
+        "uint8" | "u1" | "B" | "ubyte" => U8,
+        "bool" | "?" | "b1" | "bool_" => Type::Bool,
+        "complex128" | "c16" | "complex" | "D" | "cdouble" => C128,
+        "complex64" | "c8" | "F" | "csingle" => C64,
+        _ => return None,
+    })
 }
 
 /// Dimensions of a shape argument: an integer or a tuple of integers.

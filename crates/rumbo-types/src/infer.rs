@@ -796,6 +796,9 @@ impl<'a> Inferer<'a> {
                 if c.is_array() && i.is_array() {
                     return self.library_call(v, "__getitem_array__", &[c, i]);
                 }
+                if c.is_array() && matches!(&i, Type::Tuple(items) if items.iter().any(Type::is_array)) {
+                    return self.library_call(v, "__getitem_fancy__", &[c, i]);
+                }
                 if c.is_array() {
                     return Ok(Some(crate::arrays::array_getitem(&c, &i).map_err(|m| {
                         self.err(v, format!("{m}")).with_note(format!("indexing {c} with {i}"))
@@ -861,6 +864,7 @@ impl<'a> Inferer<'a> {
                     Type::ArrayIter(Box::new(a))
                 }
                 Type::Flat(a) => Type::FlatIter(a),
+                Type::NdIndex(n) => Type::NdIndexIter(n),
                 Type::Tuple(items) if uniform_item(&items).is_some() => {
                     let item = uniform_item(&items).unwrap();
                     Type::TupleIter(Box::new(Type::Tuple(vec![item; items.len()])))
@@ -875,6 +879,7 @@ impl<'a> Inferer<'a> {
             },
             Inst::IterNext(x) => match t(self, x) {
                 Type::RangeIter => Type::Tuple(vec![I64, Type::Bool]),
+                Type::NdIndexIter(n) => Type::Tuple(vec![Type::Tuple(vec![I64; n as usize]), Type::Bool]),
                 Type::ArrayIter(a) => Type::Tuple(vec![crate::arrays::array_iter_item(&a).map_err(|m| self.err(v, m))?, Type::Bool]),
                 Type::TupleIter(t) => match *t {
                     Type::Tuple(items) => Type::Tuple(vec![items[0].clone(), Type::Bool]),
@@ -1053,6 +1058,20 @@ impl<'a> Inferer<'a> {
         let arg_list = args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
         let wrap = |s: &Self, m: String| s.err(v, m).with_note(format!("called with ({arg_list})"));
         let target = match ft {
+            // `min(a)`/`max(a)` of a 1-D array: Python's, from the library (not np.min's NaN rule).
+            Type::Function(name) if (name == "min" || name == "max") && args.len() == 1 && kwargs.is_empty() && matches!(&args[0], Type::Array { ndim: 1, .. }) => {
+                let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get(&format!("@array.__builtin_{name}__")).cloned() else {
+                    return Err(wrap(self, format!("{name}() of an array needs rumbo's NumPy library")));
+                };
+                return self.type_call(v, &Type::Dispatcher(id), args, kwargs);
+            }
+            // `np.where(cond)` is `np.nonzero(cond)`: the library's.
+            Type::Function(name) if name == "numpy.where" && args.len() == 1 && kwargs.is_empty() && args[0].is_array() => {
+                let Some(GlobalValue::Dispatcher { id, .. }) = self.globals.get("@array.nonzero").cloned() else {
+                    return Err(wrap(self, "np.where(cond) needs rumbo's NumPy library (nonzero)".into()));
+                };
+                return self.type_call(v, &Type::Dispatcher(id), args, kwargs);
+            }
             Type::Function(name) if name.starts_with("numpy.") && crate::ufuncs::ufunc_kind(&name[6..]).is_some() => {
                 if !kwargs.is_empty() {
                     return Err(wrap(self, format!("np.{}() keyword arguments (out=, where=) are not supported yet", &name[6..])));
@@ -1076,6 +1095,17 @@ impl<'a> Inferer<'a> {
             Type::Function(name) if name.starts_with("rumbo.") => {
                 let (arg_types, ret) = crate::arrays::type_blas(name, args).map_err(|m| wrap(self, m))?;
                 CallTarget { kind: CallKind::Builtin(name.clone()), arg_types, ret, binding: None }
+            }
+            Type::Function(name) if name == "numpy.ndindex" => {
+                // np.ndindex(shape) or np.ndindex(d0, d1, ...): integers, one per dimension.
+                let dims: Vec<Type> = match args {
+                    [Type::Tuple(items)] => items.clone(),
+                    _ => args.to_vec(),
+                };
+                if !kwargs.is_empty() || dims.iter().any(|d| !d.is_int_like()) || dims.len() > 32 {
+                    return Err(wrap(self, "np.ndindex takes a shape: a tuple of integers, or integers".into()));
+                }
+                CallTarget { kind: CallKind::Builtin(name.clone()), arg_types: args.to_vec(), ret: Type::NdIndex(dims.len() as u8), binding: None }
             }
             Type::Function(name) if name == "numpy.empty" => {
                 let (arg_types, ret) = crate::arrays::type_numpy_empty(args, kwargs).map_err(|m| wrap(self, m))?;

@@ -22,7 +22,7 @@ pub use signature::{parse_signature, parse_type, SignatureError};
 pub use ty::*;
 pub use ty::abi_slot_count;
 pub use tuples::{const_slice_bounds, promote_numbers, slice_positions, tuple_compare, tuple_contains, Membership};
-pub use ufuncs::{array_binary, array_compare, array_unary, type_ufunc_args, ufunc_kind, UfuncKind};
+pub use ufuncs::{array_binary, array_compare, array_unary, complex_ufunc, type_ufunc_args, ufunc_kind, UfuncKind};
 
 /// A free name of the function as resolved in its Python world, frozen at compile time.
 #[derive(Clone, Debug, PartialEq)]

@@ -30,6 +30,9 @@ pub enum Type {
     Flat(Box<Type>),
     /// The iterator of `a.flat`.
     FlatIter(Box<Type>),
+    /// `np.ndindex(shape)` of `n` dimensions (holds the shape), and its iterator.
+    NdIndex(u8),
+    NdIndexIter(u8),
     /// A `start:stop:step` slice of int64 bounds (missing parts allowed).
     Slice,
     /// `...` (only meaningful inside an array index).
@@ -139,6 +142,8 @@ impl fmt::Display for Type {
             Type::Flat(a) => write!(f, "flat({a})"),
             Type::TupleIter(t) => write!(f, "iter({t})"),
             Type::FlatIter(a) => write!(f, "flatiter({a})"),
+            Type::NdIndex(n) => write!(f, "ndindex({n}d)"),
+            Type::NdIndexIter(n) => write!(f, "ndindex_iter({n}d)"),
             Type::Slice => write!(f, "slice<a:b:c>"),
             Type::Ellipsis => write!(f, "ellipsis"),
             Type::StrLiteral(s) => write!(f, "Literal[str]({s:?})"),

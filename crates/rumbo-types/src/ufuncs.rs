@@ -40,7 +40,7 @@ pub fn ufunc_kind(name: &str) -> Option<(UfuncKind, usize)> {
         "floor_divide" => (Arith(BinOp::FloorDiv), 2),
         "remainder" | "mod" => (Arith(BinOp::Mod), 2),
         "power" => (Arith(BinOp::Pow), 2),
-        "negative" | "positive" | "absolute" | "abs" | "fabs" | "square" | "sign" => (Same, 1),
+        "negative" | "positive" | "absolute" | "abs" | "fabs" | "square" | "sign" | "conjugate" => (Same, 1),
         "maximum" | "minimum" | "fmax" | "fmin" => (Same, 2),
         "floor" | "ceil" | "trunc" | "rint" => (Rounding, 1),
         "isnan" | "isinf" | "isfinite" => (Predicate, 1),
@@ -226,7 +226,7 @@ fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
                 Type::Int { bits, .. } if *bits <= 16 && args.iter().all(|a| a.is_array()) => F32,
                 _ => F64,
             };
-            if f.is_complex() {
+            if f.is_complex() && !complex_ufunc(name) {
                 return Err(format!("np.{name} of complex values is not supported yet"));
             }
             (f.clone(), f)
@@ -255,4 +255,12 @@ fn type_ufunc(name: &str, args: &[Type]) -> Result<(Type, Type), String> {
     };
     let result = if any_array { array_of(result, ndim) } else { result };
     Ok((operand, result))
+}
+
+/// The math ufuncs defined on complex numbers here (C99's complex functions).
+pub fn complex_ufunc(name: &str) -> bool {
+    matches!(
+        name,
+        "exp" | "log" | "sqrt" | "sin" | "cos" | "tan" | "sinh" | "cosh" | "tanh" | "arcsin" | "arccos" | "arctan" | "arcsinh" | "arccosh" | "arctanh"
+    )
 }

@@ -14,3 +14,15 @@ from . import products  # noqa: F401,E402
 from . import random  # noqa: F401,E402
 from . import random_distributions  # noqa: F401,E402
 from . import dims  # noqa: F401,E402
+from . import iterables  # noqa: F401,E402
+from . import cmath_functions  # noqa: F401,E402
+from . import linalg_factor  # noqa: F401,E402
+
+import rumbo as _rumbo  # noqa: E402
+
+from ..extending import implements as _implements  # noqa: E402
+
+
+@_implements(_rumbo.literal_unroll)
+def _literal_unroll(container):
+    return container

@@ -778,3 +778,10 @@ def tril_indices(n, k=0, m=None):
     if m is None:
         return _tri_indices(n, k, n, False)
     return _tri_indices(n, k, m, False)
+
+
+@implements(np.ascontiguousarray)
+def ascontiguousarray(a):
+    """A C-contiguous array of a's elements: a new one here even when a already is
+    (NumPy returns a itself then; rumbo cannot tell a's layout apart at this point)."""
+    return np.copy(a)

@@ -2,6 +2,8 @@
 //! lowered to the loops they stand for (no iterator objects): one iterator per
 //! underlying iterable, advanced in order each turn, a hidden counter per
 //! `enumerate`. The loop ends at the first exhausted iterator, as `zip` does.
+//! `<module>.ndenumerate(a)` is `<module>.ndindex(a.shape)` with `a[index]` beside
+//! each index (typing checks the module is NumPy).
 
 use super::{LoopTargets, Lowerer};
 use crate::data::*;
@@ -14,6 +16,8 @@ enum Source {
     /// `enumerate(inner, start)`: the hidden counter variable's name.
     Enumerate { counter: String, inner: Box<Source> },
     Zip(Vec<Source>),
+    /// `np.ndenumerate(array)`: the indices of `np.ndindex(array.shape)` with the items.
+    NdEnumerate { array: Value, inner: Box<Source> },
 }
 
 impl Source {
@@ -21,7 +25,7 @@ impl Source {
     fn iterators(&self) -> usize {
         match self {
             Source::Iter(_) => 1,
-            Source::Enumerate { inner, .. } => inner.iterators(),
+            Source::Enumerate { inner, .. } | Source::NdEnumerate { inner, .. } => inner.iterators(),
             Source::Zip(parts) => parts.iter().map(Source::iterators).sum(),
         }
     }
@@ -41,9 +45,26 @@ impl Lowerer {
         let land = source.iterators() > 1;
         let item = self.next_item(&source, else_b, land, iter.span, target.span, body_b)?;
         self.seal(else_b);
+        self.finish_loop(header, else_b, exit, span, |l| {
+            l.assign(target, item)?;
+            l.lower_body(body)
+        }, orelse)
+    }
+
+    /// The rest of a `while` or `for` loop once its header has branched: the body (`body`
+    /// lowers it from the current block) with `break`/`continue` targets, the jump back, then
+    /// the `else` clause and the exit.
+    pub(super) fn finish_loop(
+        &mut self,
+        header: Block,
+        else_b: Block,
+        exit: Block,
+        span: Span,
+        body: impl FnOnce(&mut Self) -> Result<(), Diagnostic>,
+        orelse: &[Stmt],
+    ) -> Result<(), Diagnostic> {
         self.loops.push(LoopTargets { continue_to: header, break_to: exit, finally_depth: self.finally.len() });
-        self.assign(target, item)?;
-        self.lower_body(body)?;
+        body(self)?;
         self.jump_from_current(header, span);
         self.loops.pop();
         self.seal(header);
@@ -89,6 +110,19 @@ impl Lowerer {
             let parts = args.iter().map(|a| self.loop_source(a)).collect::<Result<Vec<_>, _>>()?;
             return Ok(Source::Zip(parts));
         }
+        if let ExprKind::Call { func, args, keywords } = &iter.kind {
+            if let (ExprKind::Attribute { value: module, attr }, [array], []) = (&func.kind, args.as_slice(), keywords.as_slice()) {
+                if attr == "ndenumerate" {
+                    let m = self.lower_expr(module)?;
+                    let a = self.lower_expr(array)?;
+                    let ndindex = self.emit(Inst::GetAttr { value: m, attr: "ndindex".into() }, func.span);
+                    let shape = self.emit(Inst::GetAttr { value: a, attr: "shape".into() }, array.span);
+                    let indices = self.emit(Inst::Call { func: ndindex, args: vec![shape], kwargs: vec![] }, iter.span);
+                    let it = self.emit(Inst::GetIter(indices), iter.span);
+                    return Ok(Source::NdEnumerate { array: a, inner: Box::new(Source::Iter(it)) });
+                }
+            }
+        }
         let iterable = self.lower_expr(iter)?;
         Ok(Source::Iter(self.emit(Inst::GetIter(iterable), iter.span)))
     }
@@ -124,6 +158,11 @@ impl Lowerer {
                 let one = self.emit(Inst::Const(Constant::Int(1)), span);
                 let next = self.emit(Inst::Binary { op: BinOp::Add, lhs: index, rhs: one }, span);
                 self.def_var(counter, next);
+                self.emit(Inst::Tuple(vec![index, item]), span)
+            }
+            Source::NdEnumerate { array, inner } => {
+                let index = self.next_item(inner, done, land, span, item_span, None)?;
+                let item = self.emit(Inst::GetItem { value: *array, index }, span);
                 self.emit(Inst::Tuple(vec![index, item]), span)
             }
             Source::Zip(parts) if parts.is_empty() => {

@@ -215,3 +215,16 @@ def test_sqrt_keeps_the_check_when_a_term_may_be_negative(shift):
 def test_sqrt_of_loop_carried_product(values):
     X = np.array(values)
     same_error(sqrt_of_product_sum, X)
+
+
+@rumbo.njit
+def total_functions(x):
+    return math.exp(x) + math.expm1(x) + math.cosh(x) + math.sinh(x) + math.tanh(x) + math.atan(x) + math.asinh(x) + math.erf(x) + math.erfc(x)
+
+
+# These never turn a non-NaN input into NaN: only their range is checked (exp, cosh, ...).
+@pytest.mark.parametrize("x", [0.0, -0.0, 1.5, -700.0, 710.0, -1e308, 1e308, math.inf, -math.inf, math.nan])
+def test_functions_without_a_domain_error(x):
+    same_error(total_functions, x)
+    if cpython_error(total_functions.py_func, x) is None:
+        np.testing.assert_equal(total_functions(x), total_functions.py_func(x))

@@ -600,6 +600,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             self.raise_if_float(neg, BuiltinExc::ValueError, "math domain error")?;
             return Ok(r);
         }
+        // Defined and never NaN for every non-NaN input: only the range can fail.
+        if matches!(name, "exp" | "exp2" | "expm1" | "sinh" | "cosh" | "tanh" | "atan" | "asinh" | "erf" | "erfc" | "cbrt") {
+            if matches!(name, "exp" | "exp2" | "expm1" | "cosh" | "sinh") {
+                self.check_range(rf, ins[0])?;
+            }
+            return Ok(r);
+        }
         let b = &self.b;
         // Domain: result NaN while no input is NaN.
         let mut any_nan = b.build_float_compare(FloatPredicate::UNO, ins[0], ins[0], "innan").map_err(e)?;

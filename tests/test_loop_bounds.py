@@ -273,3 +273,92 @@ def test_periodic_index_by_zero_length_raises_as_cpython():
         periodic_neighbours.py_func(a, 0, 0)
     with pytest.raises(ZeroDivisionError):
         periodic_neighbours(a, 0, 0)
+
+
+@rumbo.njit
+def offsets_read(a, b, lo, hi, c, d):
+    s = 0.0
+    for i in range(lo, hi):
+        s += a[i + c] * 2.0 - b[i - d]
+    return s
+
+
+@rumbo.njit
+def offsets_write(a, lo, hi, c):
+    for i in range(lo, hi):
+        a[c + i] = i
+    return a
+
+
+def test_random_offsets_and_bounds_match_cpython():
+    # The hoisting guards memory: any mismatch with CPython here is a bug that could
+    # read or write outside an array, so the space is searched broadly.
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.integers(0, 12), st.integers(0, 12), st.integers(-15, 15), st.integers(-15, 15),
+           st.integers(-6, 6), st.integers(-6, 6))
+    def run(na, nb, lo, hi, c, d):
+        a, b = np.arange(na, dtype=np.float64), np.arange(nb, dtype=np.float64) * 3
+        check(offsets_read, a, b, lo, hi, c, d)
+        check(offsets_write, a, lo, hi, c)
+
+    run()
+
+
+@rumbo.njit(parallel=True)
+def prange_offsets(a, out, lo, hi, c):
+    for i in rumbo.prange(lo, hi):
+        out[i] = a[i + c] + a[i]
+    return out
+
+
+@rumbo.njit(parallel=True)
+def prange_from_zero(a, out, c):
+    for i in rumbo.prange(out.size):
+        out[i] = a[i + c]
+    return out
+
+
+def test_random_prange_offsets_match_cpython():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(0, 40), st.integers(-45, 45), st.integers(-45, 45), st.integers(-8, 8))
+    def run(n, lo, hi, c):
+        a = np.arange(n, dtype=np.float64)
+        expected = outcome(prange_offsets.py_func, a, np.zeros(n), lo, hi, c)
+        got = outcome(prange_offsets, a, np.zeros(n), lo, hi, c)
+        assert got[0] == expected[0]
+        if got[0] == "ok":
+            np.testing.assert_array_equal(got[1], expected[1])
+        expected = outcome(prange_from_zero.py_func, a, np.zeros(max(n - 3, 0)), c)
+        got = outcome(prange_from_zero, a, np.zeros(max(n - 3, 0)), c)
+        assert got[0] == expected[0]
+        if got[0] == "ok":
+            np.testing.assert_array_equal(got[1], expected[1])
+
+    run()
+
+
+@rumbo.njit
+def mixed_offsets(a, b, lo, hi, c, d, every):
+    s = 0.0
+    for i in range(lo, hi):
+        s += a[c - i]
+        if i % every == 0:
+            s += b[i + d] - b[d - i]
+    return s
+
+
+def test_random_reversed_and_conditional_offsets_match_cpython():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.integers(0, 10), st.integers(0, 10), st.integers(-12, 12), st.integers(-12, 12),
+           st.integers(-12, 12), st.integers(-12, 12), st.integers(1, 3))
+    def run(na, nb, lo, hi, c, d, every):
+        a, b = np.arange(na, dtype=np.float64), np.arange(nb, dtype=np.float64) * 3
+        check(mixed_offsets, a, b, lo, hi, c, d, every)
+
+    run()

@@ -27,6 +27,7 @@ from ._parallel import (  # noqa: F401
 from ._vectorize import vectorize
 from ._guvectorize import guvectorize
 from ._cfunc import cfunc
+from ._stencil import stencil
 from .types import from_dtype  # noqa: E402
 
 
@@ -49,7 +50,7 @@ def jit_module(**options):
         if inspect.isfunction(value) and value.__module__ == name:
             module_globals[key] = jit(**options)(value)
 
-__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "guvectorize", "cfunc", "literal_unroll", "jit_module", "from_dtype", "types", "errors", "config", "typeof",
+__all__ = ["jit", "njit", "objmode", "prange", "vectorize", "guvectorize", "cfunc", "stencil", "literal_unroll", "jit_module", "from_dtype", "types", "errors", "config", "typeof",
            "get_num_threads", "set_num_threads", "get_thread_id", "threading_layer"]
 
 

@@ -133,3 +133,89 @@ def is_jitted(function):
     from .dispatcher import Dispatcher
 
     return isinstance(function, Dispatcher)
+
+
+def _type_from_name(name):
+    """The rumbo.types object a compiled type's name stands for ("float64",
+    "array(float64, 2d, C)", "UniTuple(int64 x 2)", "Tuple(int64, float64)")."""
+    from . import types
+
+    name = name.strip()
+    readonly = name.startswith("readonly ")
+    if readonly:
+        name = name[len("readonly "):]
+    if name.startswith("array(") and name.endswith(")"):
+        dtype, ndim, layout = (p.strip() for p in name[6:-1].split(","))
+        return types.Array(_type_from_name(dtype), int(ndim.rstrip("d")), layout, readonly=readonly)
+    if name.startswith("UniTuple(") and name.endswith(")"):
+        item, _, count = name[9:-1].rpartition(" x ")
+        return types.UniTuple(_type_from_name(item), int(count))
+    if name.startswith("Tuple(") and name.endswith(")"):
+        inner, parts, depth, cur = name[6:-1], [], 0, ""
+        for ch in inner:
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "," and depth == 0:
+                parts.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        if cur.strip():
+            parts.append(cur)
+        return types.Tuple([_type_from_name(p) for p in parts])
+    if name in ("none", "NoneType"):
+        return types.none
+    return getattr(types, name, name)
+
+
+def _overload_dispatcher(typing_func, describe, jit_options):
+    """A dispatcher that never compiles itself: typing each call asks `typing_func`
+    (given rumbo.types objects) for the implementation, compiled as `njit` per types."""
+    from .decorators import njit
+    from .dispatcher import Dispatcher
+    from .errors import TypingError
+
+    class OverloadDispatcher(Dispatcher):
+        def _overload_select(self, type_names):
+            arg_types = [_type_from_name(n) for n in type_names]
+            impl = typing_func(*arg_types)
+            if impl is None:
+                shown = ", ".join(str(t) for t in arg_types)
+                raise TypingError(f"no implementation of {describe} for ({shown}): its @overload returned None")
+            key = getattr(impl, "__code__", impl)
+            compiled = self._impls.get(key)
+            if compiled is None:
+                compiled = self._impls[key] = njit(**jit_options)(impl)
+            return compiled
+
+    d = OverloadDispatcher(typing_func, {"nopython": True})
+    d._impls = {}
+    return d
+
+
+def overload(func, jit_options=None, strict=True, inline="never", prefer_literal=False, **kwargs):
+    """Numba's `@overload(func)`: the decorated typing function receives the argument
+    types (rumbo.types objects) and returns the Python implementation to compile for
+    them, or None when it does not apply. Calls of `func` in compiled code use it."""
+    def decorate(typing_func):
+        name = getattr(func, "__name__", repr(func))
+        _IMPLEMENTATIONS[id(func)] = (func, _overload_dispatcher(typing_func, name, dict(jit_options or {})))
+        return typing_func
+
+    return decorate
+
+
+def overload_method(typ, attr, **kwargs):
+    """Numba's `@overload_method(types.Array, "name")`: `a.name(...)` on arrays in compiled
+    code calls the implementation the typing function (receiving the array's type first)
+    returns. Only array receivers are supported."""
+    from . import types
+
+    if typ is not types.Array:
+        raise NotImplementedError("rumbo's overload_method supports types.Array receivers")
+
+    def decorate(typing_func):
+        _ARRAY_METHODS[attr] = _overload_dispatcher(typing_func, f"array.{attr}", dict(kwargs.get("jit_options") or {}))
+        return typing_func
+
+    return decorate

@@ -229,8 +229,15 @@ impl Resolver<'_> {
 
 impl CallResolver for Resolver<'_> {
     fn resolve(&mut self, id: u32, args: &[Type], keywords: &[(String, Type)]) -> Result<ResolveOutcome, String> {
-        let callee = self.callees.get(&id).ok_or("internal: unknown callee")?.bind(self.py).clone();
-        let (types, binding) = self.bind(&callee, args, keywords)?;
+        let mut callee = self.callees.get(&id).ok_or("internal: unknown callee")?.bind(self.py).clone();
+        let (mut types, mut binding) = self.bind(&callee, args, keywords)?;
+        // `@overload`: the typing function picks the implementation for these types.
+        if let Ok(select) = callee.getattr("_overload_select") {
+            let names: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+            let chosen = select.call1((names,)).map_err(|e| e.value(self.py).to_string())?;
+            callee = chosen.cast_into::<Dispatcher>().map_err(|_| "internal: an overload gave no dispatcher".to_string())?;
+            (types, binding) = self.bind(&callee, args, keywords)?;
+        }
         if id == self.self_id && types == self.args {
             return Ok(ResolveOutcome::InProgress { symbol: self.symbol.clone(), binding });
         }

@@ -24,10 +24,36 @@ from ._parallel import (  # noqa: F401
     get_num_threads, get_parallel_chunksize, get_thread_id, parallel_chunksize, prange, set_num_threads,
     set_parallel_chunksize, threading_layer,
 )
-from ._vectorize import vectorize
-from ._guvectorize import guvectorize
-from ._cfunc import cfunc
-from ._stencil import stencil
+
+
+# The decorators below import NumPy, ctypes or tempfile: on first use, so that
+# `import rumbo` (and scalar code) stays as light as it was.
+def vectorize(*args, **kws):
+    """Numba's `@vectorize` (see `rumbo._vectorize`)."""
+    from ._vectorize import vectorize as impl
+
+    return impl(*args, **kws)
+
+
+def guvectorize(*args, **kws):
+    """Numba's `@guvectorize` (see `rumbo._guvectorize`)."""
+    from ._guvectorize import guvectorize as impl
+
+    return impl(*args, **kws)
+
+
+def cfunc(*args, **kws):
+    """Numba's `@cfunc` (see `rumbo._cfunc`)."""
+    from ._cfunc import cfunc as impl
+
+    return impl(*args, **kws)
+
+
+def stencil(*args, **kws):
+    """Numba's `@stencil` (see `rumbo._stencil`)."""
+    from ._stencil import stencil as impl
+
+    return impl(*args, **kws)
 from .types import from_dtype  # noqa: E402
 
 

@@ -324,9 +324,12 @@ impl JitSession {
             )));
         }
         let mut engine = self.engine()?;
+        let t0 = std::time::Instant::now();
         let dumps = pipeline::prepare(&module, &engine.tm, opt_level, dumps, inline)?;
+        let t1 = t0.elapsed();
         // Taken before machine code generation, which rewrites the IR (CodeGenPrepare).
         let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
+        let t2 = t0.elapsed();
         // Machine code from our own host TargetMachine (not the JIT's compile layer), so the
         // bytes the JIT links are the bytes a cache can keep.
         let object = engine
@@ -335,12 +338,16 @@ impl JitSession {
             .map_err(|e| JitError::Codegen(e.to_string()))?
             .as_slice()
             .to_vec();
+        let t3 = t0.elapsed();
         drop(module);
         drop(tsc);
         engine
             .jit
             .add_object(&object)
             .map_err(JitError::AddModule)?;
+        if std::env::var_os("RUMBO_JIT_TIMINGS").is_some() {
+            eprintln!("jit: optimize {:.2} ms, bitcode {:.2} ms, machine code {:.2} ms, add {:.2} ms", t1.as_secs_f64() * 1e3, (t2 - t1).as_secs_f64() * 1e3, (t3 - t2).as_secs_f64() * 1e3, (t0.elapsed() - t3).as_secs_f64() * 1e3);
+        }
         Ok(CompiledObject { dumps, object, bitcode })
     }
 

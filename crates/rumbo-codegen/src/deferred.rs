@@ -156,6 +156,26 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.pending_record(&set, record)
     }
 
+    /// The block a deferring function's raises jump to with their record: the first pending
+    /// float error, if any, replaces it there (made on first use).
+    pub(crate) fn shared_raise(&mut self) -> R<(inkwell::basic_block::BasicBlock<'ctx>, inkwell::values::PhiValue<'ctx>)> {
+        if let Some(made) = self.shared_raise {
+            return Ok(made);
+        }
+        let here = self.b.get_insert_block();
+        let block = self.ctx.append_basic_block(self.llfn, "raise.pending");
+        self.b.position_at_end(block);
+        let phi = self.b.build_phi(self.ctx.ptr_type(AddressSpace::default()), "record").map_err(e)?;
+        let rec = self.first_error(phi.as_basic_value().into_pointer_value())?;
+        self.b.build_store(self.exc_ptr, rec).map_err(e)?;
+        self.b.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(e)?;
+        if let Some(bb) = here {
+            self.b.position_at_end(bb);
+        }
+        self.shared_raise = Some((block, phi));
+        Ok((block, phi))
+    }
+
     /// Before a normal return from a function that defers: its errors go to the caller's flags.
     pub(crate) fn hand_flags_back(&mut self) -> R<()> {
         let Some(flags) = self.defer.filter(|f| f.own != f.incoming) else { return Ok(()) };
@@ -183,6 +203,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         };
         self.calls_deferring = defers;
         self.incoming_flags = Some(incoming);
+        self.shared_raise = None;
         Ok(())
     }
 

@@ -50,6 +50,8 @@ pub(crate) struct Emitter<'a, 'ctx> {
     pub(crate) calls_deferring: bool,
     /// The caller's flags (third parameter of a `$defer` body).
     pub(crate) incoming_flags: Option<PointerValue<'ctx>>,
+    /// The block every raise of a deferring function goes through (see `deferred.rs`).
+    pub(crate) shared_raise: Option<(BasicBlock<'ctx>, PhiValue<'ctx>)>,
     /// Loops whose stop keeps their array indices in bounds (see `rangecheck.rs`).
     pub(crate) loop_bounds: crate::rangecheck::LoopBounds,
     /// The real stop of those loops' iterators, by `getiter` value.
@@ -80,6 +82,7 @@ pub(crate) struct SavedFunction<'ctx> {
     defer: Option<crate::deferred::DeferFlags<'ctx>>,
     calls_deferring: bool,
     incoming_flags: Option<PointerValue<'ctx>>,
+    shared_raise: Option<(BasicBlock<'ctx>, PhiValue<'ctx>)>,
 }
 
 /// `i32 (ptr ret, ptr exc, args...)`, the calling convention of native entries.
@@ -121,6 +124,7 @@ pub(crate) fn emit_native<'ctx>(
         defer: None,
         calls_deferring: false,
         incoming_flags: None,
+        shared_raise: None,
         loop_bounds: crate::rangecheck::plan(func, typed, opts.boundscheck),
         range_stops: HashMap::new(),
         bound_flags: HashMap::new(),
@@ -577,7 +581,13 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// Ends the current block by raising: store the record, return 1.
     pub(crate) fn raise(&mut self, class_id: u32, msg: Option<&str>) -> R<()> {
         let rec = self.exc_record(class_id, msg);
-        let rec = self.first_error(rec)?;
+        if self.defer.is_some() {
+            // One block per function checks the pending float errors for every raise.
+            let (shared, phi) = self.shared_raise()?;
+            phi.add_incoming(&[(&rec, self.b.get_insert_block().unwrap())]);
+            self.b.build_unconditional_branch(shared).map_err(e)?;
+            return Ok(());
+        }
         self.b.build_store(self.exc_ptr, rec).map_err(e)?;
         self.b.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(e)?;
         Ok(())
@@ -681,6 +691,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             defer: self.defer.take(),
             calls_deferring: std::mem::take(&mut self.calls_deferring),
             incoming_flags: self.incoming_flags.take(),
+            shared_raise: self.shared_raise.take(),
         };
         self.llfn = f;
         self.alloca_block = entry;
@@ -696,6 +707,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
         self.defer = s.defer;
         self.calls_deferring = s.calls_deferring;
         self.incoming_flags = s.incoming_flags;
+        self.shared_raise = s.shared_raise;
         if let Some(bb) = s.at {
             self.b.position_at_end(bb);
         }

@@ -22,7 +22,7 @@ pub(crate) type ChunkFn = unsafe extern "C" fn(*mut u8, i64, i64, i64, *mut *con
 /// results into the region's accumulators.
 pub(crate) type CombineFn = unsafe extern "C" fn(*mut u8, i64, *mut *const ExcRecord) -> i32;
 
-/// Chunks per thread: more than one, so that rayon's work stealing evens out
+/// Chunks per thread: more than one, so that stealing what other threads left evens out
 /// iterations of unequal cost (triangular loops, early exits).
 const CHUNKS_PER_THREAD: i64 = 4;
 

@@ -18,7 +18,7 @@ _CTYPES = {
 class CFunc:
     def __init__(self, func, signature, options):
         functools.update_wrapper(self, func)
-        opts = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck", "cache", "nogil")}
+        opts = decorators.kernel_options(options)
         self._dispatcher = decorators.jit(signature, nopython=True, **opts)(func)
         (spec,) = self._dispatcher._specializations()
         self._args, self._ret = list(spec["args"]), spec["ret"]

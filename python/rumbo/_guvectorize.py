@@ -86,7 +86,7 @@ class GUFunc:
             raise TypeError(f"layout {layout!r} has {self.nin + self.nout} arguments, the function {nargs}")
         if nargs > _MAX_ARGS:
             raise TypeError(f"guvectorize supports kernels of at most {_MAX_ARGS} arguments")
-        self._options = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck", "cache")}
+        self._options = decorators.kernel_options(options)
         self._kernel = decorators.njit(**self._options)(func)
         self._signatures = []
         for sig in signatures or ():

@@ -71,7 +71,7 @@ class DUFunc:
         functools.update_wrapper(self, func)
         self.py_func = func
         self.identity = identity
-        self._options = {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck", "cache")}
+        self._options = decorators.kernel_options(options)
         self._kernel = decorators.njit(**self._options)(func)
         self._loops = {}
         self._signatures = []
@@ -139,17 +139,12 @@ class DUFunc:
         return f"<rumbo vectorized ufunc {self.__name__!r}>"
 
 
-_ABBREVIATIONS = {
-    "f8": "float64", "f4": "float32", "i8": "int64", "i4": "int32", "i2": "int16", "i1": "int8",
-    "u8": "uint64", "u4": "uint32", "u2": "uint16", "u1": "uint8", "b1": "bool", "c16": "complex128",
-    "c8": "complex64", "double": "float64", "float": "float32", "int": "int64", "boolean": "bool",
-    "bool_": "bool", "intp": "int64", "uintp": "uint64", "byte": "uint8", "char": "int8",
-}
-
-
 def _numpy_name(t):
+    """The NumPy dtype name of a type name in a signature ('f8', 'double', 'int64')."""
+    from . import types
+
     t = str(t)
-    return _ABBREVIATIONS.get(t, t)
+    return str(getattr(types, t, t))
 
 
 def _rumbo_name(dtype):

@@ -51,3 +51,9 @@ def njit(*args, **kws):
     """`jit` with nopython=True (Numba's `numba.njit`)."""
     kws["nopython"] = True
     return jit(*args, **kws)
+
+
+def kernel_options(options):
+    """The options of `vectorize`, `guvectorize` and `cfunc` that go on to the `njit` of
+    their kernel (the others, such as `target` or `identity`, are theirs)."""
+    return {k: v for k, v in options.items() if k in ("fastmath", "error_model", "boundscheck", "cache", "nogil")}

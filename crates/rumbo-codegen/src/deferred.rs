@@ -212,20 +212,27 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
     /// the NaN the caller carried on with).
     pub(crate) fn refuse_pending_flags(&mut self) -> R<()> {
         let Some(incoming) = self.incoming_flags.filter(|_| self.defer.is_none()) else { return Ok(()) };
-        let set = self.pending(incoming, None)?;
-        let mut any = set[0];
-        for s in &set[1..] {
-            any = self.b.build_or(any, *s, "any").map_err(e)?;
-        }
-        let (raise_bb, ok_bb) = (self.ctx.append_basic_block(self.llfn, "deferred"), self.ctx.append_basic_block(self.llfn, "start"));
-        self.b.build_conditional_branch(any, raise_bb, ok_bb).map_err(e)?;
-        self.b.position_at_end(raise_bb);
+        let (set, ok_bb) = self.branch_if_pending(incoming, "start")?;
         let null = self.ctx.ptr_type(AddressSpace::default()).const_null();
         let rec = self.pending_record(&set, null)?;
         self.b.build_store(self.exc_ptr, rec).map_err(e)?;
         self.b.build_return(Some(&self.ctx.i32_type().const_int(1, false))).map_err(e)?;
         self.b.position_at_end(ok_bb);
         Ok(())
+    }
+
+    /// Branches on whether any of `flags` is set: continues in a new block where one is
+    /// (the builder is left there) and returns the flags read and the block where none is.
+    fn branch_if_pending(&mut self, flags: PointerValue<'ctx>, none_name: &str) -> R<(Vec<IntValue<'ctx>>, inkwell::basic_block::BasicBlock<'ctx>)> {
+        let set = self.pending(flags, None)?;
+        let mut any = set[0];
+        for s in &set[1..] {
+            any = self.b.build_or(any, *s, "any").map_err(e)?;
+        }
+        let (raise_bb, none_bb) = (self.ctx.append_basic_block(self.llfn, "deferred"), self.ctx.append_basic_block(self.llfn, none_name));
+        self.b.build_conditional_branch(any, raise_bb, none_bb).map_err(e)?;
+        self.b.position_at_end(raise_bb);
+        Ok((set, none_bb))
     }
 
     /// A fresh, zeroed flag array in this function's entry block (before its terminator exists).
@@ -251,14 +258,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             args.insert(2, flags.into());
             let status = self.b.build_call(body, &args, "status").map_err(e)?.try_as_basic_value().basic().unwrap().into_int_value();
             self.propagate(status)?;
-            let set = self.pending(flags, None)?;
-            let mut any = set[0];
-            for s in &set[1..] {
-                any = self.b.build_or(any, *s, "any").map_err(e)?;
-            }
-            let (raise_bb, ok_bb) = (self.ctx.append_basic_block(entry, "deferred"), self.ctx.append_basic_block(entry, "ok"));
-            self.b.build_conditional_branch(any, raise_bb, ok_bb).map_err(e)?;
-            self.b.position_at_end(raise_bb);
+            let (set, ok_bb) = self.branch_if_pending(flags, "ok")?;
             if !matches!(ret_t, rumbo_types::Type::NoneType | rumbo_types::Type::Void) {
                 // The result is dropped: release the reference the body handed over.
                 let ret_p = entry.get_nth_param(0).unwrap().into_pointer_value();

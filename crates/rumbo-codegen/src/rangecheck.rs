@@ -345,7 +345,7 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
                 let low_ok = self.b.build_int_compare(IntPredicate::SGE, first, neg_len, "lowok").map_err(e)?;
                 self.b.build_select(low_ok, limit, start, "limit").map_err(e)?.into_int_value()
             };
-            bounded = self.smin(bounded, limit)?;
+            bounded = self.call_intrinsic("llvm.smin", &[bounded.into(), limit.into()])?.into_int_value();
         }
         if !bounds.is_empty() {
             self.b.build_store(stop_p, bounded).map_err(e)?;
@@ -478,11 +478,6 @@ impl<'a, 'ctx> Emitter<'a, 'ctx> {
             phi.add_incoming(&[(o, *bb)]);
         }
         Ok(Some(phi.as_basic_value().into_int_value()))
-    }
-
-    fn smin(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> R<IntValue<'ctx>> {
-        let lt = self.b.build_int_compare(IntPredicate::SLT, a, b, "lt").map_err(e)?;
-        Ok(self.b.build_select(lt, a, b, "min").map_err(e)?.into_int_value())
     }
 
     /// Whether `header` heads a loop whose stop was lowered.

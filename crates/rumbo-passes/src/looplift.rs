@@ -19,7 +19,7 @@
 //! block is taken in), with no `return`, no `try`/`with` and no object-only
 //! instruction inside.
 
-use crate::prange::Builder;
+use crate::prange::{def_blocks, Builder};
 use rumbo_ir::{rewrite_inst, rewrite_term, Block, BlockCall, Function, Inst, ObjInst, Terminator, Value, ValueData, ValueKind};
 use rumbo_syntax::{CmpOp, Constant};
 use std::collections::{HashMap, HashSet};
@@ -139,17 +139,6 @@ fn exit_targets(func: &Function, region: &[Block]) -> Vec<Block> {
             if !region.contains(&s.block) && !out.contains(&s.block) {
                 out.push(s.block);
             }
-        }
-    }
-    out
-}
-
-fn def_blocks(func: &Function) -> HashMap<Value, Block> {
-    let mut out = HashMap::new();
-    for b in func.block_ids() {
-        let d = func.block(b);
-        for &v in d.params.iter().chain(&d.insts) {
-            out.insert(v, b);
         }
     }
     out

@@ -149,7 +149,7 @@ fn var_name(func: &Function, v: Value) -> String {
 }
 
 /// Where every value is defined.
-fn def_blocks(func: &Function) -> HashMap<Value, Block> {
+pub(crate) fn def_blocks(func: &Function) -> HashMap<Value, Block> {
     let mut out = HashMap::new();
     for b in func.block_ids() {
         let d = func.block(b);
